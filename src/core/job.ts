@@ -1,0 +1,103 @@
+// The job model: what a customer asks for, and the record Switchyard keeps of it.
+// Pure types and rules; no I/O.
+
+export const JOB_STATUSES = [
+  'queued',
+  'placing',
+  'starting',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+]);
+
+export const isTerminal = (status: JobStatus): boolean => TERMINAL_STATUSES.has(status);
+
+export type PlacementStrategy = 'cheapest' | 'fastest' | 'balanced';
+export type Fallback = 'cloud' | 'none';
+
+export interface GpuRequest {
+  models: string[];
+  count: number;
+  minVramGb?: number;
+}
+
+export interface JobSpec {
+  image: string;
+  command: string[];
+  env?: Record<string, string>;
+  resources: { gpu: GpuRequest; cpu?: number; memoryGb?: number };
+  maxDurationSeconds: number;
+  maxPricePerGpuHourUsd: number;
+  placement: { strategy: PlacementStrategy; networks?: string[]; fallback: Fallback };
+  webhookUrl?: string;
+}
+
+export type AttemptStatus = 'launching' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelling' | 'cancelled' | 'timed_out';
+
+export const LIVE_ATTEMPT_STATUSES: ReadonlySet<AttemptStatus> = new Set(['launching', 'starting', 'running']);
+
+export interface Attempt {
+  id: string;
+  provider: string;
+  offerId: string;
+  gpuModel: string;
+  pricePerGpuHourUsd: number;
+  status: AttemptStatus;
+  createdAt: string;
+  /** Handle the provider gave us at launch (deployment id, instance id, …). */
+  providerRef?: string;
+  startedAt?: string;
+  endedAt?: string;
+  reason?: string;
+  exitCode?: number;
+  outputTail?: string;
+}
+
+export interface Job {
+  id: string;
+  tenantId: string;
+  status: JobStatus;
+  /** Bumped on every write; every write is conditional on the version it read. */
+  version: number;
+  spec: JobSpec;
+  attempts: Attempt[];
+  createdAt: string;
+  updatedAt: string;
+  /** Seq of the last event in the timeline. */
+  eventSeq: number;
+  /** A dispatcher that claimed the job holds it until this instant. */
+  leaseUntil?: string;
+  reason?: string;
+}
+
+export type JobEventType = 'status' | 'attempt';
+
+export interface JobEvent {
+  jobId: string;
+  /** Position in the job's timeline, 1-based, gap-free. */
+  seq: number;
+  at: string;
+  type: JobEventType;
+  from?: string;
+  to: string;
+  attemptId?: string;
+  provider?: string;
+  reason?: string;
+}
+
+export const liveAttempt = (job: Job): Attempt | undefined =>
+  job.attempts.find((a) => LIVE_ATTEMPT_STATUSES.has(a.status));
+
+/** A job the reconciler must still look at: not finished, or finished with a provider resource to stop. */
+export const needsReconcile = (job: Job): boolean =>
+  !isTerminal(job.status) || job.attempts.some((a) => a.status === 'cancelling' || LIVE_ATTEMPT_STATUSES.has(a.status));

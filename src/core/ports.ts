@@ -1,0 +1,80 @@
+// Ports: what the core needs from the outside world. Adapters (DynamoDB, SQS, the
+// embedded queue, provider APIs) implement these; the core never imports them.
+import type { Job, JobEvent, JobStatus } from './job.js';
+import type { JobWrite } from './transitions.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Thrown by a store when a conditional write lost a race: someone else changed the job first. */
+export class ConflictError extends Error {
+  constructor(message = 'the job was changed by someone else') {
+    super(message);
+  }
+}
+
+export interface IdempotencyRecord {
+  requestHash: string;
+  jobId: string;
+}
+
+export class IdempotencyConflictError extends Error {
+  constructor(readonly existing: IdempotencyRecord) {
+    super('idempotency key already used');
+  }
+}
+
+export interface JobPage {
+  items: Job[];
+  nextCursor?: string;
+}
+
+export interface JobStore {
+  /**
+   * Create a job with its first event. With an idempotency key, the key is claimed in
+   * the same transaction; if it was claimed before, IdempotencyConflictError carries the
+   * earlier record and nothing is written.
+   */
+  create(job: Job, event: JobEvent, idempotency?: { key: string; requestHash: string }): Promise<void>;
+  get(jobId: string): Promise<Job | undefined>;
+  getForTenant(tenantId: string, jobId: string): Promise<Job | undefined>;
+  list(tenantId: string, opts: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobPage>;
+  /** Conditional write of a JobChange; throws ConflictError if the version moved. */
+  write(change: JobWrite): Promise<void>;
+  events(jobId: string): Promise<JobEvent[]>;
+  /** Jobs that are not finished, or that still hold a provider resource, oldest update first. */
+  needingReconcile(limit: number): Promise<Job[]>;
+}
+
+export interface QueueMessage {
+  jobId: string;
+}
+
+export interface JobQueue {
+  send(message: QueueMessage): Promise<void>;
+}
+
+export interface ApiKeyRecord {
+  keyId: string;
+  tenantId: string;
+  secretHash: string;
+  scopes: string[];
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface TenantStore {
+  putTenant(tenant: TenantRecord): Promise<void>;
+  getTenant(id: string): Promise<TenantRecord | undefined>;
+  putKey(key: ApiKeyRecord): Promise<void>;
+  getKey(keyId: string): Promise<ApiKeyRecord | undefined>;
+}

@@ -1,0 +1,108 @@
+// The Provider port: one adapter per network or cloud. Adapters translate between this
+// shape and each provider's own API; the core only ever sees these types.
+import type { GpuRequest } from './job.js';
+
+export type ProviderKind = 'decentralized' | 'cloud' | 'local';
+
+export interface Offer {
+  provider: string;
+  /** The provider's own id for what is offered (a machine, a market, a bid, an instance type). */
+  offerId: string;
+  gpuModel: string;
+  gpuCount: number;
+  vramGb: number;
+  pricePerGpuHourUsd: number;
+  region?: string;
+  /** The provider's own estimate, or ours from its history. */
+  expectedStartSeconds: number;
+}
+
+export interface OfferQuery {
+  gpu: GpuRequest;
+  maxPricePerGpuHourUsd: number;
+  regions?: string[];
+}
+
+export interface LaunchRequest {
+  /** Switchyard's attempt id; providers use it as a client token so a retried launch is not a second launch. */
+  attemptId: string;
+  jobId: string;
+  offer: Offer;
+  image: string;
+  command: string[];
+  env: Record<string, string>;
+  maxDurationSeconds: number;
+}
+
+export interface LaunchResult {
+  providerRef: string;
+}
+
+export type ProviderState = 'pending' | 'running' | 'succeeded' | 'failed' | 'lost';
+
+export interface ProviderStatus {
+  state: ProviderState;
+  exitCode?: number;
+  message?: string;
+  outputTail?: string;
+  /** Provider fault (capacity gone, machine lost) rather than the workload's own failure. */
+  providerFault?: boolean;
+  timedOut?: boolean;
+}
+
+export interface AttemptRef {
+  attemptId: string;
+  providerRef?: string;
+}
+
+export type ProviderErrorKind = 'capacity' | 'auth' | 'transient' | 'permanent' | 'unknown-job';
+
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface CatalogEntry {
+  gpuModel: string;
+  vramGb: number;
+  pricePerGpuHourUsd: number;
+  regions?: string[];
+}
+
+export interface ProviderInfo {
+  name: string;
+  kind: ProviderKind;
+  enabled: boolean;
+  catalog: CatalogEntry[];
+  health: 'healthy' | 'degraded' | 'down' | 'disabled';
+  /** Why a provider is disabled (for example, no credentials). */
+  note?: string;
+}
+
+export interface Provider {
+  readonly name: string;
+  readonly kind: ProviderKind;
+  /** Only chosen when a job's placement.networks names it explicitly (the local runner). */
+  readonly explicitOnly?: boolean;
+  info(): ProviderInfo;
+  offers(query: OfferQuery): Promise<Offer[]>;
+  launch(request: LaunchRequest): Promise<LaunchResult>;
+  status(ref: AttemptRef): Promise<ProviderStatus>;
+  cancel(ref: AttemptRef): Promise<void>;
+  logs?(ref: AttemptRef): Promise<string>;
+}
+
+export interface ProviderRegistry {
+  all(): Provider[];
+  get(name: string): Provider | undefined;
+}
+
+export const registryOf = (providers: Provider[]): ProviderRegistry => {
+  const byName = new Map(providers.map((p) => [p.name, p]));
+  return { all: () => [...byName.values()], get: (name) => byName.get(name) };
+};
