@@ -1,0 +1,1 @@
+export { createVastProvider, VastProvider, type VastConfig } from './vastai-provider.js';

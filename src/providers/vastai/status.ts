@@ -1,0 +1,57 @@
+// Vast.ai instance status -> ProviderStatus. The status words are the documented
+// `actual_status` values (docs.vast.ai/cli/reference/show-instance): null (provisioning),
+// loading, running, stopped, frozen, exited, rebooting, unknown, offline; `cur_state`
+// becomes "unloaded" when the host released the contract.
+import type { ProviderStatus } from '../../core/provider.js';
+
+export interface VastInstance {
+  id: number;
+  label?: string | null;
+  actual_status?: string | null;
+  intended_status?: string | null;
+  cur_state?: string | null;
+  status_msg?: string | null;
+}
+
+/**
+ * Vast reports no exit code field. With runtype "args" the container's main process is
+ * the job, and the Docker status line Vast surfaces in status_msg ("Exited (1) …") is the
+ * only place the code appears, so it is parsed from there when present.
+ */
+const exitCodeOf = (msg: string | null | undefined): number | undefined => {
+  const m = /exited \((\d+)\)/i.exec(msg ?? '');
+  return m ? Number(m[1]) : undefined;
+};
+
+export const mapVastStatus = (inst: VastInstance): ProviderStatus => {
+  const message = inst.status_msg ?? undefined;
+  if (inst.cur_state === 'unloaded') return { state: 'lost', providerFault: true, message: message ?? 'contract unloaded by host' };
+  switch (inst.actual_status ?? null) {
+    case null:
+    case 'loading':
+    case 'created':
+    case 'scheduling':
+      return { state: 'pending', message };
+    case 'running':
+    case 'rebooting':
+    case 'frozen':
+      return { state: 'running', message };
+    // No heartbeat for a while; Vast turns this into "offline" if the host is really
+    // gone, so a blip does not fail the job over.
+    case 'unknown':
+      return { state: 'running', message: message ?? 'no recent heartbeat from host' };
+    case 'exited': {
+      const exitCode = exitCodeOf(inst.status_msg);
+      if (exitCode === undefined) {
+        return { state: 'failed', message: `exited without a reported exit code${message ? `: ${message}` : ''}` };
+      }
+      return { state: exitCode === 0 ? 'succeeded' : 'failed', exitCode, message };
+    }
+    // Switchyard never stops instances (it destroys them), so a stop came from the host.
+    case 'stopped':
+    case 'offline':
+      return { state: 'lost', providerFault: true, message: message ?? `instance ${inst.actual_status}` };
+    default:
+      return { state: 'pending', message: `unrecognised status ${String(inst.actual_status)}` };
+  }
+};

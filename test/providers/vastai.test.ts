@@ -1,0 +1,162 @@
+// The Vast.ai adapter driven through its real HTTP client against the fake market.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LaunchRequest, Offer } from '../../src/core/provider.js';
+import { startVastFake, type VastFake } from '../../src/market/vastai-fake.js';
+import { createVastProvider, type VastProvider } from '../../src/providers/vastai/index.js';
+import { providerError, waitForState } from './support.js';
+
+let fake: VastFake;
+let vast: VastProvider;
+
+beforeEach(async () => {
+  fake = await startVastFake({ seed: 7, apiKey: 'k-vast', scenario: { startDelayMs: 40, runMs: 80 } });
+  vast = createVastProvider({ baseUrl: fake.url, apiKey: 'k-vast' });
+});
+afterEach(async () => fake.close());
+
+const request = (offer: Offer, attemptId = 'att-1'): LaunchRequest => ({
+  attemptId,
+  jobId: 'job-1',
+  offer,
+  image: 'pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+  command: ['python', '-c', 'print(1)'],
+  env: { FOO: 'bar' },
+  maxDurationSeconds: 600,
+});
+
+const firstOffer = async (models = ['H100'], count = 1): Promise<Offer> => {
+  const offers = await vast.offers({ gpu: { models, count }, maxPricePerGpuHourUsd: 10 });
+  expect(offers.length).toBeGreaterThan(0);
+  return offers[0]!;
+};
+
+describe('vastai adapter', () => {
+  it('offers are filtered by GPU model, count and price ceiling, sorted cheapest first', async () => {
+    const h100 = await vast.offers({ gpu: { models: ['H100'], count: 1 }, maxPricePerGpuHourUsd: 10 });
+    expect(h100.length).toBe(5); // 3 H100 SXM + 2 H100 NVL single-GPU hosts
+    expect(h100.every((o) => o.gpuModel === 'H100' && o.gpuCount === 1 && o.provider === 'vastai')).toBe(true);
+    expect(h100.map((o) => o.pricePerGpuHourUsd)).toEqual([...h100.map((o) => o.pricePerGpuHourUsd)].sort((a, b) => a - b));
+
+    const eight = await vast.offers({ gpu: { models: ['H100'], count: 8 }, maxPricePerGpuHourUsd: 10 });
+    expect(eight.length).toBe(2);
+    expect(eight.every((o) => o.gpuCount === 8)).toBe(true);
+
+    const cheap = await vast.offers({ gpu: { models: ['H100'], count: 1 }, maxPricePerGpuHourUsd: 2.3 });
+    expect(cheap.length).toBeGreaterThan(0);
+    expect(cheap.length).toBeLessThan(h100.length);
+    expect(cheap.every((o) => o.pricePerGpuHourUsd <= 2.3)).toBe(true);
+
+    const a100 = await vast.offers({ gpu: { models: ['A100-80GB'], count: 1, minVramGb: 80 }, maxPricePerGpuHourUsd: 10 });
+    expect(a100.map((o) => [o.gpuModel, o.vramGb])).toEqual(a100.map(() => ['A100-80GB', 80]));
+
+    const us = await vast.offers({ gpu: { models: ['RTX4090'], count: 1 }, maxPricePerGpuHourUsd: 10, regions: ['us'] });
+    expect(us.length).toBeGreaterThan(0);
+    expect(us.every((o) => o.region === 'US')).toBe(true);
+  });
+
+  it('launch -> pending -> running -> succeeded, with the job command and env passed through', async () => {
+    const { providerRef } = await vast.launch(request(await firstOffer()));
+    const first = await vast.status({ attemptId: 'att-1', providerRef });
+    expect(first.state).toBe('pending');
+    const { seen, final } = await waitForState(vast, { attemptId: 'att-1', providerRef }, 'succeeded');
+    expect(seen).toContain('running');
+    expect(final.exitCode).toBe(0);
+    const [inst] = fake.instances();
+    expect(inst?.args).toEqual(['python', '-c', 'print(1)']);
+    expect(inst?.env).toMatchObject({ FOO: 'bar', SWITCHYARD_ATTEMPT_ID: 'att-1' });
+  });
+
+  it('a failing workload reports failed with its exit code', async () => {
+    fake.scenario.planNextLaunch({ kind: 'fail', exitCode: 3 });
+    const { providerRef } = await vast.launch(request(await firstOffer()));
+    const { final } = await waitForState(vast, { attemptId: 'att-1', providerRef }, 'failed');
+    expect(final.exitCode).toBe(3);
+    expect(final.providerFault).toBeFalsy();
+  });
+
+  it('launch is idempotent by attemptId: a retry returns the same instance', async () => {
+    const offer = await firstOffer();
+    const a = await vast.launch(request(offer, 'att-idem'));
+    const b = await vast.launch(request(offer, 'att-idem'));
+    expect(b.providerRef).toBe(a.providerRef);
+    expect(fake.instances()).toHaveLength(1);
+  });
+
+  it('cancel destroys the instance and is idempotent', async () => {
+    const { providerRef } = await vast.launch(request(await firstOffer(), 'att-c'));
+    await vast.cancel({ attemptId: 'att-c', providerRef });
+    expect(fake.instances()).toHaveLength(0);
+    await vast.cancel({ attemptId: 'att-c', providerRef });
+    await vast.cancel({ attemptId: 'att-c' });
+    const err = await providerError(vast.status({ attemptId: 'att-c', providerRef }));
+    expect(err.kind).toBe('unknown-job');
+  });
+
+  it('a host that goes offline mid-run is lost with providerFault', async () => {
+    fake.scenario.planNextLaunch({ kind: 'lost', afterMs: 20 });
+    const { providerRef } = await vast.launch(request(await firstOffer()));
+    const { final, seen } = await waitForState(vast, { attemptId: 'att-1', providerRef }, 'lost');
+    expect(seen).toContain('running');
+    expect(final.providerFault).toBe(true);
+  });
+
+  it('a refused launch (offer gone) is a capacity error', async () => {
+    fake.scenario.planNextLaunch({ kind: 'refuse' });
+    const err = await providerError(vast.launch(request(await firstOffer())));
+    expect(err.kind).toBe('capacity');
+    expect(fake.instances()).toHaveLength(0);
+  });
+
+  it('a hung instance stays pending', async () => {
+    fake.scenario.planNextLaunch({ kind: 'hang' });
+    const { providerRef } = await vast.launch(request(await firstOffer()));
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await vast.status({ attemptId: 'att-1', providerRef })).state).toBe('pending');
+  });
+
+  it('429 is transient with retryAfterSeconds from Retry-After', async () => {
+    fake.scenario.injectHttp({ status: 429, retryAfterSeconds: 12, path: /bundles/ });
+    const err = await providerError(vast.offers({ gpu: { models: ['H100'], count: 1 }, maxPricePerGpuHourUsd: 10 }));
+    expect(err.kind).toBe('transient');
+    expect(err.retryAfterSeconds).toBe(12);
+  });
+
+  it('5xx is transient', async () => {
+    fake.scenario.injectHttp({ status: 503, method: 'GET' });
+    const err = await providerError(vast.status({ attemptId: 'x', providerRef: '1' }));
+    expect(err.kind).toBe('transient');
+    expect(err.retryAfterSeconds).toBeUndefined();
+  });
+
+  it('a wrong or revoked key is an auth error', async () => {
+    const wrong = createVastProvider({ baseUrl: fake.url, apiKey: 'nope' });
+    expect((await providerError(wrong.listOwned())).kind).toBe('auth');
+    const offer = await firstOffer();
+    fake.scenario.revokeAuth();
+    expect((await providerError(vast.launch(request(offer)))).kind).toBe('auth');
+    expect(fake.instances()).toHaveLength(0);
+  });
+
+  it('listOwned returns only instances labelled by Switchyard', async () => {
+    const offers = await vast.offers({ gpu: { models: ['RTX4090'], count: 1 }, maxPricePerGpuHourUsd: 10 });
+    const a = await vast.launch(request(offers[0]!, 'att-a'));
+    const b = await vast.launch(request(offers[1]!, 'att-b'));
+    // Someone else's instance on the same account, created directly through the API.
+    const res = await fetch(`${fake.url}/api/v0/asks/${offers[2]!.offerId}/`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer k-vast', 'content-type': 'application/json' },
+      body: JSON.stringify({ image: 'nginx', label: 'hand-made' }),
+    });
+    expect(res.status).toBe(200);
+    const owned = await vast.listOwned();
+    expect(owned.sort((x, y) => x.attemptId.localeCompare(y.attemptId))).toEqual([
+      { attemptId: 'att-a', providerRef: a.providerRef },
+      { attemptId: 'att-b', providerRef: b.providerRef },
+    ]);
+  });
+
+  it('info reports disabled without a key', () => {
+    expect(createVastProvider({ apiKey: '' }).info()).toMatchObject({ enabled: false, health: 'disabled' });
+    expect(vast.info()).toMatchObject({ name: 'vastai', kind: 'decentralized', enabled: true });
+  });
+});
