@@ -1,0 +1,124 @@
+// Deployment options, read from CDK context (cdk.json or `-c key=value` on the command line),
+// validated once here so that every construct receives plain, typed values.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The Lambda functions the stack deploys; each maps to `functions/<name>.ts`. */
+export type FunctionName = 'api' | 'dispatch' | 'reconcile' | 'billing';
+
+export interface CustomDomain {
+  /** e.g. api.switchyard.example.com */
+  domainName: string;
+  /** An ACM certificate for that name, in the stack's region. */
+  certificateArn: string;
+}
+
+export interface StageConfig {
+  /** Short name that prefixes the stack and every physical name: dev, staging, prod. */
+  stage: string;
+  enabledProviders: string[];
+  /** Switchyard's margin over provider cost, in percent (15 = cost × 1.15). */
+  marginPercent: number;
+  /** Where alarms are e-mailed; the SNS topic exists either way. */
+  alarmEmail?: string;
+  customDomain?: CustomDomain;
+  /** Steady-state requests per second and burst for the whole HTTP API stage. */
+  apiThrottle: { rateLimit: number; burstLimit: number };
+  /** Upper bound on concurrent dispatch invocations, so a backlog cannot exhaust account concurrency. */
+  dispatchMaxConcurrency: number;
+  /** Retention of Lambda and API access logs. */
+  logRetentionDays: number;
+  /** Absolute path of the directory that holds the Lambda entry points. */
+  functionsDir: string;
+  /** Whether to deploy the monthly billing run (needs functions/billing.ts). */
+  billing: boolean;
+}
+
+/** Anything with CDK's `tryGetContext`: an App, a Stack, a construct node. */
+export interface ContextSource {
+  tryGetContext(key: string): unknown;
+}
+
+// CloudWatch Logs accepts only these retention periods.
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+const str = (ctx: ContextSource, key: string): string | undefined => {
+  const value = ctx.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new Error(`context "${key}" must be a string, got ${JSON.stringify(value)}`);
+  }
+  return String(value);
+};
+
+const num = (ctx: ContextSource, key: string, fallback: number, min: number, max: number): number => {
+  const raw = str(ctx, key);
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`context "${key}" must be a number in [${min}, ${max}], got ${raw}`);
+  }
+  return value;
+};
+
+/** `-c billing=true|false|auto`; auto deploys billing only once its handler exists. */
+const billingEnabled = (ctx: ContextSource, functionsDir: string): boolean => {
+  const raw = str(ctx, 'billing') ?? 'auto';
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (raw === 'auto') return existsSync(join(functionsDir, 'billing.ts'));
+  throw new Error(`context "billing" must be true, false or auto, got ${raw}`);
+};
+
+/**
+ * Reads and validates the stage configuration.
+ * @param projectRoot the repository root; `functionsDir` is resolved against it.
+ */
+export function loadStageConfig(ctx: ContextSource, projectRoot: string): StageConfig {
+  const stage = str(ctx, 'stage') ?? 'dev';
+  if (!STAGE_PATTERN.test(stage)) {
+    throw new Error(`context "stage" must match ${STAGE_PATTERN}, got ${stage}`);
+  }
+
+  const providers = (str(ctx, 'enabledProviders') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (providers.length === 0) throw new Error('context "enabledProviders" must name at least one provider');
+
+  const alarmEmail = str(ctx, 'alarmEmail');
+  if (alarmEmail !== undefined && !EMAIL_PATTERN.test(alarmEmail)) {
+    throw new Error(`context "alarmEmail" is not an e-mail address: ${alarmEmail}`);
+  }
+
+  const domainName = str(ctx, 'domainName');
+  const certificateArn = str(ctx, 'certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new Error('context "domainName" and "certificateArn" must be given together');
+  }
+
+  const logRetentionDays = num(ctx, 'logRetentionDays', 30, 1, 3653);
+  if (!RETENTION_DAYS.includes(logRetentionDays)) {
+    throw new Error(`context "logRetentionDays" must be one of ${RETENTION_DAYS.join(', ')}`);
+  }
+
+  const functionsDir = join(projectRoot, str(ctx, 'functionsDir') ?? 'functions');
+
+  return {
+    stage,
+    enabledProviders: providers,
+    marginPercent: num(ctx, 'marginPercent', 15, 0, 1000),
+    ...(alarmEmail !== undefined && { alarmEmail }),
+    ...(domainName !== undefined && certificateArn !== undefined && { customDomain: { domainName, certificateArn } }),
+    apiThrottle: {
+      rateLimit: num(ctx, 'apiRateLimit', 100, 1, 10_000),
+      burstLimit: num(ctx, 'apiBurstLimit', 200, 1, 5_000),
+    },
+    dispatchMaxConcurrency: num(ctx, 'dispatchMaxConcurrency', 10, 2, 1000),
+    logRetentionDays,
+    functionsDir,
+    billing: billingEnabled(ctx, functionsDir),
+  };
+}

@@ -1,0 +1,53 @@
+// EventBridge schedules: the reconciler every minute, and the billing run once a month.
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+export interface SchedulesProps {
+  stage: string;
+  reconcile: lambda.IFunction;
+  billing?: lambda.IFunction;
+}
+
+export class Schedules extends Construct {
+  readonly reconcileRule: events.Rule;
+  readonly billingRule?: events.Rule;
+
+  constructor(scope: Construct, id: string, props: SchedulesProps) {
+    super(scope, id);
+
+    this.reconcileRule = new events.Rule(this, 'Reconcile', {
+      ruleName: `switchyard-${props.stage}-reconcile`,
+      description: 'Switchyard: poll attempts, time out, fail over, meter usage, re-enqueue orphans',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [
+        new targets.LambdaFunction(props.reconcile, {
+          // A missed tick is not worth retrying: the next one is a minute away and does the
+          // same work, so retries would only pile up overlapping passes.
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(1),
+        }),
+      ],
+    });
+
+    if (props.billing) {
+      this.billingRule = new events.Rule(this, 'Billing', {
+        ruleName: `switchyard-${props.stage}-billing`,
+        description: 'Switchyard: monthly invoices for the previous calendar month (UTC)',
+        // 02:00 UTC on the 1st: the month is closed and late usage from the last
+        // reconcile passes has been metered.
+        schedule: events.Schedule.cron({ minute: '0', hour: '2', day: '1' }),
+        targets: [
+          new targets.LambdaFunction(props.billing, {
+            // The billing run is idempotent (one invoice per tenant and month), so a retry
+            // after a transient failure is safe and better than waiting a month.
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(2),
+          }),
+        ],
+      });
+    }
+  }
+}

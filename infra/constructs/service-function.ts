@@ -1,0 +1,118 @@
+// One Switchyard Lambda function: the runtime, bundling, logging and tracing settings that
+// every handler shares, plus a role of its own that starts with no permissions at all.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../config.js';
+
+/** CloudWatch namespace for the handlers' Powertools metrics (also read by the dashboard). */
+export const METRICS_NAMESPACE = 'Switchyard';
+
+// ESM output keeps top-level await and tree-shaking; a few CommonJS dependencies still call
+// `require` for Node built-ins, which ESM does not define, so the bundle gets one back.
+const REQUIRE_SHIM =
+  "import { createRequire as __switchyardCreateRequire } from 'node:module';" +
+  'const require = __switchyardCreateRequire(import.meta.url);';
+
+export interface ServiceFunctionProps {
+  name: FunctionName;
+  stage: string;
+  functionsDir: string;
+  projectRoot: string;
+  description: string;
+  timeout: Duration;
+  memorySize: number;
+  logRetention: logs.RetentionDays;
+  environment: Record<string, string>;
+}
+
+export class ServiceFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+
+    const entry = join(props.functionsDir, `${props.name}.ts`);
+    if (!existsSync(entry)) {
+      throw new Error(`Lambda entry point ${entry} does not exist`);
+    }
+
+    // Created here rather than by Lambda on first write so that retention is set and the
+    // role can be limited to this one log group (no AWSLambdaBasicExecutionRole, which
+    // allows writing to every log group in the account).
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/switchyard-${props.stage}-${props.name}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `switchyard ${props.stage} ${props.name} function: only what this handler needs`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      functionName: `switchyard-${props.stage}-${props.name}`,
+      description: props.description,
+      entry,
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        STAGE: props.stage,
+        POWERTOOLS_SERVICE_NAME: `switchyard-${props.name}`,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Stack traces in logs point at the TypeScript sources rather than minified output.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        // Local esbuild from node_modules: no Docker needed to synthesize or deploy.
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_SHIM,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        // Maps only need names and positions; leaving the sources out keeps the zip small.
+        sourcesContent: false,
+        // The nodejs22.x runtime ships AWS SDK v3; bundling it again would only add size
+        // and cold-start time.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+
+    // AwsSolutions-L1 asks for the newest Node.js runtime. nodejs22.x is the LTS release the
+    // code and its types target (package.json engines, @types/node 22); moving to a newer
+    // runtime is a deliberate upgrade, not something to drift into.
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to nodejs22.x, the Node.js LTS that the handlers and their types target; runtime upgrades are made deliberately.',
+    });
+    // Active tracing adds xray:PutTraceSegments/PutTelemetryRecords, which have no
+    // resource-level permissions, so IAM requires Resource "*" for them.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Only the X-Ray write actions (PutTraceSegments, PutTelemetryRecords) use Resource "*"; X-Ray does not support resource-level permissions for them.',
+    });
+  }
+}

@@ -1,0 +1,182 @@
+// The Switchyard stack: composes the constructs and wires each function to exactly the
+// resources it uses. Reading this file top to bottom should give the architecture in
+// DESIGN.md: HTTP API → api → table + queue → dispatch; schedules → reconcile, billing.
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { FunctionName, StageConfig } from './config.js';
+import { HttpApi } from './constructs/http-api.js';
+import { JobQueue } from './constructs/job-queue.js';
+import { Observability } from './constructs/observability.js';
+import { Schedules } from './constructs/schedules.js';
+import { Secrets } from './constructs/secrets.js';
+import { ServiceFunction } from './constructs/service-function.js';
+import { Tables } from './constructs/tables.js';
+
+/** Dispatch places a batch of jobs (provider quotes and launches over the network). */
+export const DISPATCH_TIMEOUT = Duration.seconds(60);
+/** Messages per dispatch invocation; failures are reported per message, not per batch. */
+export const DISPATCH_BATCH_SIZE = 10;
+
+export interface SwitchyardStackProps extends StackProps {
+  config: StageConfig;
+  /** Repository root: where package-lock.json and tsconfig.json live. */
+  projectRoot: string;
+}
+
+export class SwitchyardStack extends Stack {
+  readonly functions: Partial<Record<FunctionName, lambda.IFunction>> = {};
+
+  constructor(scope: Construct, id: string, props: SwitchyardStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    Tags.of(this).add('project', 'switchyard');
+    Tags.of(this).add('stage', config.stage);
+
+    const tables = new Tables(this, 'Tables', { stage: config.stage });
+    // No batching window: a submitted job should be dispatched at once, not after a wait.
+    const batchingWindow = Duration.seconds(0);
+    const jobs = new JobQueue(this, 'Jobs', { stage: config.stage, consumerTimeout: DISPATCH_TIMEOUT, batchingWindow });
+    const secrets = new Secrets(this, 'Secrets', { stage: config.stage });
+
+    const shared = {
+      stage: config.stage,
+      functionsDir: config.functionsDir,
+      projectRoot: props.projectRoot,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+    };
+    const core = {
+      TABLE_NAME: tables.table.tableName,
+      MARGIN_PERCENT: String(config.marginPercent),
+      ENABLED_PROVIDERS: config.enabledProviders.join(','),
+    };
+
+    // api: tenants' requests and Stripe webhooks. Writes the job, then enqueues it.
+    const api = new ServiceFunction(this, 'Api', {
+      ...shared,
+      name: 'api',
+      description: 'Switchyard HTTP API (Hono)',
+      // HTTP APIs give up after 30 s; a request that needs longer is a bug.
+      timeout: Duration.seconds(15),
+      // More memory is more CPU: faster cold starts and JSON work for interactive requests.
+      memorySize: 1024,
+      environment: {
+        ...core,
+        QUEUE_URL: jobs.queue.queueUrl,
+        ADMIN_KEY_SECRET_ARN: secrets.adminKey.secretArn,
+        STRIPE_SECRET_ARN: secrets.stripe.secretArn,
+      },
+    });
+    tables.grantItemReadWrite(api.fn);
+    jobs.queue.grantSendMessages(api.fn);
+    secrets.adminKey.grantRead(api.fn);
+    // The Stripe webhook route verifies signatures with the webhook signing secret.
+    secrets.stripe.grantRead(api.fn);
+
+    // dispatch: places queued jobs on providers; consumes the jobs queue, re-enqueues with delay.
+    const dispatch = new ServiceFunction(this, 'Dispatch', {
+      ...shared,
+      name: 'dispatch',
+      description: 'Switchyard dispatcher: places queued jobs on providers',
+      timeout: DISPATCH_TIMEOUT,
+      memorySize: 512,
+      environment: {
+        ...core,
+        QUEUE_URL: jobs.queue.queueUrl,
+        PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
+      },
+    });
+    tables.grantItemReadWrite(dispatch.fn);
+    jobs.queue.grantSendMessages(dispatch.fn);
+    secrets.providers.grantRead(dispatch.fn);
+    dispatch.fn.addEventSource(
+      new SqsEventSource(jobs.queue, {
+        batchSize: DISPATCH_BATCH_SIZE,
+        maxBatchingWindow: batchingWindow,
+        // One bad job must not send the whole batch back to the queue.
+        reportBatchItemFailures: true,
+        maxConcurrency: config.dispatchMaxConcurrency,
+      }),
+    );
+
+    // reconcile: every minute; polls attempts, fails over, meters, re-enqueues orphans.
+    const reconcile = new ServiceFunction(this, 'Reconcile', {
+      ...shared,
+      name: 'reconcile',
+      description: 'Switchyard reconciler: polls attempts, times out, fails over, meters usage',
+      // Finishes before the next tick starts another pass.
+      timeout: Duration.seconds(55),
+      memorySize: 512,
+      environment: {
+        ...core,
+        QUEUE_URL: jobs.queue.queueUrl,
+        PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
+      },
+    });
+    tables.grantItemReadWrite(reconcile.fn);
+    jobs.queue.grantSendMessages(reconcile.fn);
+    secrets.providers.grantRead(reconcile.fn);
+
+    this.functions.api = api.fn;
+    this.functions.dispatch = dispatch.fn;
+    this.functions.reconcile = reconcile.fn;
+
+    // billing: the monthly invoice run; only once its handler exists (config.billing).
+    let billing: ServiceFunction | undefined;
+    if (config.billing) {
+      billing = new ServiceFunction(this, 'Billing', {
+        ...shared,
+        name: 'billing',
+        description: 'Switchyard billing run: monthly Stripe invoices and USDC statements',
+        timeout: Duration.minutes(10),
+        memorySize: 512,
+        environment: { ...core, STRIPE_SECRET_ARN: secrets.stripe.secretArn },
+      });
+      tables.grantItemReadWrite(billing.fn);
+      secrets.stripe.grantRead(billing.fn);
+      this.functions.billing = billing.fn;
+    }
+
+    new Schedules(this, 'Schedules', {
+      stage: config.stage,
+      reconcile: reconcile.fn,
+      ...(billing && { billing: billing.fn }),
+    });
+
+    const http = new HttpApi(this, 'Http', {
+      stage: config.stage,
+      handler: api.fn,
+      throttle: config.apiThrottle,
+      logRetention: shared.logRetention,
+      ...(config.customDomain && { customDomain: config.customDomain }),
+    });
+
+    const observability = new Observability(this, 'Observability', {
+      stage: config.stage,
+      ...(config.alarmEmail && { alarmEmail: config.alarmEmail }),
+      api: http.api,
+      queue: jobs.queue,
+      deadLetterQueue: jobs.deadLetterQueue,
+      dispatch: dispatch.fn,
+      functions: this.functions as Record<string, lambda.IFunction>,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: http.url, description: 'Base URL of the Switchyard API' });
+    if (http.domainName) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: http.domainName.regionalDomainName,
+        description: 'Point a CNAME (or alias) for the custom domain at this name',
+      });
+    }
+    new CfnOutput(this, 'TableName', { value: tables.table.tableName });
+    new CfnOutput(this, 'QueueName', { value: jobs.queue.queueName });
+    new CfnOutput(this, 'DeadLetterQueueName', { value: jobs.deadLetterQueue.queueName });
+    new CfnOutput(this, 'ProviderSecretName', { value: secrets.names.providers });
+    new CfnOutput(this, 'StripeSecretName', { value: secrets.names.stripe });
+    new CfnOutput(this, 'AdminKeySecretName', { value: secrets.names.adminKey });
+    new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
+  }
+}
