@@ -1,0 +1,219 @@
+// JobStore on DynamoDB. Every write is a transaction conditional on the version the
+// change was built from, and a job's events are written in the same transaction, so a
+// timeline can never miss or repeat an event. Key design: ./table-design.ts.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Job, JobEvent, JobStatus } from '../../core/job.js';
+import { needsReconcile } from '../../core/job.js';
+import {
+  ConflictError,
+  IdempotencyConflictError,
+  type IdempotencyRecord,
+  type JobPage,
+  type JobStore,
+} from '../../core/ports.js';
+import type { JobWrite } from '../../core/transitions.js';
+import { GSI, RECONCILE_SHARDS, TTL_ATTRIBUTE } from './table-design.js';
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not one this API returned');
+  }
+}
+
+const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
+const eventSk = (seq: number) => `EVENT#${String(seq).padStart(10, '0')}`;
+const idemKey = (tenantId: string, key: string) => ({ pk: `IDEM#${tenantId}#${key}`, sk: 'IDEM' });
+
+const shardOf = (jobId: string): number => {
+  let h = 0;
+  for (const ch of jobId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % RECONCILE_SHARDS;
+};
+
+const jobItem = (job: Job) => {
+  const order = `${job.createdAt}#${job.id}`;
+  return {
+    ...jobKey(job.id),
+    version: job.version,
+    tenantId: job.tenantId,
+    status: job.status,
+    job,
+    [GSI.tenantJobs.partitionKey]: `TENANT#${job.tenantId}`,
+    [GSI.tenantJobs.sortKey]: order,
+    [GSI.tenantStatusJobs.partitionKey]: `TENANT#${job.tenantId}#STATUS#${job.status}`,
+    [GSI.tenantStatusJobs.sortKey]: order,
+    // Sparse: present only while the reconciler still has something to do for the job.
+    ...(needsReconcile(job)
+      ? { [GSI.reconcile.partitionKey]: `RECONCILE#${shardOf(job.id)}`, [GSI.reconcile.sortKey]: job.updatedAt }
+      : {}),
+  };
+};
+
+const eventItem = (e: JobEvent) => ({ pk: `JOB#${e.jobId}`, sk: eventSk(e.seq), event: e });
+
+const isConditionFailure = (error: unknown, index?: number): boolean =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some(
+    (r, i) => r.Code === 'ConditionalCheckFailed' && (index === undefined || i === index),
+  );
+
+export class DynamoJobStore implements JobStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(job: Job, event: JobEvent, idempotency?: { key: string; requestHash: string }): Promise<void> {
+    const TableName = this.tableName;
+    const items = [
+      { Put: { TableName, Item: jobItem(job), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ];
+    if (idempotency) {
+      const expiresAt = Math.floor(Date.parse(job.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS;
+      const record: IdempotencyRecord = { requestHash: idempotency.requestHash, jobId: job.id };
+      items.push({
+        Put: {
+          TableName,
+          Item: { ...idemKey(job.tenantId, idempotency.key), ...record, [TTL_ATTRIBUTE]: expiresAt } as never,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (idempotency && isConditionFailure(error, 2)) {
+        const existing = await this.db.send(
+          new GetCommand({ TableName, Key: idemKey(job.tenantId, idempotency.key), ConsistentRead: true }),
+        );
+        const item = existing.Item as IdempotencyRecord | undefined;
+        if (item) throw new IdempotencyConflictError({ requestHash: item.requestHash, jobId: item.jobId });
+      }
+      if (isConditionFailure(error)) throw new ConflictError('a job with this id already exists');
+      throw error;
+    }
+  }
+
+  async get(jobId: string): Promise<Job | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: jobKey(jobId), ConsistentRead: true }));
+    return (out.Item?.job as Job | undefined) ?? undefined;
+  }
+
+  async getForTenant(tenantId: string, jobId: string): Promise<Job | undefined> {
+    const job = await this.get(jobId);
+    return job && job.tenantId === tenantId ? job : undefined;
+  }
+
+  async list(tenantId: string, opts: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobPage> {
+    const index = opts.status ? GSI.tenantStatusJobs : GSI.tenantJobs;
+    const partition = opts.status ? `TENANT#${tenantId}#STATUS#${opts.status}` : `TENANT#${tenantId}`;
+    const start = opts.cursor ? decodeCursor(opts.cursor, index.partitionKey, partition) : undefined;
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': index.partitionKey },
+        ExpressionAttributeValues: { ':p': partition },
+        ScanIndexForward: false,
+        Limit: opts.limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const items = (out.Items ?? []).map((i) => i.job as Job);
+    return out.LastEvaluatedKey ? { items, nextCursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+  }
+
+  async write(change: JobWrite): Promise<void> {
+    const TableName = this.tableName;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName,
+                Item: jobItem(change.job),
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': change.expectedVersion },
+              },
+            },
+            ...change.events.map((e) => ({
+              Put: { TableName, Item: eventItem(e), ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConflictError();
+      throw error;
+    }
+  }
+
+  async events(jobId: string): Promise<JobEvent[]> {
+    const events: JobEvent[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':prefix': 'EVENT#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      events.push(...(out.Items ?? []).map((i) => i.event as JobEvent));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return events;
+  }
+
+  async needingReconcile(limit: number): Promise<Job[]> {
+    const perShard = await Promise.all(
+      Array.from({ length: RECONCILE_SHARDS }, (_, shard) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: GSI.reconcile.name,
+            KeyConditionExpression: '#p = :p',
+            ExpressionAttributeNames: { '#p': GSI.reconcile.partitionKey },
+            ExpressionAttributeValues: { ':p': `RECONCILE#${shard}` },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return perShard
+      .flatMap((out) => (out.Items ?? []).map((i) => i.job as Job))
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+      .slice(0, limit);
+  }
+}
+
+const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+const decodeCursor = (cursor: string, partitionAttr: string, partition: string): Record<string, unknown> => {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  // A cursor must belong to the caller's own listing: never let it open another tenant's partition.
+  if (typeof key !== 'object' || key === null || (key as Record<string, unknown>)[partitionAttr] !== partition) {
+    throw new InvalidCursorError();
+  }
+  const values = Object.values(key);
+  if (values.length !== 4 || !values.every((v) => typeof v === 'string')) throw new InvalidCursorError();
+  return key as Record<string, unknown>;
+};

@@ -1,0 +1,141 @@
+// An in-process queue with SQS's semantics, for local mode: at-least-once delivery,
+// a visibility timeout, a receive count, dead-lettering after maxReceiveCount receives,
+// and batches handed to the same dispatch handler Lambda gets, as SQSEvent records,
+// honouring the handler's batchItemFailures.
+import { createHash, randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { JobQueue, QueueMessage } from '../../core/ports.js';
+
+export type SqsBatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+
+export interface EmbeddedQueueOptions {
+  visibilityTimeoutMs: number;
+  maxReceiveCount: number;
+  batchSize: number;
+  pollIntervalMs: number;
+  arn?: string;
+}
+
+export const DEFAULT_EMBEDDED_QUEUE: EmbeddedQueueOptions = {
+  visibilityTimeoutMs: 30_000,
+  maxReceiveCount: 5,
+  batchSize: 10,
+  pollIntervalMs: 50,
+};
+
+interface StoredMessage {
+  messageId: string;
+  body: string;
+  sentAt: number;
+  receiveCount: number;
+  visibleAt: number;
+  receiptHandle?: string;
+}
+
+export class EmbeddedQueue implements JobQueue {
+  private readonly messages = new Map<string, StoredMessage>();
+  private readonly dlq: StoredMessage[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private readonly options: EmbeddedQueueOptions;
+
+  constructor(
+    private readonly handler: SqsBatchHandler,
+    options: Partial<EmbeddedQueueOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_EMBEDDED_QUEUE, ...options };
+  }
+
+  async send(message: QueueMessage): Promise<void> {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  sendRaw(body: string): string {
+    const messageId = randomUUID();
+    this.messages.set(messageId, { messageId, body, sentAt: Date.now(), receiveCount: 0, visibleAt: Date.now() });
+    return messageId;
+  }
+
+  /** Messages waiting or in flight. */
+  get depth(): number {
+    return this.messages.size;
+  }
+
+  deadLetters(): string[] {
+    return this.dlq.map((m) => m.body);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const tick = async () => {
+      this.polling = this.pollOnce().then(() => undefined);
+      await this.polling;
+      if (this.timer) this.timer = setTimeout(tick, this.options.pollIntervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.polling;
+  }
+
+  /** Receive one batch and hand it to the handler. Returns how many messages it delivered. */
+  async pollOnce(): Promise<number> {
+    const batch = this.receive();
+    if (batch.length === 0) return 0;
+    let failed: Set<string>;
+    try {
+      const response = await this.handler(this.toEvent(batch));
+      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch {
+      failed = new Set(batch.map((m) => m.messageId)); // a thrown handler fails the whole batch
+    }
+    for (const m of batch) if (!failed.has(m.messageId)) this.messages.delete(m.messageId);
+    return batch.length;
+  }
+
+  private receive(): StoredMessage[] {
+    const now = Date.now();
+    const batch: StoredMessage[] = [];
+    for (const m of this.messages.values()) {
+      if (batch.length >= this.options.batchSize) break;
+      if (m.visibleAt > now) continue;
+      if (m.receiveCount >= this.options.maxReceiveCount) {
+        this.messages.delete(m.messageId);
+        this.dlq.push(m);
+        continue;
+      }
+      m.receiveCount += 1;
+      m.visibleAt = now + this.options.visibilityTimeoutMs;
+      m.receiptHandle = randomUUID();
+      batch.push(m);
+    }
+    return batch;
+  }
+
+  private toEvent(batch: StoredMessage[]): SQSEvent {
+    const arn = this.options.arn ?? 'arn:aws:sqs:local:000000000000:switchyard-jobs';
+    return {
+      Records: batch.map(
+        (m): SQSRecord => ({
+          messageId: m.messageId,
+          receiptHandle: m.receiptHandle ?? '',
+          body: m.body,
+          attributes: {
+            ApproximateReceiveCount: String(m.receiveCount),
+            SentTimestamp: String(m.sentAt),
+            SenderId: 'local',
+            ApproximateFirstReceiveTimestamp: String(m.sentAt),
+          },
+          messageAttributes: {},
+          md5OfBody: createHash('md5').update(m.body).digest('hex'),
+          eventSource: 'aws:sqs',
+          eventSourceARN: arn,
+          awsRegion: 'local',
+        }),
+      ),
+    };
+  }
+}

@@ -1,0 +1,92 @@
+// The Hono app: one for Lambda (hono/aws-lambda) and local mode (@hono/node-server).
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { ZodError } from 'zod';
+import { InvalidCursorError } from '../adapters/dynamodb/job-store.js';
+import { IdempotencyMismatchError, JobFinishedError, NotFoundError } from '../core/errors.js';
+import { ConflictError } from '../core/ports.js';
+import { requireApiKey } from './auth.js';
+import type { ApiDeps, ApiEnv } from './context.js';
+import { renderDocsPage } from './docs.js';
+import { fieldErrors, problem, validationProblem } from './problem.js';
+import { registerJobRoutes } from './routes/jobs.js';
+import { registerProviderRoutes } from './routes/providers.js';
+import { LIMITS } from './schemas.js';
+
+const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Switchyard',
+    version: '0.1.0',
+    description:
+      'One HTTP API for GPU jobs on decentralized networks (Akash, io.net, Nosana, Vast.ai) with fallback to clouds, settled in US dollars.',
+  },
+};
+
+export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
+  const app = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const where = result.target === 'json' ? 'request body' : result.target === 'query' ? 'query string' : `request ${result.target}`;
+      return validationProblem(c, fieldErrors(result.error), where);
+    },
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof NotFoundError) return problem(c, 404, 'not-found', 'Not found', 'No job with this id exists for your tenant.');
+    if (error instanceof JobFinishedError) return problem(c, 409, 'job-finished', 'Job already finished', error.message, { jobStatus: error.status });
+    if (error instanceof IdempotencyMismatchError) return problem(c, 422, 'idempotency-mismatch', 'Idempotency-Key reused', error.message);
+    if (error instanceof InvalidCursorError) return validationProblem(c, [{ field: 'cursor', pointer: '/cursor', detail: error.message }], 'query string');
+    if (error instanceof ConflictError) return problem(c, 409, 'conflict', 'Conflict', error.message);
+    if (error instanceof ZodError) return validationProblem(c, fieldErrors(error));
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      if (status === 400) return problem(c, 400, 'malformed-body', 'Malformed request', 'The request body is not valid JSON.');
+      return problem(c, status as 400, 'http-error', error.message || 'Request error', error.message || 'The request could not be processed.');
+    }
+    deps.log?.('unhandled error', { error: String(error), stack: (error as Error).stack, path: c.req.path });
+    return problem(c, 500, 'internal', 'Internal error', 'Something went wrong on our side; the request can be retried safely.');
+  });
+
+  app.notFound((c) => problem(c, 404, 'not-found', 'Not found', `No route for ${c.req.method} ${c.req.path}.`));
+
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problem(c, 405, 'method-not-allowed', 'Method not allowed', `Use ${methods.join(', ')} on ${c.req.path}.`, {}, { allow: methods.join(', ') }),
+    }),
+  );
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: LIMITS.bodyBytes,
+      onError: (c) => problem(c, 413, 'body-too-large', 'Body too large', `Request bodies are limited to ${LIMITS.bodyBytes} bytes.`),
+    }),
+  );
+
+  app.use('/v1/*', async (c, next) => {
+    const type = c.req.header('content-type') ?? '';
+    if (c.req.method === 'POST' && c.req.path === '/v1/jobs' && !/^application\/(.+\+)?json\b/i.test(type)) {
+      return problem(c, 415, 'unsupported-media-type', 'Unsupported media type', 'Send the job as JSON with Content-Type: application/json.');
+    }
+    await next();
+  });
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.use('/v1/*', requireApiKey(deps.tenants));
+  registerJobRoutes(app, deps);
+  registerProviderRoutes(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A Switchyard API key: sy_live_<id>_<secret>',
+  });
+  app.doc31('/openapi.json', OPENAPI_INFO);
+  app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as never)));
+  return app;
+};

@@ -1,0 +1,147 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { cancelJob, getJob, jobEvents, listJobs, submitJob } from '../../core/jobs-service.js';
+import type { Job, JobEvent, JobSpec } from '../../core/job.js';
+import { requireScope } from '../auth.js';
+import type { ApiDeps, ApiEnv } from '../context.js';
+import { problem } from '../problem.js';
+import {
+  JobEventSchema,
+  JobIdParams,
+  JobListSchema,
+  JobSchema,
+  JobSpecSchema,
+  LIMITS,
+  ListQuery,
+  ProblemSchema,
+} from '../schemas.js';
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const security = [{ bearerAuth: [] }];
+const common = { 401: problemResponse('Missing or invalid API key'), 403: problemResponse('The key lacks the scope') };
+
+/** What a customer sees of a job: never the tenant, version or lease. */
+export const jobView = (job: Job) => ({
+  id: job.id,
+  status: job.status,
+  ...(job.reason ? { reason: job.reason } : {}),
+  createdAt: job.createdAt,
+  updatedAt: job.updatedAt,
+  spec: job.spec,
+  attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, ...attempt }) => attempt),
+});
+
+const eventView = ({ jobId: _jobId, ...event }: JobEvent) => event;
+
+const submitRoute = createRoute({
+  method: 'post',
+  path: '/v1/jobs',
+  summary: 'Submit a job',
+  description:
+    'Queues a GPU job. Send an Idempotency-Key header to make retries safe: the same key and body return the same job.',
+  security,
+  request: {
+    headers: z.object({ 'idempotency-key': z.string().min(1).max(LIMITS.idempotencyKeyChars).regex(/^[\x21-\x7e]+$/).optional() }),
+    body: { content: { 'application/json': { schema: JobSpecSchema } }, required: true },
+  },
+  responses: {
+    202: jsonResponse(JobSchema, 'The job, queued (or the earlier job, for a replayed Idempotency-Key)'),
+    400: problemResponse('Invalid body; every invalid field is named'),
+    413: problemResponse('Body over 64 KiB'),
+    415: problemResponse('Body is not JSON'),
+    422: problemResponse('Idempotency-Key reused with a different body'),
+    ...common,
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/v1/jobs/{id}',
+  summary: 'Get a job',
+  security,
+  request: { params: JobIdParams },
+  responses: { 200: jsonResponse(JobSchema, 'The job'), 404: problemResponse('No such job'), ...common },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/jobs',
+  summary: 'List jobs, newest first',
+  security,
+  request: { query: ListQuery },
+  responses: { 200: jsonResponse(JobListSchema, 'A page of jobs'), 400: problemResponse('Invalid query'), ...common },
+});
+
+const cancelRoute = createRoute({
+  method: 'post',
+  path: '/v1/jobs/{id}/cancel',
+  summary: 'Cancel a job',
+  description: 'Moves the job to cancelled and stops its running attempt at the provider.',
+  security,
+  request: { params: JobIdParams },
+  responses: {
+    200: jsonResponse(JobSchema, 'The cancelled job'),
+    404: problemResponse('No such job'),
+    409: problemResponse('The job already finished'),
+    ...common,
+  },
+});
+
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/v1/jobs/{id}/events',
+  summary: "A job's timeline",
+  description: 'Every state and attempt change, in order, with reasons.',
+  security,
+  request: { params: JobIdParams },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(JobEventSchema) }), 'The timeline'),
+    404: problemResponse('No such job'),
+    ...common,
+  },
+});
+
+export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void => {
+  app.use('/v1/jobs', async (c, next) => (c.req.method === 'POST' ? requireScope('jobs:write')(c, next) : requireScope('jobs:read')(c, next)));
+  app.use('/v1/jobs/:id/cancel', requireScope('jobs:write'));
+  app.use('/v1/jobs/:id', requireScope('jobs:read'));
+  app.use('/v1/jobs/:id/events', requireScope('jobs:read'));
+
+  app.openapi(submitRoute, async (c) => {
+    const spec = c.req.valid('json') as JobSpec;
+    const unknown = (spec.placement.networks ?? []).filter((n) => !deps.providers.get(n));
+    if (unknown.length > 0) {
+      const known = deps.providers.all().map((p) => p.name).join(', ');
+      const errors = unknown.map((name) => {
+        const index = spec.placement.networks!.indexOf(name);
+        return { field: `placement.networks.${index}`, pointer: `/placement/networks/${index}`, detail: `unknown network "${name}"; known: ${known}` };
+      });
+      return problem(c, 400, 'validation', 'Invalid request', `Unknown network: ${unknown.join(', ')}`, { errors }) as never;
+    }
+    const { job, created } = await submitJob(deps.jobs, c.get('tenantId'), spec, c.req.valid('header')['idempotency-key']);
+    if (!created) c.header('idempotent-replayed', 'true');
+    c.header('location', `/v1/jobs/${job.id}`);
+    return c.json(jobView(job), 202);
+  });
+
+  app.openapi(getRoute, async (c) => c.json(jobView(await getJob(deps.jobs, c.get('tenantId'), c.req.valid('param').id)), 200));
+
+  app.openapi(listRoute, async (c) => {
+    const query = c.req.valid('query');
+    const page = await listJobs(deps.jobs, c.get('tenantId'), query);
+    return c.json({ items: page.items.map(jobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+  });
+
+  app.openapi(cancelRoute, async (c) => c.json(jobView(await cancelJob(deps.jobs, c.get('tenantId'), c.req.valid('param').id)), 200));
+
+  app.openapi(eventsRoute, async (c) => {
+    const events = await jobEvents(deps.jobs, c.get('tenantId'), c.req.valid('param').id);
+    return c.json({ items: events.map(eventView) }, 200);
+  });
+};

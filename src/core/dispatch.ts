@@ -1,0 +1,190 @@
+// The dispatcher: claims a job, places it on the best offer, and launches it.
+// Safe under duplicate deliveries and racing dispatchers: the claim is a conditional
+// write, the attempt is recorded before the provider is called, and providers treat
+// the attempt id as a client token, so a job is never launched twice.
+import type { Attempt, Job } from './job.js';
+import { isTerminal } from './job.js';
+import { rankOffers } from './placement.js';
+import { ConflictError, type Clock, type JobQueue, type JobStore } from './ports.js';
+import { ProviderError, type AttemptRef, type Offer, type ProviderRegistry } from './provider.js';
+import { JobChange } from './transitions.js';
+
+export interface DispatchConfig {
+  /** How long a claim keeps other dispatchers off a job. */
+  leaseSeconds: number;
+  /** Attempts per job, across failovers, before it fails. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = { leaseSeconds: 120, maxAttempts: 6 };
+
+export interface DispatchDeps {
+  store: JobStore;
+  queue: JobQueue;
+  providers: ProviderRegistry;
+  clock: Clock;
+  config: DispatchConfig;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export type DispatchOutcome = 'launched' | 'failed' | 'ignored' | 'stopped';
+
+export const dispatchJob = async (deps: DispatchDeps, jobId: string): Promise<DispatchOutcome> => {
+  const job = await deps.store.get(jobId);
+  if (!job) return 'ignored';
+  if (job.attempts.some((a) => a.status === 'cancelling')) {
+    await stopCancelledAttempts(deps, job);
+    return 'stopped';
+  }
+  const claimed = await claim(deps, job);
+  if (!claimed) return 'ignored';
+  return placeAndLaunch(deps, claimed);
+};
+
+const claim = async (deps: DispatchDeps, job: Job): Promise<Job | undefined> => {
+  const now = deps.clock.now();
+  if (job.status !== 'queued' && job.status !== 'placing') return undefined;
+  if (job.leaseUntil && Date.parse(job.leaseUntil) > now.getTime()) return undefined;
+  const change = new JobChange(job, now.toISOString())
+    .status('placing', 'looking for an offer')
+    .lease(new Date(now.getTime() + deps.config.leaseSeconds * 1000).toISOString());
+  const write = change.build();
+  try {
+    await deps.store.write(write);
+    return write.job;
+  } catch (error) {
+    if (error instanceof ConflictError) return undefined; // another dispatcher won the claim
+    throw error;
+  }
+};
+
+const attemptReasons = (job: Job): string =>
+  job.attempts.map((a) => `${a.provider}: ${a.reason ?? a.status}`).join('; ');
+
+const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<DispatchOutcome> => {
+  let job = claimed;
+  const tried = new Set(job.attempts.map((a) => a.provider));
+  const { offers, notes } = await rankOffers(deps.providers.all(), job.spec, tried);
+  for (const offer of offers) {
+    if (job.attempts.length >= deps.config.maxAttempts) break;
+    const result = await launchOn(deps, job, offer);
+    if (result.kind === 'launched') return 'launched';
+    if (result.kind === 'lost-race') return 'ignored';
+    job = result.job;
+  }
+  const why = job.attempts.length > 0 ? attemptReasons(job) : notes.join('; ') || 'no provider is eligible';
+  const change = new JobChange(job, deps.clock.now().toISOString()).status('failed', `no offer could run the job: ${why}`);
+  try {
+    await deps.store.write(change.build());
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    return 'ignored';
+  }
+  return 'failed';
+};
+
+type LaunchResultKind = { kind: 'launched' } | { kind: 'lost-race' } | { kind: 'refused'; job: Job };
+
+const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<LaunchResultKind> => {
+  const provider = deps.providers.get(offer.provider);
+  if (!provider) return { kind: 'refused', job };
+  const now = deps.clock.now().toISOString();
+  const attempt: Attempt = {
+    id: `${job.id}-a${job.attempts.length + 1}`,
+    provider: offer.provider,
+    offerId: offer.offerId,
+    gpuModel: offer.gpuModel,
+    pricePerGpuHourUsd: offer.pricePerGpuHourUsd,
+    status: 'launching',
+    createdAt: now,
+  };
+  // Record the attempt before calling the provider: a crash after launch still leaves
+  // a trace the reconciler can follow (and relaunch idempotently, or stop).
+  const recorded = new JobChange(job, now)
+    .addAttempt(attempt, `launching on ${offer.provider} (${offer.gpuModel} at $${offer.pricePerGpuHourUsd}/GPU-hour)`)
+    .status('starting', `placed on ${offer.provider}`)
+    .build();
+  try {
+    await deps.store.write(recorded);
+  } catch (error) {
+    if (error instanceof ConflictError) return { kind: 'lost-race' };
+    throw error;
+  }
+  try {
+    const { providerRef } = await provider.launch({
+      attemptId: attempt.id,
+      jobId: job.id,
+      offer,
+      image: job.spec.image,
+      command: job.spec.command,
+      env: job.spec.env ?? {},
+      maxDurationSeconds: job.spec.maxDurationSeconds,
+    });
+    await recordLaunch(deps, job.id, attempt.id, providerRef);
+    return { kind: 'launched' };
+  } catch (error) {
+    const reason = error instanceof ProviderError ? `launch refused (${error.kind}): ${error.message}` : `launch failed: ${String(error)}`;
+    deps.log?.('launch failed', { jobId: job.id, provider: offer.provider, reason });
+    const failed = new JobChange(recorded.job, deps.clock.now().toISOString())
+      .attempt(attempt.id, { status: 'failed', endedAt: deps.clock.now().toISOString() }, reason)
+      .status('placing', `trying the next offer after ${offer.provider} refused`)
+      .lease(recorded.job.leaseUntil)
+      .build();
+    try {
+      await deps.store.write(failed);
+    } catch (writeError) {
+      if (writeError instanceof ConflictError) return { kind: 'lost-race' };
+      throw writeError;
+    }
+    return { kind: 'refused', job: failed.job };
+  }
+};
+
+/** Store the provider's handle; if the job was cancelled meanwhile, stop what we just launched. */
+const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId: string, providerRef: string): Promise<void> => {
+  for (let i = 0; i < 5; i++) {
+    const job = await deps.store.get(jobId);
+    const attempt = job?.attempts.find((a) => a.id === attemptId);
+    if (!job || !attempt) return;
+    if (attempt.providerRef === providerRef) return;
+    const change = new JobChange(job, deps.clock.now().toISOString());
+    change.attempt(attemptId, attempt.status === 'launching' ? { providerRef, status: 'starting' } : { providerRef }, 'launched');
+    try {
+      await deps.store.write(change.build());
+      // Cancelled while we were launching: stop what we just started.
+      if (isTerminal(job.status)) await cancelAtProvider(deps, attempt.provider, { attemptId, providerRef });
+      return;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+};
+
+/** Stop at the provider every attempt of a cancelled job that may still be running. */
+export const stopCancelledAttempts = async (deps: Pick<DispatchDeps, 'store' | 'providers' | 'clock'>, job: Job): Promise<void> => {
+  for (const attempt of job.attempts.filter((a) => a.status === 'cancelling')) {
+    await cancelAtProvider(deps, attempt.provider, { attemptId: attempt.id, providerRef: attempt.providerRef });
+    const latest = await deps.store.get(job.id);
+    if (!latest) return;
+    const change = new JobChange(latest, deps.clock.now().toISOString());
+    const current = latest.attempts.find((a) => a.id === attempt.id);
+    if (current?.status !== 'cancelling') continue;
+    change.attempt(attempt.id, { status: 'cancelled', endedAt: deps.clock.now().toISOString() }, 'stopped at the provider');
+    await deps.store.write(change.build()); // a conflict surfaces: the batch item is retried
+  }
+};
+
+/** Stop a resource at its provider; one that is already gone counts as stopped. */
+export const cancelAtProvider = async (
+  deps: Pick<DispatchDeps, 'providers'>,
+  providerName: string,
+  ref: AttemptRef,
+): Promise<void> => {
+  const provider = deps.providers.get(providerName);
+  if (!provider) return;
+  try {
+    await provider.cancel(ref);
+  } catch (error) {
+    if (!(error instanceof ProviderError && error.kind === 'unknown-job')) throw error;
+  }
+};

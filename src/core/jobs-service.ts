@@ -1,0 +1,111 @@
+// What the API does with jobs: submit, read, list, cancel. The API handler stays thin
+// and calls these; the queue only carries "look at job X".
+import { randomBytes } from 'node:crypto';
+import { canonicalJson, sha256 } from './canonical.js';
+import { IdempotencyMismatchError, JobFinishedError, NotFoundError } from './errors.js';
+import type { Job, JobEvent, JobSpec, JobStatus } from './job.js';
+import { isTerminal, liveAttempt } from './job.js';
+import { ConflictError, IdempotencyConflictError, type Clock, type JobPage, type JobQueue, type JobStore } from './ports.js';
+import { JobChange } from './transitions.js';
+
+export interface JobServiceDeps {
+  store: JobStore;
+  queue: JobQueue;
+  clock: Clock;
+  /** Told when an enqueue fails; the reconciler will enqueue the job again later. */
+  onEnqueueError?: (jobId: string, error: unknown) => void;
+}
+
+const WRITE_RETRIES = 5;
+
+export const newJobId = (): string => `job_${randomBytes(12).toString('hex')}`;
+
+export interface SubmitResult {
+  job: Job;
+  /** False when an Idempotency-Key replay returned the job created earlier. */
+  created: boolean;
+}
+
+export const submitJob = async (
+  deps: JobServiceDeps,
+  tenantId: string,
+  spec: JobSpec,
+  idempotencyKey?: string,
+): Promise<SubmitResult> => {
+  const now = deps.clock.now().toISOString();
+  const job: Job = {
+    id: newJobId(),
+    tenantId,
+    status: 'queued',
+    version: 1,
+    eventSeq: 1,
+    spec,
+    attempts: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+  const event: JobEvent = { jobId: job.id, seq: 1, at: now, type: 'status', to: 'queued', reason: 'submitted' };
+  const requestHash = sha256(canonicalJson(spec));
+  try {
+    await deps.store.create(job, event, idempotencyKey ? { key: idempotencyKey, requestHash } : undefined);
+  } catch (error) {
+    if (!(error instanceof IdempotencyConflictError)) throw error;
+    if (error.existing.requestHash !== requestHash) throw new IdempotencyMismatchError();
+    const earlier = await deps.store.get(error.existing.jobId);
+    if (!earlier) throw new NotFoundError();
+    return { job: earlier, created: false };
+  }
+  await enqueue(deps, job.id);
+  return { job, created: true };
+};
+
+export const getJob = async (deps: Pick<JobServiceDeps, 'store'>, tenantId: string, jobId: string): Promise<Job> => {
+  const job = await deps.store.getForTenant(tenantId, jobId);
+  if (!job) throw new NotFoundError();
+  return job;
+};
+
+export const listJobs = (
+  deps: Pick<JobServiceDeps, 'store'>,
+  tenantId: string,
+  opts: { status?: JobStatus; limit: number; cursor?: string },
+): Promise<JobPage> => deps.store.list(tenantId, opts);
+
+export const jobEvents = async (deps: Pick<JobServiceDeps, 'store'>, tenantId: string, jobId: string): Promise<JobEvent[]> => {
+  await getJob(deps, tenantId, jobId);
+  return deps.store.events(jobId);
+};
+
+/**
+ * Marks the job cancelled at once; a live attempt is marked `cancelling` and the
+ * dispatcher (which holds provider credentials) stops it at the provider.
+ */
+export const cancelJob = async (deps: JobServiceDeps, tenantId: string, jobId: string): Promise<Job> => {
+  for (let i = 0; i < WRITE_RETRIES; i++) {
+    const job = await getJob(deps, tenantId, jobId);
+    if (isTerminal(job.status)) throw new JobFinishedError(job.status);
+    const change = new JobChange(job, deps.clock.now().toISOString());
+    const live = liveAttempt(job);
+    if (live) change.attempt(live.id, { status: 'cancelling' }, 'job cancelled by the customer');
+    change.status('cancelled', 'cancelled by the customer');
+    const write = change.build();
+    try {
+      await deps.store.write(write);
+    } catch (error) {
+      if (error instanceof ConflictError) continue;
+      throw error;
+    }
+    if (live) await enqueue(deps, jobId);
+    return write.job;
+  }
+  throw new ConflictError('the job kept changing; try again');
+};
+
+const enqueue = async (deps: JobServiceDeps, jobId: string): Promise<void> => {
+  try {
+    await deps.queue.send({ jobId });
+  } catch (error) {
+    // The job is stored; the reconciler re-enqueues jobs left queued, so nothing is lost.
+    deps.onEnqueueError?.(jobId, error);
+  }
+};

@@ -1,0 +1,177 @@
+// The reconciler: runs on a schedule, looks at every job that is not finished (or still
+// holds a provider resource), and moves it along: polls attempts, records starts and
+// ends, times jobs out, fails over on lost machines or missed start deadlines, stops
+// cancelled attempts, and re-enqueues jobs whose enqueue was lost.
+import type { Attempt, Job } from './job.js';
+import { liveAttempt } from './job.js';
+import { cancelAtProvider, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
+import { ConflictError } from './ports.js';
+import { ProviderError, type ProviderStatus } from './provider.js';
+import { JobChange } from './transitions.js';
+
+export interface ReconcileConfig {
+  /** A job queued (or placing with an expired lease) this long is enqueued again. */
+  requeueAfterSeconds: number;
+  /** An attempt not running this long after launch is abandoned for the next offer. */
+  startDeadlineSeconds: number;
+  batchSize: number;
+}
+
+export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = {
+  requeueAfterSeconds: 60,
+  startDeadlineSeconds: 600,
+  batchSize: 500,
+};
+
+export type ReconcileDeps = DispatchDeps & { reconcile: ReconcileConfig };
+
+export interface ReconcileSummary {
+  examined: number;
+  requeued: number;
+  changed: number;
+  conflicts: number;
+  errors: number;
+}
+
+export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSummary> => {
+  const jobs = await deps.store.needingReconcile(deps.reconcile.batchSize);
+  const summary: ReconcileSummary = { examined: jobs.length, requeued: 0, changed: 0, conflicts: 0, errors: 0 };
+  for (const job of jobs) {
+    try {
+      const outcome = await reconcileJob(deps, job);
+      if (outcome === 'requeued') summary.requeued++;
+      if (outcome === 'changed') summary.changed++;
+    } catch (error) {
+      if (error instanceof ConflictError) summary.conflicts++; // someone else moved it; next run looks again
+      else {
+        summary.errors++;
+        deps.log?.('reconcile failed for job', { jobId: job.id, error: String(error) });
+      }
+    }
+  }
+  return summary;
+};
+
+type Outcome = 'requeued' | 'changed' | 'unchanged';
+
+const secondsSince = (iso: string | undefined, now: Date): number =>
+  iso ? (now.getTime() - Date.parse(iso)) / 1000 : Number.POSITIVE_INFINITY;
+
+export const reconcileJob = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
+  const now = deps.clock.now();
+  if (job.attempts.some((a) => a.status === 'cancelling')) {
+    await stopCancelledAttempts(deps, job);
+    return 'changed';
+  }
+  switch (job.status) {
+    case 'queued':
+    case 'placing': {
+      const leaseActive = job.leaseUntil !== undefined && Date.parse(job.leaseUntil) > now.getTime();
+      if (leaseActive || secondsSince(job.updatedAt, now) < deps.reconcile.requeueAfterSeconds) return 'unchanged';
+      await deps.queue.send({ jobId: job.id });
+      return 'requeued';
+    }
+    case 'starting':
+    case 'running': {
+      const attempt = liveAttempt(job);
+      if (!attempt) return failover(deps, job, undefined, 'no live attempt was found');
+      return advanceAttempt(deps, job, attempt);
+    }
+    default:
+      return 'unchanged';
+  }
+};
+
+const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): Promise<Outcome> => {
+  const now = deps.clock.now();
+  const ref = { attemptId: attempt.id, providerRef: attempt.providerRef };
+  if (attempt.startedAt && secondsSince(attempt.startedAt, now) > job.spec.maxDurationSeconds) {
+    await cancelAtProvider(deps, attempt.provider, ref);
+    return finish(deps, job, attempt, 'timed_out', `ran longer than maxDurationSeconds (${job.spec.maxDurationSeconds}s)`);
+  }
+  const provider = deps.providers.get(attempt.provider);
+  if (!provider) return failover(deps, job, attempt, `provider ${attempt.provider} is no longer configured`);
+  let status: ProviderStatus;
+  try {
+    status = await provider.status(ref);
+  } catch (error) {
+    if (error instanceof ProviderError && error.kind === 'unknown-job') {
+      // Still launching with no handle yet: the dispatcher may be mid-launch; give it its lease.
+      if (attempt.status === 'launching' && secondsSince(attempt.createdAt, now) < deps.config.leaseSeconds) return 'unchanged';
+      return failover(deps, job, attempt, `${attempt.provider} no longer knows the attempt`);
+    }
+    if (error instanceof ProviderError && error.kind !== 'transient') {
+      return failover(deps, job, attempt, `${attempt.provider} status failed (${error.kind}): ${error.message}`);
+    }
+    return 'unchanged'; // transient: try again next run
+  }
+  const at = now.toISOString();
+  switch (status.state) {
+    case 'pending':
+      if (secondsSince(attempt.createdAt, now) > deps.reconcile.startDeadlineSeconds) {
+        await cancelAtProvider(deps, attempt.provider, ref);
+        return failover(deps, job, attempt, `did not start within ${deps.reconcile.startDeadlineSeconds}s`);
+      }
+      return 'unchanged';
+    case 'running': {
+      if (job.status === 'running' && attempt.status === 'running') return 'unchanged';
+      const change = new JobChange(job, at)
+        .attempt(attempt.id, { status: 'running', startedAt: attempt.startedAt ?? at }, 'running at the provider')
+        .status('running', `running on ${attempt.provider}`);
+      await deps.store.write(change.build());
+      return 'changed';
+    }
+    case 'succeeded':
+      return finish(deps, job, attempt, 'succeeded', 'the command exited with code 0', status);
+    case 'failed':
+      if (status.timedOut) return finish(deps, job, attempt, 'timed_out', status.message ?? 'hit the time limit', status);
+      if (status.providerFault) return failover(deps, job, attempt, status.message ?? `${attempt.provider} failed the attempt`);
+      return finish(
+        deps,
+        job,
+        attempt,
+        'failed',
+        status.exitCode !== undefined ? `the command exited with code ${status.exitCode}` : (status.message ?? 'the attempt failed'),
+        status,
+      );
+    case 'lost':
+      return failover(deps, job, attempt, status.message ?? `${attempt.provider} lost the machine`);
+  }
+};
+
+const finish = async (
+  deps: ReconcileDeps,
+  job: Job,
+  attempt: Attempt,
+  to: 'succeeded' | 'failed' | 'timed_out',
+  reason: string,
+  status?: ProviderStatus,
+): Promise<Outcome> => {
+  const at = deps.clock.now().toISOString();
+  const change = new JobChange(job, at).attempt(
+    attempt.id,
+    {
+      status: to,
+      startedAt: attempt.startedAt ?? at,
+      endedAt: at,
+      ...(status?.exitCode !== undefined ? { exitCode: status.exitCode } : {}),
+      ...(status?.outputTail !== undefined ? { outputTail: status.outputTail } : {}),
+    },
+    reason,
+  );
+  if (job.status === 'starting' && to !== 'timed_out') change.status('running', `running on ${attempt.provider}`);
+  change.status(to, reason);
+  await deps.store.write(change.build());
+  return 'changed';
+};
+
+/** End the attempt as the provider's fault and hand the job back to the dispatcher. */
+const failover = async (deps: ReconcileDeps, job: Job, attempt: Attempt | undefined, reason: string): Promise<Outcome> => {
+  const at = deps.clock.now().toISOString();
+  const change = new JobChange(job, at);
+  if (attempt) change.attempt(attempt.id, { status: 'failed', endedAt: at }, reason);
+  change.status('placing', `failing over: ${reason}`).lease(undefined);
+  await deps.store.write(change.build());
+  await deps.queue.send({ jobId: job.id });
+  return 'changed';
+};
