@@ -1,0 +1,126 @@
+// Stage options from CDK context: validation, and what the optional ones add to the stack.
+// Uses the stand-in handlers: these tests are about the infrastructure, not the code.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadStageConfig, type ContextSource } from '../../infra/config.js';
+import { FIXTURE_FUNCTIONS_DIR, projectRoot, synthStack } from './synth.js';
+
+const ctx = (values: Record<string, unknown>): ContextSource => ({ tryGetContext: (key) => values[key] });
+const base = { enabledProviders: 'akash, vastai ,runpod', functionsDir: FIXTURE_FUNCTIONS_DIR };
+
+describe('loadStageConfig', () => {
+  it('applies defaults and trims the provider list', () => {
+    const config = loadStageConfig(ctx(base), projectRoot);
+    expect(config).toMatchObject({
+      stage: 'dev',
+      enabledProviders: ['akash', 'vastai', 'runpod'],
+      marginPercent: 15,
+      apiThrottle: { rateLimit: 100, burstLimit: 200 },
+      dispatchMaxConcurrency: 10,
+      logRetentionDays: 30,
+      billing: true, // auto, and the fixture directory has billing.ts
+    });
+    expect(config.alarmEmail).toBeUndefined();
+    expect(config.customDomain).toBeUndefined();
+  });
+
+  it('reads numbers given as strings on the command line', () => {
+    const config = loadStageConfig(ctx({ ...base, marginPercent: '22.5', dispatchMaxConcurrency: '4' }), projectRoot);
+    expect(config.marginPercent).toBe(22.5);
+    expect(config.dispatchMaxConcurrency).toBe(4);
+  });
+
+  it.each([
+    [{ stage: 'Prod!' }, /stage/],
+    [{ enabledProviders: ' , ' }, /enabledProviders/],
+    [{ marginPercent: 'lots' }, /marginPercent/],
+    [{ dispatchMaxConcurrency: 1 }, /dispatchMaxConcurrency/], // SQS event sources need at least 2
+    [{ alarmEmail: 'not-an-address' }, /alarmEmail/],
+    [{ domainName: 'api.example.com' }, /certificateArn/],
+    [{ logRetentionDays: 42 }, /logRetentionDays/],
+    [{ billing: 'maybe' }, /billing/],
+  ])('rejects %j', (override, message) => {
+    expect(() => loadStageConfig(ctx({ ...base, ...override }), projectRoot)).toThrow(message);
+  });
+
+  it('turns billing on or off explicitly, and off automatically when billing.ts is missing', () => {
+    expect(loadStageConfig(ctx({ ...base, billing: 'false' }), projectRoot).billing).toBe(false);
+    expect(loadStageConfig(ctx({ ...base, billing: true }), projectRoot).billing).toBe(true);
+    expect(loadStageConfig(ctx({ ...base, functionsDir: 'test/infra' }), projectRoot).billing).toBe(false);
+  });
+});
+
+describe('a production stage with every option', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthStack({
+      ...base,
+      stage: 'prod',
+      alarmEmail: 'oncall@example.com',
+      domainName: 'api.switchyard.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0b0b0b0b-1111-2222-3333-444455556666',
+      marginPercent: 20,
+      apiRateLimit: 500,
+      apiBurstLimit: 1000,
+      dispatchMaxConcurrency: 50,
+      logRetentionDays: 365,
+      billing: 'true',
+    }).template;
+  });
+
+  it('names everything after the stage', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'switchyard-prod' });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'switchyard-prod-jobs' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'switchyard-prod-api',
+      Environment: { Variables: Match.objectLike({ STAGE: 'prod', MARGIN_PERCENT: '20' }) },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'switchyard/prod/stripe' });
+  });
+
+  it('e-mails alarms', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  it('serves the API on the custom domain only', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'api.switchyard.example.com',
+      DomainNameConfigurations: [Match.objectLike({ SecurityPolicy: 'TLS_1_2', EndpointType: 'REGIONAL' })],
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
+    template.hasOutput('ApiUrl', { Value: 'https://api.switchyard.example.com/' });
+    template.hasOutput('CustomDomainTarget', {});
+  });
+
+  it('applies the throttling, concurrency and retention options', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 50 } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/lambda/switchyard-prod-dispatch',
+      RetentionInDays: 365,
+    });
+  });
+
+  it('deploys the billing run on its monthly schedule', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'switchyard-prod-billing' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 2 1 * ? *)',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 7200 } })],
+    });
+  });
+});
+
+describe('a stage without billing', () => {
+  it('has no billing function, schedule or alarms', () => {
+    const template = synthStack({ ...base, billing: 'false' }).template;
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(1);
+    const alarmNames = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName,
+    );
+    expect(alarmNames.filter((n) => n.includes('billing'))).toEqual([]);
+  });
+});

@@ -1,0 +1,145 @@
+// Least privilege, checked statement by statement: each function has a role of its own, and
+// each role allows exactly the actions its handler uses, on exactly the resources it uses.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GSI } from '../../src/adapters/dynamodb/table-design.js';
+import { projectRoot, resourcesOf, synthStack } from './synth.js';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+const billingExists = existsSync(join(projectRoot, 'functions/billing.ts'));
+const FUNCTIONS = ['api', 'dispatch', 'reconcile', ...(billingExists ? ['billing'] : [])];
+
+let template: Template;
+let resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+beforeAll(() => {
+  template = synthStack().template;
+  resources = template.toJSON().Resources;
+});
+
+const idOf = (type: string, match: (props: Record<string, any>) => boolean): string => {
+  const ids = Object.entries(resources).filter(([, r]) => r.Type === type && match(r.Properties)).map(([id]) => id);
+  expect(ids, type).toHaveLength(1);
+  return ids[0]!;
+};
+const roleOf = (fn: string): string => {
+  const id = idOf('AWS::Lambda::Function', (p) => p.FunctionName === `switchyard-dev-${fn}`);
+  return resources[id]!.Properties.Role['Fn::GetAtt'][0] as string;
+};
+const statementsOf = (roleId: string): Statement[] =>
+  Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+const actions = (st: Statement): string[] => (Array.isArray(st.Action) ? st.Action : [st.Action]);
+const resourceList = (st: Statement): unknown[] => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]);
+
+/** A role's grants as "action -> resource" strings, with resources named by logical id. */
+const grants = (fn: string): string[] => {
+  const table = idOf('AWS::DynamoDB::Table', () => true);
+  const name = (resource: unknown): string => {
+    const json = JSON.stringify(resource);
+    const index = Object.values(GSI).find((i) => json.includes(`/index/${i.name}"`));
+    if (index) return `${resourceLabel(table)}/index/${index.name}`;
+    if (resource === '*') return '*';
+    const ref = json.match(/"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)"/)?.[1];
+    return ref ? resourceLabel(ref) : json;
+  };
+  return statementsOf(roleOf(fn))
+    .flatMap((st) => {
+      expect(st.Effect).toBe('Allow');
+      return actions(st).flatMap((a) => resourceList(st).map((r) => `${a} -> ${name(r)}`));
+    })
+    .sort();
+};
+/** A readable stand-in for a logical id: its type and physical name. */
+const resourceLabel = (id: string): string => {
+  const r = resources[id]!;
+  const physical = r.Properties.TableName ?? r.Properties.QueueName ?? r.Properties.Name ?? r.Properties.LogGroupName;
+  return `${r.Type.split('::')[1]}:${physical}`;
+};
+
+const LOGS = (fn: string): string[] => [
+  `logs:CreateLogStream -> Logs:/aws/lambda/switchyard-dev-${fn}`,
+  `logs:PutLogEvents -> Logs:/aws/lambda/switchyard-dev-${fn}`,
+];
+const XRAY = ['xray:PutTelemetryRecords -> *', 'xray:PutTraceSegments -> *'];
+const TABLE = [
+  'BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem',
+].map((a) => `dynamodb:${a} -> DynamoDB:switchyard-dev`);
+const INDEXES = Object.values(GSI).map((i) => `dynamodb:Query -> DynamoDB:switchyard-dev/index/${i.name}`);
+const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map((a) => `${a} -> SQS:switchyard-dev-jobs`);
+const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'].map(
+  (a) => `${a} -> SQS:switchyard-dev-jobs`,
+);
+const READ_SECRET = (name: string): string[] => [
+  `secretsmanager:DescribeSecret -> SecretsManager:switchyard/dev/${name}`,
+  `secretsmanager:GetSecretValue -> SecretsManager:switchyard/dev/${name}`,
+];
+
+describe('IAM', () => {
+  it('gives every function a role of its own, assumable only by Lambda, with no managed policies', () => {
+    const roles = FUNCTIONS.map(roleOf);
+    expect(new Set(roles).size).toBe(FUNCTIONS.length);
+    for (const roleId of roles) {
+      const role = resources[roleId]!.Properties;
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      expect(role.Policies).toBeUndefined();
+    }
+    template.resourceCountIs('AWS::IAM::Role', FUNCTIONS.length);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  });
+
+  it('never allows a wildcard action', () => {
+    for (const policy of Object.values(resourcesOf(template, 'AWS::IAM::Policy'))) {
+      for (const st of (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement) {
+        for (const action of actions(st)) {
+          expect(action, JSON.stringify(st)).not.toContain('*');
+        }
+      }
+    }
+  });
+
+  it('uses Resource "*" only for the X-Ray actions, which have no resource-level permissions', () => {
+    for (const fn of FUNCTIONS) {
+      for (const st of statementsOf(roleOf(fn)).filter((s) => resourceList(s).includes('*'))) {
+        expect(actions(st).every((a) => a.startsWith('xray:'))).toBe(true);
+      }
+    }
+  });
+
+  it('api: table items and indexes, send to the queue, admin key and Stripe secrets', () => {
+    expect(grants('api')).toEqual(
+      [...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe')].sort(),
+    );
+  });
+
+  it('dispatch: table items and indexes, consume and send on the queue, provider secret', () => {
+    expect(grants('dispatch')).toEqual(
+      [...LOGS('dispatch'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...CONSUME, ...READ_SECRET('providers')].sort(),
+    );
+  });
+
+  it('reconcile: table items and indexes, send to the queue (never consume), provider secret', () => {
+    expect(grants('reconcile')).toEqual(
+      [...LOGS('reconcile'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('providers')].sort(),
+    );
+  });
+
+  it.runIf(billingExists)('billing: table items and indexes, Stripe secret, no queue', () => {
+    expect(grants('billing')).toEqual([...LOGS('billing'), ...XRAY, ...TABLE, ...INDEXES, ...READ_SECRET('stripe')].sort());
+  });
+
+  it('lets only the API and the schedules invoke the functions', () => {
+    const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).map((p) => p.Properties);
+    for (const p of permissions) {
+      expect(p.Action).toBe('lambda:InvokeFunction');
+      expect(['apigateway.amazonaws.com', 'events.amazonaws.com']).toContain(p.Principal);
+      expect(p.SourceArn).toBeDefined();
+    }
+  });
+});

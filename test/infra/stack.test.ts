@@ -1,0 +1,320 @@
+// The production stack, synthesized once with the real handlers in functions/: each resource
+// and the properties that matter for correctness, security and operations.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GSI, TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/table-design.js';
+import { MAX_RECEIVE_COUNT } from '../../infra/constructs/job-queue.js';
+import { DISPATCH_BATCH_SIZE } from '../../infra/stack.js';
+import { projectRoot, resourcesOf, synthStack, type Synthesized } from './synth.js';
+
+const billingExists = existsSync(join(projectRoot, 'functions/billing.ts'));
+const FUNCTIONS = ['api', 'dispatch', 'reconcile', ...(billingExists ? ['billing'] : [])];
+
+let s: Synthesized;
+let template: Template;
+beforeAll(() => {
+  s = synthStack();
+  template = s.template;
+});
+
+const functionNamed = (name: string): { id: string; props: Record<string, any> } => {
+  const found = Object.entries(template.findResources('AWS::Lambda::Function', {
+    Properties: { FunctionName: `switchyard-dev-${name}` },
+  }));
+  expect(found, `function ${name}`).toHaveLength(1);
+  const [id, resource] = found[0]!;
+  return { id, props: resource.Properties };
+};
+const logicalIdOf = (type: string, props: Record<string, unknown>): string => {
+  const ids = Object.keys(template.findResources(type, { Properties: props }));
+  expect(ids, `${type} ${JSON.stringify(props)}`).toHaveLength(1);
+  return ids[0]!;
+};
+
+describe('DynamoDB table', () => {
+  it('follows the single-table design in src/adapters/dynamodb/table-design.ts', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'switchyard-dev',
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: Object.values(GSI).map((index) =>
+        Match.objectLike({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ),
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+
+  it('is on-demand, recoverable, protected from deletion and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('jobs queue', () => {
+  it('dead-letters after a set number of receives, encrypted', () => {
+    const dlq = logicalIdOf('AWS::SQS::Queue', { QueueName: 'switchyard-dev-jobs-dlq' });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'switchyard-dev-jobs',
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'switchyard-dev-jobs-dlq',
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('has a visibility timeout of at least six dispatch timeouts', () => {
+    const dispatchTimeout = functionNamed('dispatch').props.Timeout as number;
+    const queue = Object.values(resourcesOf(template, 'AWS::SQS::Queue')).find(
+      (q) => q.Properties.QueueName === 'switchyard-dev-jobs',
+    );
+    expect(queue?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * dispatchTimeout);
+  });
+
+  it('refuses requests without TLS, on both queues', () => {
+    const policies = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument).toMatchObject({
+        Statement: expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      });
+    }
+  });
+});
+
+describe('dispatch event source', () => {
+  it('reports partial batch failures, with a batch size and a concurrency cap', () => {
+    const queue = logicalIdOf('AWS::SQS::Queue', { QueueName: 'switchyard-dev-jobs' });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionName: { Ref: functionNamed('dispatch').id },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: DISPATCH_BATCH_SIZE,
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+});
+
+describe('Lambda functions', () => {
+  it('deploys exactly the expected handlers', () => {
+    template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length);
+  });
+
+  it.each(FUNCTIONS)('%s: nodejs22.x on arm64, traced, JSON logs to its own log group', (name) => {
+    const { props } = functionNamed(name);
+    expect(props).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON' },
+    });
+    const logGroup = props.LoggingConfig.LogGroup.Ref as string;
+    expect(template.toJSON().Resources[logGroup].Properties).toMatchObject({
+      LogGroupName: `/aws/lambda/switchyard-dev-${name}`,
+      RetentionInDays: 30,
+    });
+  });
+
+  it.each(FUNCTIONS)('%s: Powertools settings and secret ARNs (never values) in the environment', (name) => {
+    const env = functionNamed(name).props.Environment.Variables as Record<string, unknown>;
+    expect(env).toMatchObject({
+      STAGE: 'dev',
+      POWERTOOLS_SERVICE_NAME: `switchyard-${name}`,
+      POWERTOOLS_METRICS_NAMESPACE: 'Switchyard',
+      TABLE_NAME: { Ref: expect.any(String) },
+      MARGIN_PERCENT: '15',
+      ENABLED_PROVIDERS: expect.any(String),
+    });
+    for (const [key, value] of Object.entries(env)) {
+      if (key.endsWith('_SECRET_ARN') || key.endsWith('_SECRETS_ARN')) {
+        const ref = (value as { Ref: string }).Ref;
+        expect(template.toJSON().Resources[ref].Type, key).toBe('AWS::SecretsManager::Secret');
+      }
+    }
+  });
+
+  it('gives each function the queue and secrets it uses', () => {
+    const keys = (name: string): string[] => Object.keys(functionNamed(name).props.Environment.Variables).sort();
+    expect(keys('api')).toEqual(expect.arrayContaining(['QUEUE_URL', 'ADMIN_KEY_SECRET_ARN', 'STRIPE_SECRET_ARN']));
+    expect(keys('dispatch')).toEqual(expect.arrayContaining(['QUEUE_URL', 'PROVIDER_SECRETS_ARN']));
+    expect(keys('reconcile')).toEqual(expect.arrayContaining(['QUEUE_URL', 'PROVIDER_SECRETS_ARN']));
+    if (billingExists) expect(keys('billing')).toEqual(expect.arrayContaining(['STRIPE_SECRET_ARN']));
+  });
+
+  it.each(FUNCTIONS)('%s: bundled by esbuild as minified ESM with a source map, AWS SDK left out', (name) => {
+    // The code's S3 key is the asset hash; the bundle sits in the assembly as asset.<hash>/.
+    const s3Key = functionNamed(name).props.Code.S3Key as string;
+    const assetDir = join(s.app.outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire as __switchyardCreateRequire } from 'node:module';")).toBe(true);
+    expect(code).not.toMatch(/\n\s{4,}\S/); // minified: no indented lines
+    expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    expect(code).not.toContain('@aws-sdk/client-dynamodb/dist-cjs');
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes everything to the api function with payload format 2.0', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', Name: 'switchyard-dev' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [functionNamed('api').id, 'Arn'] },
+    });
+  });
+
+  it('throttles and writes JSON access logs from the $default stage', () => {
+    const accessLogs = logicalIdOf('AWS::Logs::LogGroup', { LogGroupName: '/aws/apigateway/switchyard-dev' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [accessLogs, 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+    });
+  });
+});
+
+describe('schedules', () => {
+  it('runs the reconciler every minute without piling up retries', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionNamed('reconcile').id, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        }),
+      ],
+    });
+  });
+
+  it(`${billingExists ? 'runs' : 'does not yet run'} the monthly billing run`, () => {
+    const monthly = template.findResources('AWS::Events::Rule', {
+      Properties: { ScheduleExpression: 'cron(0 2 1 * ? *)' },
+    });
+    expect(Object.keys(monthly)).toHaveLength(billingExists ? 1 : 0);
+  });
+});
+
+describe('secrets', () => {
+  it('creates the provider, Stripe and admin secrets without putting any value in the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'switchyard/dev/providers', SecretString: '{}' });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'switchyard/dev/stripe', SecretString: '{}' });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'switchyard/dev/admin-key',
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+      SecretString: Match.absent(),
+    });
+  });
+});
+
+describe('observability', () => {
+  const alarm = (name: string): Record<string, any> => {
+    const found = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.AlarmName === `switchyard-dev-${name}`,
+    );
+    expect(found, `alarm ${name}`).toBeDefined();
+    return found!.Properties;
+  };
+
+  it('sends every alarm and recovery to one encrypted, TLS-only SNS topic', () => {
+    const topic = logicalIdOf('AWS::SNS::Topic', { TopicName: 'switchyard-dev-alarms' });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    for (const a of Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'))) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+      expect(a.Properties.OKActions).toEqual([{ Ref: topic }]);
+    }
+    template.resourceCountIs('AWS::SNS::Subscription', 0); // no alarmEmail in cdk.json
+  });
+
+  it('alarms when the DLQ is not empty and when a job message gets old', () => {
+    expect(alarm('dlq-not-empty')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.any(String), 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    const dlq = logicalIdOf('AWS::SQS::Queue', { QueueName: 'switchyard-dev-jobs-dlq' });
+    expect(alarm('dlq-not-empty').Dimensions[0].Value['Fn::GetAtt'][0]).toBe(dlq);
+    expect(alarm('jobs-queue-oldest-message')).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 900,
+    });
+  });
+
+  it('alarms on the API 5xx rate, not on single errors', () => {
+    const props = alarm('api-5xx-rate');
+    expect(props.Metrics).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Expression: 'IF(requests >= 20, 100 * errors / requests, 0)' }),
+        expect.objectContaining({ Id: 'errors', MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ MetricName: '5xx' }) }) }),
+      ]),
+    );
+    expect(props.Threshold).toBe(5);
+  });
+
+  it.each(FUNCTIONS)('alarms on %s errors and throttles', (name) => {
+    const { id } = functionNamed(name);
+    for (const [suffix, metric] of [['errors', 'Errors'], ['throttles', 'Throttles']] as const) {
+      expect(alarm(`${name}-${suffix}`)).toMatchObject({
+        MetricName: metric,
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+        Threshold: 0,
+      });
+    }
+  });
+
+  it('has a dashboard', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'switchyard-dev-overview' });
+  });
+});
+
+describe('outputs', () => {
+  it('exports the API URL, table and queue names', () => {
+    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'TableName', 'QueueName', 'DeadLetterQueueName']));
+    template.hasOutput('QueueName', { Value: { 'Fn::GetAtt': [Match.anyValue(), 'QueueName'] } });
+    template.hasOutput('TableName', { Value: { Ref: Match.anyValue() } });
+  });
+});
