@@ -13,7 +13,8 @@
 //
 // Prices (USD per GPU-hour), read 2026-11-29: the Akash console's own H100 fallback
 // ("Starting at $1.80/hr", console repo H100PriceStatus) and its /v1/gpu-prices examples
-// (H100 min $2.40, avg $3.00); consumer cards from Akash's public GPU pricing page ranges.
+// (H100 min $2.40, avg $3.00). The A100/H200/consumer-card figures are assumptions
+// scaled from those and from the Vast.ai sources cited in vastai-fake.ts.
 import { readOrder, type AkashOrder } from './akash-order.js';
 import {
   Inventory,

@@ -1,0 +1,1 @@
+export { createIoNetProvider, IoNetProvider, type IoHardware, type IoNetConfig } from './ionet-provider.js';
