@@ -5,7 +5,7 @@
 import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
 import { rankOffers } from './placement.js';
-import { ConflictError, type Clock, type JobQueue, type JobStore } from './ports.js';
+import { ConflictError, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
 import { ProviderError, type AttemptRef, type Offer, type ProviderRegistry } from './provider.js';
 import { JobChange } from './transitions.js';
 
@@ -24,6 +24,8 @@ export interface DispatchDeps {
   providers: ProviderRegistry;
   clock: Clock;
   config: DispatchConfig;
+  /** Settles finished jobs; none when unset. */
+  accounting?: JobAccounting;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 

@@ -78,6 +78,10 @@ export interface Job {
   /** A dispatcher that claimed the job holds it until this instant. */
   leaseUntil?: string;
   reason?: string;
+  /** Set once the finished job's usage has been settled (charged, hold released). */
+  settledAt?: string;
+  /** What the customer pays for the job, in micro-dollars, once settled. */
+  costMicroUsd?: number;
 }
 
 export type JobEventType = 'status' | 'attempt';
@@ -98,6 +102,11 @@ export interface JobEvent {
 export const liveAttempt = (job: Job): Attempt | undefined =>
   job.attempts.find((a) => LIVE_ATTEMPT_STATUSES.has(a.status));
 
-/** A job the reconciler must still look at: not finished, or finished with a provider resource to stop. */
+/**
+ * A job the reconciler must still look at: not finished, finished with a provider
+ * resource to stop, or finished but not yet settled.
+ */
 export const needsReconcile = (job: Job): boolean =>
-  !isTerminal(job.status) || job.attempts.some((a) => a.status === 'cancelling' || LIVE_ATTEMPT_STATUSES.has(a.status));
+  !isTerminal(job.status) ||
+  job.settledAt === undefined ||
+  job.attempts.some((a) => a.status === 'cancelling' || LIVE_ATTEMPT_STATUSES.has(a.status));

@@ -5,13 +5,25 @@ import { canonicalJson, sha256 } from './canonical.js';
 import { IdempotencyMismatchError, JobFinishedError, NotFoundError } from './errors.js';
 import type { Job, JobEvent, JobSpec, JobStatus } from './job.js';
 import { isTerminal, liveAttempt } from './job.js';
-import { ConflictError, IdempotencyConflictError, type Clock, type JobPage, type JobQueue, type JobStore } from './ports.js';
+import {
+  ConflictError,
+  IdempotencyConflictError,
+  noAccounting,
+  type Clock,
+  type JobAccounting,
+  type JobPage,
+  type JobQueue,
+  type IdempotencyRecord,
+  type JobStore,
+} from './ports.js';
 import { JobChange } from './transitions.js';
 
 export interface JobServiceDeps {
   store: JobStore;
   queue: JobQueue;
   clock: Clock;
+  /** Budget, balance and hold checks; none when unset. */
+  accounting?: JobAccounting;
   /** Told when an enqueue fails; the reconciler will enqueue the job again later. */
   onEnqueueError?: (jobId: string, error: unknown) => void;
 }
@@ -46,17 +58,36 @@ export const submitJob = async (
   };
   const event: JobEvent = { jobId: job.id, seq: 1, at: now, type: 'status', to: 'queued', reason: 'submitted' };
   const requestHash = sha256(canonicalJson(spec));
+  const accounting = deps.accounting ?? noAccounting;
+  if (idempotencyKey) {
+    // A replay returns the earlier job before any budget check: the budget already counts it.
+    const earlier = await deps.store.findIdempotent(tenantId, idempotencyKey);
+    if (earlier) return replay(deps, earlier, requestHash);
+  }
+  await accounting.admit(tenantId, spec);
   try {
     await deps.store.create(job, event, idempotencyKey ? { key: idempotencyKey, requestHash } : undefined);
   } catch (error) {
     if (!(error instanceof IdempotencyConflictError)) throw error;
-    if (error.existing.requestHash !== requestHash) throw new IdempotencyMismatchError();
-    const earlier = await deps.store.get(error.existing.jobId);
-    if (!earlier) throw new NotFoundError();
-    return { job: earlier, created: false };
+    return replay(deps, error.existing, requestHash);
+  }
+  try {
+    await accounting.hold(job);
+  } catch (error) {
+    // The hold was refused (a concurrent submit used the balance): the job must not run.
+    const failed = new JobChange(job, deps.clock.now().toISOString()).status('failed', `payment hold refused: ${(error as Error).message}`);
+    await deps.store.write(failed.build());
+    throw error;
   }
   await enqueue(deps, job.id);
   return { job, created: true };
+};
+
+const replay = async (deps: JobServiceDeps, earlier: IdempotencyRecord, requestHash: string): Promise<SubmitResult> => {
+  if (earlier.requestHash !== requestHash) throw new IdempotencyMismatchError();
+  const job = await deps.store.get(earlier.jobId);
+  if (!job) throw new NotFoundError();
+  return { job, created: false };
 };
 
 export const getJob = async (deps: Pick<JobServiceDeps, 'store'>, tenantId: string, jobId: string): Promise<Job> => {

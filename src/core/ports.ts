@@ -1,6 +1,6 @@
 // Ports: what the core needs from the outside world. Adapters (DynamoDB, SQS, the
 // embedded queue, provider APIs) implement these; the core never imports them.
-import type { Job, JobEvent, JobStatus } from './job.js';
+import type { Job, JobEvent, JobSpec, JobStatus } from './job.js';
 import type { JobWrite } from './transitions.js';
 
 export interface Clock {
@@ -40,6 +40,8 @@ export interface JobStore {
    */
   create(job: Job, event: JobEvent, idempotency?: { key: string; requestHash: string }): Promise<void>;
   get(jobId: string): Promise<Job | undefined>;
+  /** The job an Idempotency-Key was first used for, if any. */
+  findIdempotent(tenantId: string, key: string): Promise<IdempotencyRecord | undefined>;
   getForTenant(tenantId: string, jobId: string): Promise<Job | undefined>;
   list(tenantId: string, opts: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobPage>;
   /** Conditional write of a JobChange; throws ConflictError if the version moved. */
@@ -78,3 +80,24 @@ export interface TenantStore {
   putKey(key: ApiKeyRecord): Promise<void>;
   getKey(keyId: string): Promise<ApiKeyRecord | undefined>;
 }
+
+/**
+ * Money hooks around a job's life. The job path calls them; the billing module
+ * implements them. Every call may repeat (retries, crashes): implementations post to
+ * the ledger with idempotency ids derived from the job, so a repeat changes nothing.
+ */
+export interface JobAccounting {
+  /** Before a job is stored. Throws a domain error to refuse it (budget, balance, overdue). */
+  admit(tenantId: string, spec: JobSpec): Promise<void>;
+  /** After the job is stored: place the hold for prepaid tenants. */
+  hold(job: Job): Promise<void>;
+  /** For a finished job, until it succeeds once: charge metered usage, release the rest. */
+  settle(job: Job): Promise<{ costMicroUsd: number }>;
+}
+
+/** No billing: admits everything and settles at zero (local mode without money configured). */
+export const noAccounting: JobAccounting = {
+  admit: async () => undefined,
+  hold: async () => undefined,
+  settle: async () => ({ costMicroUsd: 0 }),
+};

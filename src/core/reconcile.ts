@@ -3,9 +3,9 @@
 // ends, times jobs out, fails over on lost machines or missed start deadlines, stops
 // cancelled attempts, and re-enqueues jobs whose enqueue was lost.
 import type { Attempt, Job } from './job.js';
-import { liveAttempt } from './job.js';
+import { liveAttempt, needsReconcile } from './job.js';
 import { cancelAtProvider, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
-import { ConflictError } from './ports.js';
+import { ConflictError, noAccounting } from './ports.js';
 import { ProviderError, type ProviderStatus } from './provider.js';
 import { JobChange } from './transitions.js';
 
@@ -36,8 +36,11 @@ export interface ReconcileSummary {
 export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSummary> => {
   const jobs = await deps.store.needingReconcile(deps.reconcile.batchSize);
   const summary: ReconcileSummary = { examined: jobs.length, requeued: 0, changed: 0, conflicts: 0, errors: 0 };
-  for (const job of jobs) {
+  for (const listed of jobs) {
     try {
+      // The index is eventually consistent: act on the job as the table has it now.
+      const job = await deps.store.get(listed.id);
+      if (!job || !needsReconcile(job)) continue;
       const outcome = await reconcileJob(deps, job);
       if (outcome === 'requeued') summary.requeued++;
       if (outcome === 'changed') summary.changed++;
@@ -45,7 +48,7 @@ export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSumma
       if (error instanceof ConflictError) summary.conflicts++; // someone else moved it; next run looks again
       else {
         summary.errors++;
-        deps.log?.('reconcile failed for job', { jobId: job.id, error: String(error) });
+        deps.log?.('reconcile failed for job', { jobId: listed.id, error: String(error) });
       }
     }
   }
@@ -78,8 +81,16 @@ export const reconcileJob = async (deps: ReconcileDeps, job: Job): Promise<Outco
       return advanceAttempt(deps, job, attempt);
     }
     default:
-      return 'unchanged';
+      return settle(deps, job);
   }
+};
+
+/** Charge a finished job's metered usage once; the job stays in the reconcile index until then. */
+const settle = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
+  if (job.settledAt !== undefined || liveAttempt(job)) return 'unchanged';
+  const { costMicroUsd } = await (deps.accounting ?? noAccounting).settle(job);
+  await deps.store.write(new JobChange(job, deps.clock.now().toISOString()).settled(costMicroUsd).build());
+  return 'changed';
 };
 
 const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): Promise<Outcome> => {

@@ -65,6 +65,13 @@ export class JobChange {
     return this;
   }
 
+  /** Record that the finished job's usage was settled. */
+  settled(costMicroUsd: number): this {
+    this.next.settledAt = this.now;
+    this.next.costMicroUsd = costMicroUsd;
+    return this;
+  }
+
   addAttempt(attempt: Attempt, reason?: string): this {
     this.next.attempts.push(structuredClone(attempt));
     this.push({ type: 'attempt', to: attempt.status, attemptId: attempt.id, provider: attempt.provider, reason });

@@ -138,7 +138,9 @@ describe('reconciler', () => {
     expect(job.attempts[0]!.status).toBe('timed_out');
     expect(spot.cancels).toEqual([job.attempts[0]!.id]);
     expect(spot.liveAttemptIds()).toEqual([]);
+    await s.reconcile(); // settles the finished job
+    expect((await s.store.get(id))!.settledAt).toBeDefined();
     clock.advance(600_000);
-    expect((await s.reconcile()).examined).toBe(0); // finished jobs leave the reconcile index
+    expect((await s.reconcile()).examined).toBe(0); // finished, settled jobs leave the reconcile index
   });
 });

@@ -26,7 +26,7 @@ export function buildApp(
   context: Record<string, unknown> = {},
   options: { withNag?: boolean } = {},
 ): { app: App; stack: SwitchyardStack } {
-  const app = new App({ context: { ...cdkJson.context, functionsDir: FIXTURE_FUNCTIONS_DIR /*TMP*/, ...context } });
+  const app = new App({ context: { ...cdkJson.context, ...context } });
   const stack = defineApp(app, { projectRoot, withoutNag: !options.withNag });
   return { app, stack };
 }

@@ -18,7 +18,7 @@ import {
   type JobStore,
 } from '../../core/ports.js';
 import type { JobWrite } from '../../core/transitions.js';
-import { GSI, RECONCILE_SHARDS, TTL_ATTRIBUTE } from './table-design.js';
+import { GSI, RECONCILE_SHARDS, TTL_ATTRIBUTE, WEBHOOK_OUTBOX_PREFIX, outboxKey } from './table-design.js';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -59,6 +59,26 @@ const jobItem = (job: Job) => {
 
 const eventItem = (e: JobEvent) => ({ pk: `JOB#${e.jobId}`, sk: eventSk(e.seq), event: e });
 
+/**
+ * One webhook delivery owed per event of a job that has a webhookUrl, written in the same
+ * transaction as the event so that no state change can go unannounced.
+ */
+const outboxItem = (job: Job, e: JobEvent) => ({
+  ...outboxKey(e.jobId, e.seq),
+  tenantId: job.tenantId,
+  url: job.spec.webhookUrl,
+  event: e,
+  deliveryAttempts: 0,
+  [GSI.reconcile.partitionKey]: `${WEBHOOK_OUTBOX_PREFIX}${shardOf(e.jobId)}`,
+  [GSI.reconcile.sortKey]: e.at,
+});
+
+const eventPuts = (TableName: string, job: Job, events: JobEvent[]) =>
+  events.flatMap((e) => [
+    { Put: { TableName, Item: eventItem(e), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ...(job.spec.webhookUrl ? [{ Put: { TableName, Item: outboxItem(job, e), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
+  ]);
+
 const isConditionFailure = (error: unknown, index?: number): boolean =>
   error instanceof TransactionCanceledException &&
   (error.CancellationReasons ?? []).some(
@@ -73,9 +93,9 @@ export class DynamoJobStore implements JobStore {
 
   async create(job: Job, event: JobEvent, idempotency?: { key: string; requestHash: string }): Promise<void> {
     const TableName = this.tableName;
-    const items = [
+    const items: { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string } }[] = [
       { Put: { TableName, Item: jobItem(job), ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...eventPuts(TableName, job, [event]),
     ];
     if (idempotency) {
       const expiresAt = Math.floor(Date.parse(job.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS;
@@ -83,7 +103,7 @@ export class DynamoJobStore implements JobStore {
       items.push({
         Put: {
           TableName,
-          Item: { ...idemKey(job.tenantId, idempotency.key), ...record, [TTL_ATTRIBUTE]: expiresAt } as never,
+          Item: { ...idemKey(job.tenantId, idempotency.key), ...record, [TTL_ATTRIBUTE]: expiresAt },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -91,7 +111,7 @@ export class DynamoJobStore implements JobStore {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (idempotency && isConditionFailure(error, 2)) {
+      if (idempotency && isConditionFailure(error, items.length - 1)) {
         const existing = await this.db.send(
           new GetCommand({ TableName, Key: idemKey(job.tenantId, idempotency.key), ConsistentRead: true }),
         );
@@ -106,6 +126,11 @@ export class DynamoJobStore implements JobStore {
   async get(jobId: string): Promise<Job | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: jobKey(jobId), ConsistentRead: true }));
     return (out.Item?.job as Job | undefined) ?? undefined;
+  }
+
+  async findIdempotent(tenantId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: idemKey(tenantId, key), ConsistentRead: true }));
+    return out.Item ? { requestHash: out.Item.requestHash as string, jobId: out.Item.jobId as string } : undefined;
   }
 
   async getForTenant(tenantId: string, jobId: string): Promise<Job | undefined> {
@@ -147,9 +172,7 @@ export class DynamoJobStore implements JobStore {
                 ExpressionAttributeValues: { ':expected': change.expectedVersion },
               },
             },
-            ...change.events.map((e) => ({
-              Put: { TableName, Item: eventItem(e), ConditionExpression: 'attribute_not_exists(pk)' },
-            })),
+            ...eventPuts(TableName, change.job, change.events),
           ],
         }),
       );

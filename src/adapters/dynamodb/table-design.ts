@@ -9,6 +9,9 @@
 // a tenant's jobs in one status           gsi2: gsi2pk=TENANT#<t>#STATUS#<s>  gsi2sk=<createdAt>#<jobId>
 // jobs the reconciler must look at        gsi3: gsi3pk=RECONCILE#<shard>  gsi3sk=<updatedAt>  (sparse:
 //                                          the attributes are removed once a job is finished and clean)
+// webhook deliveries still owed         pk=OUTBOX#<jobId>         sk=EVENT#<seq:10>  written in the same
+//                                          transaction as the event; gsi3pk=WEBHOOK#<shard> gsi3sk=<nextAttemptAt>
+//                                          while undelivered (the deliverer queries the due ones)
 // idempotency key of a POST               pk=IDEM#<tenant>#<key>    sk=IDEM   (expires via TTL)
 // API key by public id                    pk=KEY#<keyId>            sk=KEY
 // tenant                                  pk=TENANT#<tenantId>      sk=TENANT
@@ -24,3 +27,6 @@ export const GSI = {
 
 /** The reconcile index is spread over a few partitions so that no one key gets hot. */
 export const RECONCILE_SHARDS = 4;
+
+export const outboxKey = (jobId: string, seq: number) => ({ pk: `OUTBOX#${jobId}`, sk: `EVENT#${String(seq).padStart(10, '0')}` });
+export const WEBHOOK_OUTBOX_PREFIX = 'WEBHOOK#';
