@@ -121,6 +121,11 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
       command: job.spec.command,
       env: job.spec.env ?? {},
       maxDurationSeconds: job.spec.maxDurationSeconds,
+      maxPricePerGpuHourUsd: job.spec.maxPricePerGpuHourUsd,
+      resources: {
+        ...(job.spec.resources.cpu !== undefined ? { cpu: job.spec.resources.cpu } : {}),
+        ...(job.spec.resources.memoryGb !== undefined ? { memoryGb: job.spec.resources.memoryGb } : {}),
+      },
     });
     await recordLaunch(deps, job.id, attempt.id, providerRef);
     return { kind: 'launched' };

@@ -32,6 +32,10 @@ export interface LaunchRequest {
   command: string[];
   env: Record<string, string>;
   maxDurationSeconds: number;
+  /** The job's price ceiling, for providers that bid (Akash) or take a max price. */
+  maxPricePerGpuHourUsd?: number;
+  /** CPU and memory the job asked for, for providers that size containers. */
+  resources?: { cpu?: number; memoryGb?: number };
 }
 
 export interface LaunchResult {
