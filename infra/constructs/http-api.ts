@@ -45,6 +45,7 @@ export class HttpApi extends Construct {
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
   readonly domainName?: apigw.DomainName;
+  private readonly customDomainName?: string;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -77,6 +78,7 @@ export class HttpApi extends Construct {
     }
 
     if (props.customDomain) {
+      this.customDomainName = props.customDomain.domainName;
       this.domainName = new apigw.DomainName(this, 'DomainName', {
         domainName: props.customDomain.domainName,
         certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
@@ -99,7 +101,7 @@ export class HttpApi extends Construct {
 
   /** The URL clients use: the custom domain when there is one. */
   get url(): string {
-    if (this.domainName) return `https://${this.domainName.name}/`;
+    if (this.customDomainName) return `https://${this.customDomainName}/`;
     const url = this.stage.url;
     if (url === undefined) throw new Error('the HTTP API stage has no URL');
     return url;
