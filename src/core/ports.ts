@@ -66,6 +66,10 @@ export interface ApiKeyRecord {
   scopes: string[];
   createdAt: string;
   revokedAt?: string;
+  /** Optional end of validity: lets a rotated-out key die on its own after an overlap. */
+  expiresAt?: string;
+  /** A label for people ("ci", "rotation 2026-11"); never used for authorization. */
+  name?: string;
 }
 
 export interface TenantRecord {
@@ -74,11 +78,40 @@ export interface TenantRecord {
   createdAt: string;
 }
 
+/** Who did what to whom: key creation, revocation and every other admin action. */
+export interface AuditEvent {
+  id: string;
+  at: string;
+  action: string;
+  actor: { tenantId: string; keyId: string };
+  /** The tenant the action was about; audit can be filtered by it. */
+  tenantId?: string;
+  keyId?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  items: AuditEvent[];
+  nextCursor?: string;
+}
+
 export interface TenantStore {
   putTenant(tenant: TenantRecord): Promise<void>;
   getTenant(id: string): Promise<TenantRecord | undefined>;
+  /** Creates a tenant and records the audit event in one transaction; ConflictError if the id is taken. */
+  createTenant(tenant: TenantRecord, audit: AuditEvent): Promise<void>;
   putKey(key: ApiKeyRecord): Promise<void>;
   getKey(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Stores a new key and its audit event in one transaction. */
+  createKey(key: ApiKeyRecord, audit: AuditEvent): Promise<void>;
+  /** Revokes a key (once: a repeat keeps the first revokedAt) with its audit event; undefined if no such key. */
+  revokeKey(keyId: string, at: string, audit: AuditEvent): Promise<ApiKeyRecord | undefined>;
+  listKeys(tenantId: string): Promise<ApiKeyRecord[]>;
+  recordAudit(event: AuditEvent): Promise<void>;
+  /** Newest first; filtered to one tenant when tenantId is given. */
+  listAudit(opts: { tenantId?: string; limit: number; cursor?: string }): Promise<AuditPage>;
+  /** The tenant's webhook signing secret, created on first use. */
+  webhookSecret(tenantId: string): Promise<string>;
 }
 
 /**

@@ -1,5 +1,56 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyRecord, TenantRecord, TenantStore } from '../../core/ports.js';
+// Tenants, their API keys, the audit trail and webhook secrets on DynamoDB.
+//
+// Items (the shared table; see ./table-design.ts for the job items)
+//   tenant             pk=TENANT#<tenantId>  sk=TENANT
+//   webhook secret     pk=TENANT#<tenantId>  sk=WEBHOOK_SECRET
+//   API key            pk=KEY#<keyId>        sk=KEY     gsi1pk=KEYS#<tenantId>  gsi1sk=<createdAt>#<keyId>
+//   audit event        pk=AUDIT#<id>         sk=AUDIT   gsi1pk=AUDIT           gsi1sk=<at>#<id>
+//                                                       gsi2pk=AUDIT#<tenantId> gsi2sk=<at>#<id>
+// Keys and audit events reuse gsi1/gsi2 under their own partition prefixes, which can never
+// collide with a job's TENANT#… partitions there.
+import { randomBytes } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  ConflictError,
+  type ApiKeyRecord,
+  type AuditEvent,
+  type AuditPage,
+  type TenantRecord,
+  type TenantStore,
+} from '../../core/ports.js';
+import { GSI } from './table-design.js';
+
+export class InvalidAuditCursorError extends Error {
+  constructor() {
+    super('cursor is not one this API returned');
+  }
+}
+
+const tenantKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'TENANT' });
+const secretKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'WEBHOOK_SECRET' });
+const keyKey = (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' });
+
+const keyItem = (key: ApiKeyRecord) => ({
+  ...keyKey(key.keyId),
+  key,
+  [GSI.tenantJobs.partitionKey]: `KEYS#${key.tenantId}`,
+  [GSI.tenantJobs.sortKey]: `${key.createdAt}#${key.keyId}`,
+});
+
+const auditItem = (e: AuditEvent) => ({
+  pk: `AUDIT#${e.id}`,
+  sk: 'AUDIT',
+  audit: e,
+  [GSI.tenantJobs.partitionKey]: 'AUDIT',
+  [GSI.tenantJobs.sortKey]: `${e.at}#${e.id}`,
+  ...(e.tenantId
+    ? { [GSI.tenantStatusJobs.partitionKey]: `AUDIT#${e.tenantId}`, [GSI.tenantStatusJobs.sortKey]: `${e.at}#${e.id}` }
+    : {}),
+});
+
+const cancelled = (error: unknown, index: number): boolean =>
+  error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 export class DynamoTenantStore implements TenantStore {
   constructor(
@@ -8,22 +59,168 @@ export class DynamoTenantStore implements TenantStore {
   ) {}
 
   async putTenant(tenant: TenantRecord): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: `TENANT#${tenant.id}`, sk: 'TENANT', tenant } }),
-    );
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...tenantKey(tenant.id), tenant } }));
   }
 
   async getTenant(id: string): Promise<TenantRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `TENANT#${id}`, sk: 'TENANT' } }));
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: tenantKey(id), ConsistentRead: true }));
     return out.Item?.tenant as TenantRecord | undefined;
   }
 
+  async createTenant(tenant: TenantRecord, audit: AuditEvent): Promise<void> {
+    const TableName = this.tableName;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName, Item: { ...tenantKey(tenant.id), tenant }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName, Item: auditItem(audit) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (cancelled(error, 0)) throw new ConflictError(`a tenant with id "${tenant.id}" already exists`);
+      throw error;
+    }
+  }
+
   async putKey(key: ApiKeyRecord): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `KEY#${key.keyId}`, sk: 'KEY', key } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: keyItem(key) }));
   }
 
   async getKey(keyId: string): Promise<ApiKeyRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `KEY#${keyId}`, sk: 'KEY' } }));
+    // Consistent: a revocation must take effect on the very next request.
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keyKey(keyId), ConsistentRead: true }));
     return out.Item?.key as ApiKeyRecord | undefined;
   }
+
+  async createKey(key: ApiKeyRecord, audit: AuditEvent): Promise<void> {
+    const TableName = this.tableName;
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName, Item: keyItem(key), ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName, Item: auditItem(audit) } },
+        ],
+      }),
+    );
+  }
+
+  async revokeKey(keyId: string, at: string, audit: AuditEvent): Promise<ApiKeyRecord | undefined> {
+    const TableName = this.tableName;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName,
+                Key: keyKey(keyId),
+                UpdateExpression: 'SET #k.revokedAt = :at',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#k.revokedAt)',
+                ExpressionAttributeNames: { '#k': 'key' },
+                ExpressionAttributeValues: { ':at': at },
+              },
+            },
+            { Put: { TableName, Item: auditItem(audit) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      // Missing or already revoked: nothing changes and no second audit event is written.
+      if (!cancelled(error, 0)) throw error;
+    }
+    return this.getKey(keyId);
+  }
+
+  async listKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+    const keys: ApiKeyRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI.tenantJobs.name,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': GSI.tenantJobs.partitionKey },
+          ExpressionAttributeValues: { ':p': `KEYS#${tenantId}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      keys.push(...(out.Items ?? []).map((i) => i.key as ApiKeyRecord));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
+  async recordAudit(event: AuditEvent): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: auditItem(event) }));
+  }
+
+  async listAudit(opts: { tenantId?: string; limit: number; cursor?: string }): Promise<AuditPage> {
+    const index = opts.tenantId ? GSI.tenantStatusJobs : GSI.tenantJobs;
+    const partition = opts.tenantId ? `AUDIT#${opts.tenantId}` : 'AUDIT';
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': index.partitionKey },
+        ExpressionAttributeValues: { ':p': partition },
+        ScanIndexForward: false,
+        Limit: opts.limit,
+        ExclusiveStartKey: opts.cursor ? decodeAuditCursor(opts.cursor, index, partition) : undefined,
+      }),
+    );
+    const items = (out.Items ?? []).map((i) => i.audit as AuditEvent);
+    return out.LastEvaluatedKey ? { items, nextCursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : { items };
+  }
+
+  async webhookSecret(tenantId: string): Promise<string> {
+    const existing = await this.db.send(new GetCommand({ TableName: this.tableName, Key: secretKey(tenantId), ConsistentRead: true }));
+    if (existing.Item) return existing.Item.secret as string;
+    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...secretKey(tenantId), secret, createdAt: new Date().toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return secret;
+    } catch {
+      // Two first uses raced: the one that was stored is the secret.
+      const stored = await this.db.send(new GetCommand({ TableName: this.tableName, Key: secretKey(tenantId), ConsistentRead: true }));
+      if (!stored.Item) throw new Error('webhook secret could not be created');
+      return stored.Item.secret as string;
+    }
+  }
 }
+
+/** A cursor may only continue the same listing: exactly the four key attributes, all strings, same partition. */
+const decodeAuditCursor = (
+  cursor: string,
+  index: { partitionKey: string; sortKey: string },
+  partition: string,
+): Record<string, unknown> => {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidAuditCursorError();
+  }
+  const expected = ['pk', 'sk', index.partitionKey, index.sortKey].sort();
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new InvalidAuditCursorError();
+  const record = key as Record<string, unknown>;
+  const names = Object.keys(record).sort();
+  const ok =
+    names.length === expected.length &&
+    names.every((n, i) => n === expected[i]) &&
+    Object.values(record).every((v) => typeof v === 'string' && v.length > 0 && v.length < 1024) &&
+    record[index.partitionKey] === partition &&
+    record.sk === 'AUDIT' &&
+    String(record.pk).startsWith('AUDIT#');
+  if (!ok) throw new InvalidAuditCursorError();
+  return record;
+};
