@@ -15,6 +15,20 @@
 // idempotency key of a POST               pk=IDEM#<tenant>#<key>    sk=IDEM   (expires via TTL)
 // API key by public id                    pk=KEY#<keyId>            sk=KEY
 // tenant                                  pk=TENANT#<tenantId>      sk=TENANT
+// a provider's reliability and breaker    pk=PSTATS#<provider>      sk=PSTATS  (versioned; per-model stats inside)
+// an attempt counted in provider stats    pk=PSTATS#<provider>      sk=ATTEMPT#<attemptId>  (put only if absent,
+//                                          with the stats, in one transaction; expires via TTL)
+// ledger posting by idempotency id        pk=POSTING#<id>           sk=POSTING  (put only if absent: posts once)
+// a tenant's postings, newest first       gsi1: gsi1pk=LEDGER#TENANT#<t>  gsi1sk=<at>#<postingId>
+// postings of a tenant/provider account   pk=POSTING#<id> sk=ENTRY#<account>; gsi1pk=LEDGER#ACCOUNT#<account>
+//                                          gsi1sk=<at>#<postingId>  (provider statements, account history)
+// account balances (trial balance)        pk=LEDGER#ACCOUNTS#<shard> sk=ACCOUNT#<account>  (consistent query)
+// a tenant's committed spend in a month   pk=BUDGET#<t>             sk=MONTH#<yyyy-mm>
+// a tenant's billing account              pk=TENANT#<t>             sk=BILLING
+// tenants by billing mode (billing run)   gsi2: gsi2pk=BILLING#<mode>  gsi2sk=<tenantId>
+// a tenant's monthly invoice              pk=INVOICE#<t>            sk=PERIOD#<yyyy-mm>
+// invoice by Stripe invoice id            pk=STRIPE_INVOICE#<id>    sk=STRIPE_INVOICE  (→ tenant, period)
+// Stripe event already processed          pk=STRIPE_EVENT#<eventId> sk=STRIPE_EVENT
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -30,3 +44,35 @@ export const RECONCILE_SHARDS = 4;
 
 export const outboxKey = (jobId: string, seq: number) => ({ pk: `OUTBOX#${jobId}`, sk: `EVENT#${String(seq).padStart(10, '0')}` });
 export const WEBHOOK_OUTBOX_PREFIX = 'WEBHOOK#';
+
+/** Account balance items are spread over a few partitions; the trial balance reads them all. */
+export const LEDGER_ACCOUNT_SHARDS = 4;
+
+const shardOfAccount = (account: string): number => {
+  let h = 0;
+  for (const ch of account) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % LEDGER_ACCOUNT_SHARDS;
+};
+
+export const ledgerKeys = {
+  posting: (id: string) => ({ pk: `POSTING#${id}`, sk: 'POSTING' }),
+  entry: (id: string, account: string) => ({ pk: `POSTING#${id}`, sk: `ENTRY#${account}` }),
+  account: (account: string) => ({ pk: `LEDGER#ACCOUNTS#${shardOfAccount(account)}`, sk: `ACCOUNT#${account}` }),
+  accountPartition: (shard: number) => `LEDGER#ACCOUNTS#${shard}`,
+  tenantIndex: (tenantId: string) => `LEDGER#TENANT#${tenantId}`,
+  accountIndex: (account: string) => `LEDGER#ACCOUNT#${account}`,
+  budget: (tenantId: string, month: string) => ({ pk: `BUDGET#${tenantId}`, sk: `MONTH#${month}` }),
+};
+
+export const billingKeys = {
+  account: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'BILLING' }),
+  modeIndex: (mode: string) => `BILLING#${mode}`,
+  invoice: (tenantId: string, period: string) => ({ pk: `INVOICE#${tenantId}`, sk: `PERIOD#${period}` }),
+  stripeInvoice: (invoiceId: string) => ({ pk: `STRIPE_INVOICE#${invoiceId}`, sk: 'STRIPE_INVOICE' }),
+  stripeEvent: (eventId: string) => ({ pk: `STRIPE_EVENT#${eventId}`, sk: 'STRIPE_EVENT' }),
+};
+
+export const providerStatsKeys = {
+  stats: (provider: string) => ({ pk: `PSTATS#${provider}`, sk: 'PSTATS' }),
+  counted: (provider: string, attemptId: string) => ({ pk: `PSTATS#${provider}`, sk: `ATTEMPT#${attemptId}` }),
+};

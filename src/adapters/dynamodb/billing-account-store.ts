@@ -1,0 +1,104 @@
+// Billing accounts on DynamoDB: terms in `config` (replaced as a whole by an admin), and
+// state the system owns in their own attributes (Stripe customer, overdue invoices), so
+// reconfiguring a tenant can never unblock it or lose its Stripe customer.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { defaultBillingAccount, type BillingAccount, type BillingAccountStore, type BillingConfig, type BillingMode } from '../../money/billing-account.js';
+import { GSI, billingKeys } from './table-design.js';
+
+const toAccount = (tenantId: string, item: Record<string, unknown> | undefined): BillingAccount => {
+  if (!item) return defaultBillingAccount(tenantId);
+  const config = (item.config as BillingConfig | undefined) ?? { mode: 'invoice' };
+  return {
+    ...config,
+    tenantId,
+    ...(item.stripeCustomerId ? { stripeCustomerId: item.stripeCustomerId as string } : {}),
+    overdueInvoiceIds: item.overdue instanceof Set ? [...(item.overdue as Set<string>)].sort() : [],
+  };
+};
+
+export class DynamoBillingAccountStore implements BillingAccountStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(tenantId: string): Promise<BillingAccount> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: billingKeys.account(tenantId), ConsistentRead: true }));
+    return toAccount(tenantId, out.Item);
+  }
+
+  async configure(tenantId: string, config: BillingConfig): Promise<BillingAccount> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: billingKeys.account(tenantId),
+        UpdateExpression: 'SET config = :c, tenantId = :t, #mp = :mp, #ms = :t',
+        ExpressionAttributeNames: { '#mp': GSI.tenantStatusJobs.partitionKey, '#ms': GSI.tenantStatusJobs.sortKey },
+        ExpressionAttributeValues: { ':c': config, ':t': tenantId, ':mp': billingKeys.modeIndex(config.mode) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toAccount(tenantId, out.Attributes);
+  }
+
+  async setStripeCustomer(tenantId: string, customerId: string): Promise<string> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: billingKeys.account(tenantId),
+          UpdateExpression: 'SET stripeCustomerId = :id, tenantId = :t',
+          ConditionExpression: 'attribute_not_exists(stripeCustomerId) OR stripeCustomerId = :id',
+          ExpressionAttributeValues: { ':id': customerId, ':t': tenantId },
+        }),
+      );
+      return customerId;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.get(tenantId)).stripeCustomerId!;
+    }
+  }
+
+  async markOverdue(tenantId: string, invoiceId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: billingKeys.account(tenantId),
+        UpdateExpression: 'SET tenantId = :t ADD overdue :i',
+        ExpressionAttributeValues: { ':t': tenantId, ':i': new Set([invoiceId]) },
+      }),
+    );
+  }
+
+  async clearOverdue(tenantId: string, invoiceId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: billingKeys.account(tenantId),
+        UpdateExpression: 'SET tenantId = :t DELETE overdue :i',
+        ExpressionAttributeValues: { ':t': tenantId, ':i': new Set([invoiceId]) },
+      }),
+    );
+  }
+
+  async listByMode(mode: BillingMode): Promise<BillingAccount[]> {
+    const accounts: BillingAccount[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI.tenantStatusJobs.name,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': GSI.tenantStatusJobs.partitionKey },
+          ExpressionAttributeValues: { ':p': billingKeys.modeIndex(mode) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      accounts.push(...(out.Items ?? []).map((item) => toAccount(item.tenantId as string, item)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return accounts;
+  }
+}

@@ -1,0 +1,159 @@
+// JobAccounting on the ledger: admit checks overdue invoices, the monthly budget and the
+// prepaid balance; hold reserves the job's most possible charge (and, for prepaid tenants,
+// moves it from available to holds); settle charges the metered amount, releases the
+// rest, and records what each provider is owed. Every posting id derives from the job id,
+// so the reconciler may call settle any number of times.
+import type { Job, JobSpec } from '../core/job.js';
+import type { Clock, JobAccounting } from '../core/ports.js';
+import { formatUsd, monthOf } from './amounts.js';
+import type { BillingAccount, BillingAccountStore } from './billing-account.js';
+import { PaymentRequiredError } from './errors.js';
+import { GuardFailedError, accounts, normalBalance, type Entry, type Guard, type LedgerStore, type Posting } from './ledger.js';
+import { meterJob } from './metering.js';
+import { maxChargeMicroUsd, type PricingConfig } from './pricing.js';
+
+export interface AccountingDeps {
+  ledger: LedgerStore;
+  billing: BillingAccountStore;
+  clock: Clock;
+  pricing: PricingConfig;
+}
+
+export const holdId = (jobId: string) => `hold:${jobId}`;
+export const settleId = (jobId: string) => `settle:${jobId}`;
+
+const budgetRefusal = (account: BillingAccount, committed: number, required: number) =>
+  new PaymentRequiredError(
+    'budget-exceeded',
+    'Monthly budget exceeded',
+    `This job could cost up to ${formatUsd(required)}; with ${formatUsd(committed)} already charged or reserved this month, that would pass the monthly budget of ${formatUsd(account.monthlyBudgetMicroUsd!)}.`,
+    { budgetMicroUsd: account.monthlyBudgetMicroUsd, committedMicroUsd: committed, requiredMicroUsd: required },
+  );
+
+const balanceRefusal = (available: number, required: number) =>
+  new PaymentRequiredError(
+    'insufficient-balance',
+    'Insufficient prepaid balance',
+    `This job needs a hold of ${formatUsd(required)} (ceiling × max duration × GPUs) but the available balance is ${formatUsd(available)}. Top up with USDC or lower the limits.`,
+    { availableMicroUsd: available, requiredMicroUsd: required },
+  );
+
+export class LedgerAccounting implements JobAccounting {
+  constructor(private readonly deps: AccountingDeps) {}
+
+  async admit(tenantId: string, spec: JobSpec): Promise<void> {
+    const account = await this.deps.billing.get(tenantId);
+    if (account.overdueInvoiceIds.length > 0) {
+      throw new PaymentRequiredError(
+        'invoice-overdue',
+        'Invoice overdue',
+        `New jobs are paused until the overdue invoice${account.overdueInvoiceIds.length > 1 ? 's are' : ' is'} paid: ${account.overdueInvoiceIds.join(', ')}.`,
+        { overdueInvoiceIds: account.overdueInvoiceIds },
+      );
+    }
+    const required = maxChargeMicroUsd(spec);
+    if (account.monthlyBudgetMicroUsd !== undefined) {
+      const committed = await this.deps.ledger.budgetCommitted(tenantId, monthOf(this.deps.clock.now()));
+      if (committed + required > account.monthlyBudgetMicroUsd) throw budgetRefusal(account, committed, required);
+    }
+    if (account.mode === 'prepaid') {
+      const available = await this.available(tenantId);
+      if (available < required) throw balanceRefusal(available, required);
+    }
+  }
+
+  /** Reserve the job's maximum against the month's budget, and hold prepaid funds; atomically. */
+  async hold(job: Job): Promise<void> {
+    const account = await this.deps.billing.get(job.tenantId);
+    const amount = maxChargeMicroUsd(job.spec);
+    const month = monthOf(job.createdAt);
+    const prepaid = account.mode === 'prepaid';
+    const entries: Entry[] = prepaid
+      ? [
+          { account: accounts.available(job.tenantId), amountMicroUsd: amount },
+          { account: accounts.holds(job.tenantId), amountMicroUsd: -amount },
+        ]
+      : []; // invoice tenants: no money moves, but the posting records the reservation for settle
+    const guards: Guard[] = [
+      { type: 'budget', tenantId: job.tenantId, month, deltaMicroUsd: amount, ...(account.monthlyBudgetMicroUsd !== undefined ? { limitMicroUsd: account.monthlyBudgetMicroUsd } : {}) },
+      ...(prepaid ? [{ type: 'floor' as const, account: accounts.available(job.tenantId), minNormal: 0 }] : []),
+    ];
+    const posting: Posting = {
+      id: holdId(job.id),
+      kind: 'job.hold',
+      at: this.deps.clock.now().toISOString(),
+      tenantId: job.tenantId,
+      jobId: job.id,
+      memo: `hold for job ${job.id}: up to ${formatUsd(amount)}`,
+      entries,
+      details: { holdMicroUsd: amount, month, mode: account.mode },
+    };
+    try {
+      await this.deps.ledger.post(posting, guards);
+    } catch (error) {
+      if (!(error instanceof GuardFailedError)) throw error;
+      // Lost a race with another submit between admit and hold: refuse with the same problem.
+      if (error.guard.type === 'budget') throw budgetRefusal(account, await this.deps.ledger.budgetCommitted(job.tenantId, month), amount);
+      throw balanceRefusal(await this.available(job.tenantId), amount);
+    }
+  }
+
+  async settle(job: Job): Promise<{ costMicroUsd: number }> {
+    const existing = await this.deps.ledger.getPosting(settleId(job.id));
+    if (existing) return { costMicroUsd: Number(existing.details?.customerMicroUsd ?? 0) };
+    const account = await this.deps.billing.get(job.tenantId);
+    const usage = meterJob(job, this.deps.pricing, account.pricing ?? {});
+    const hold = await this.deps.ledger.getPosting(holdId(job.id));
+    const held = Number(hold?.details?.holdMicroUsd ?? 0);
+    const mode = (hold?.details?.mode as BillingAccount['mode'] | undefined) ?? account.mode;
+    const charge = usage.customerMicroUsd;
+    const entries: Entry[] = [{ account: accounts.revenue, amountMicroUsd: -charge }];
+    if (mode === 'prepaid') {
+      // Charge from the hold and release the rest. The charge is capped at the hold by
+      // pricing, so `excess` is only non-zero for a job that never got a hold (submitted
+      // before billing was configured): the tenant then owes it like an invoice tenant.
+      const covered = Math.min(charge, held);
+      entries.push(
+        { account: accounts.holds(job.tenantId), amountMicroUsd: held },
+        { account: accounts.available(job.tenantId), amountMicroUsd: -(held - covered) },
+        { account: accounts.unbilled(job.tenantId), amountMicroUsd: charge - covered },
+      );
+    } else {
+      entries.push({ account: accounts.unbilled(job.tenantId), amountMicroUsd: charge });
+    }
+    // Providers are owed for every running second, including attempts the customer does not pay for.
+    entries.push({ account: accounts.providerCost, amountMicroUsd: usage.providerCostMicroUsd });
+    for (const [provider, owed] of Object.entries(usage.providerCosts)) entries.push({ account: accounts.payable(provider), amountMicroUsd: -owed });
+    const billed = usage.attempts.filter((a) => a.billable);
+    const last = billed[billed.length - 1];
+    const posting: Posting = {
+      id: settleId(job.id),
+      kind: 'job.settle',
+      at: this.deps.clock.now().toISOString(),
+      tenantId: job.tenantId,
+      jobId: job.id,
+      memo: `job ${job.id} ${job.status}: ${formatUsd(charge)} charged${held ? `, ${formatUsd(held - Math.min(charge, held))} released` : ''}`,
+      entries,
+      details: {
+        customerMicroUsd: charge,
+        providerCostMicroUsd: usage.providerCostMicroUsd,
+        holdMicroUsd: held,
+        billedSeconds: billed.reduce((s, a) => s + a.billedSeconds, 0),
+        gpuCount: job.spec.resources.gpu.count,
+        jobStatus: job.status,
+        jobCreatedAt: job.createdAt,
+        ...(last ? { provider: last.provider, gpuModel: last.gpuModel } : {}),
+      },
+    };
+    const month = (hold?.details?.month as string | undefined) ?? monthOf(this.deps.clock.now());
+    const posted = await this.deps.ledger.post(posting, [{ type: 'budget', tenantId: job.tenantId, month, deltaMicroUsd: charge - held }]);
+    if (!posted) return { costMicroUsd: Number((await this.deps.ledger.getPosting(posting.id))?.details?.customerMicroUsd ?? 0) };
+    return { costMicroUsd: charge };
+  }
+
+  private async available(tenantId: string): Promise<number> {
+    const account = accounts.available(tenantId);
+    const balances = await this.deps.ledger.balances([account]);
+    return normalBalance(account, balances[account] ?? 0);
+  }
+}
