@@ -13,6 +13,9 @@ import { renderDocsPage } from './docs.js';
 import { fieldErrors, problem, validationProblem } from './problem.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerProviderRoutes } from './routes/providers.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerWebhookSecretRoute } from './routes/webhook-secret.js';
+import { rateLimit } from '../ratelimit/middleware.js';
 import { LIMITS } from './schemas.js';
 
 const OPENAPI_INFO = {
@@ -77,9 +80,12 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   });
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.use('/v1/*', requireApiKey(deps.tenants));
+  app.use('/v1/*', requireApiKey(deps.tenants, { clock: deps.jobs.clock, ...(deps.adminKey ? { adminKey: deps.adminKey } : {}) }));
+  if (deps.rateLimiter) app.use('/v1/*', rateLimit(deps.rateLimiter));
   registerJobRoutes(app, deps);
   registerProviderRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerWebhookSecretRoute(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

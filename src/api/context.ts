@@ -1,12 +1,22 @@
 import type { JobServiceDeps } from '../core/jobs-service.js';
 import type { TenantStore } from '../core/ports.js';
 import type { ProviderRegistry } from '../core/provider.js';
+import type { RateLimiter } from '../ratelimit/token-bucket.js';
+import type { WebhookPolicy } from '../webhooks/address-policy.js';
+import type { Resolver } from '../webhooks/url-guard.js';
 
 export interface ApiDeps {
   jobs: JobServiceDeps;
   tenants: TenantStore;
   providers: ProviderRegistry;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Per-API-key request limit (DynamoDB token bucket); no limit when unset. */
+  rateLimiter?: RateLimiter;
+  /** Where job webhooks may go; strict (https, public addresses) when unset. */
+  webhookPolicy?: WebhookPolicy;
+  webhookResolver?: Resolver;
+  /** AWS: the operator key held in Secrets Manager, accepted as an admin key. */
+  adminKey?: () => Promise<string | undefined>;
 }
 
 export interface ApiEnv {

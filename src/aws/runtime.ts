@@ -6,6 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { createDynamoClient, documentClientOf } from '../adapters/dynamodb/client.js';
 import { DynamoJobStore } from '../adapters/dynamodb/job-store.js';
+import { DynamoProviderStatsStore } from '../adapters/dynamodb/provider-stats-store.js';
 import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.js';
 import { SqsJobQueue } from '../adapters/queue/sqs-queue.js';
 import { DEFAULT_DISPATCH_CONFIG } from '../core/dispatch.js';
@@ -13,6 +14,10 @@ import { systemClock } from '../core/ports.js';
 import { registryOf, type ProviderRegistry } from '../core/provider.js';
 import { DEFAULT_RECONCILE_CONFIG, type ReconcileDeps } from '../core/reconcile.js';
 import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
+import { DEFAULT_RATE_LIMIT, DynamoRateLimiter } from '../ratelimit/token-bucket.js';
+import { STRICT_POLICY } from '../webhooks/address-policy.js';
+import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryDeps } from '../webhooks/deliverer.js';
+import { DynamoOutbox } from '../webhooks/outbox.js';
 
 const required = (name: string): string => {
   const value = process.env[name];
@@ -27,6 +32,7 @@ const db = documentClientOf(createDynamoClient());
 const tableName = required('TABLE_NAME');
 export const store = new DynamoJobStore(db, tableName);
 export const tenants = new DynamoTenantStore(db, tableName);
+export const providerStats = new DynamoProviderStatsStore(db, tableName);
 export const queue = new SqsJobQueue(new SQSClient({}), required('QUEUE_URL'));
 
 const enabledProviders = (): string[] =>
@@ -50,8 +56,36 @@ export const reconcileDeps = async (): Promise<ReconcileDeps> => ({
   queue,
   providers: await providersWithCredentials(),
   clock: systemClock,
+  stats: providerStats,
   config: DEFAULT_DISPATCH_CONFIG,
   reconcile: DEFAULT_RECONCILE_CONFIG,
+  log,
+});
+
+/**
+ * The API's security dependencies in AWS: per-key rate limits in the table, the operator
+ * key from Secrets Manager (cached 5 minutes, so a put-secret-value rotation lands within
+ * that), and strict webhook URLs (https, public addresses only).
+ */
+export const apiSecurity = {
+  rateLimiter: new DynamoRateLimiter(db, tableName, {
+    ratePerSecond: Number(process.env.RATE_LIMIT_PER_SECOND ?? DEFAULT_RATE_LIMIT.ratePerSecond),
+    burst: Number(process.env.RATE_LIMIT_BURST ?? DEFAULT_RATE_LIMIT.burst),
+  }),
+  adminKey: async (): Promise<string | undefined> => {
+    const arn = process.env.ADMIN_KEY_SECRET_ARN;
+    const value = arn ? await getSecret(arn, { maxAge: 300 }) : undefined;
+    return typeof value === 'string' && value.length >= 32 ? value : undefined;
+  },
+  webhookPolicy: STRICT_POLICY,
+};
+
+export const webhookDeliveryDeps = (): WebhookDeliveryDeps => ({
+  outbox: new DynamoOutbox(db, tableName),
+  secretFor: (tenantId) => tenants.webhookSecret(tenantId),
+  policy: STRICT_POLICY,
+  clock: systemClock,
+  config: DEFAULT_WEBHOOK_CONFIG,
   log,
 });
 

@@ -14,7 +14,9 @@ if (values.help) {
 
   --data DIR   keep data on disk in DIR (or set SWITCHYARD_DATA_DIR); in memory otherwise
   --port N     serve the API on port N (or set PORT); default 8787
-  SWITCHYARD_API_KEY   seed this API key instead of a random one`);
+  SWITCHYARD_API_KEY   seed this API key instead of a random one
+  SWITCHYARD_ADMIN_KEY seed this admin key (tenants, keys, audit) instead of a random one
+  SWITCHYARD_ALLOW_PRIVATE_WEBHOOKS=1  let job webhooks go to loopback (127.0.0.1, ::1) for local receivers`);
   process.exit(0);
 }
 
@@ -30,6 +32,8 @@ const main = async () => {
     host: process.env.HOST ?? '127.0.0.1',
     ...(dataDir ? { dataDir } : {}),
     ...(process.env.SWITCHYARD_API_KEY ? { apiKey: process.env.SWITCHYARD_API_KEY } : {}),
+    ...(process.env.SWITCHYARD_ADMIN_KEY ? { adminKey: process.env.SWITCHYARD_ADMIN_KEY } : {}),
+    allowPrivateWebhooks: process.env.SWITCHYARD_ALLOW_PRIVATE_WEBHOOKS === '1',
     log: (message, fields) => {
       if (!quiet) console.error(JSON.stringify({ level: 'warn', message, ...fields }));
     },
@@ -45,6 +49,7 @@ const main = async () => {
   console.log(`Switchyard is running at ${system.url}
   data:     ${dataDir ? `on disk in ${dataDir}` : 'in memory (use --data DIR to keep it)'}
   API key:  ${system.apiKey}
+  admin key: ${process.env.SWITCHYARD_ADMIN_KEY ? '(from SWITCHYARD_ADMIN_KEY)' : `${system.adminKey}  (tenants and keys: POST /v1/tenants; keep it secret)`}
   docs:     ${system.url}/docs
 
 Submit a job that runs on this machine:

@@ -6,6 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClient, documentClientOf } from '../adapters/dynamodb/client.js';
 import { createTable } from '../adapters/dynamodb/create-table.js';
 import { DynamoJobStore } from '../adapters/dynamodb/job-store.js';
+import { DynamoProviderStatsStore } from '../adapters/dynamodb/provider-stats-store.js';
 import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.js';
 import { EmbeddedQueue, type EmbeddedQueueOptions } from '../adapters/queue/embedded-queue.js';
 import { createApp } from '../api/app.js';
@@ -17,8 +18,14 @@ import { createDispatchHandler } from '../handlers/dispatch-handler.js';
 import { createReconcileHandler } from '../handlers/reconcile-handler.js';
 import { LocalProvider } from '../providers/local/local-provider.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
-import { defaultMarket } from './market.js';
+import { startFakeMarket, type FakeMarket } from './fake-market.js';
 import { seedTenant } from './seed.js';
+import { OPERATOR_TENANT } from '../api/auth.js';
+import { createWebhookHandler } from '../handlers/webhook-handler.js';
+import { DEFAULT_RATE_LIMIT, DynamoRateLimiter, type RateLimitConfig } from '../ratelimit/token-bucket.js';
+import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryConfig } from '../webhooks/deliverer.js';
+import { DynamoOutbox } from '../webhooks/outbox.js';
+import type { Resolver } from '../webhooks/url-guard.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -40,11 +47,25 @@ export interface SystemOptions {
   reconcile?: Partial<ReconcileConfig>;
   queue?: Partial<EmbeddedQueueOptions>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Seed this admin key (scope admin, operator tenant) instead of a random one (SWITCHYARD_ADMIN_KEY). */
+  adminKey?: string;
+  /** Per-key rate limit; false turns it off. Generous defaults. */
+  rateLimit?: RateLimitConfig | false;
+  /** SWITCHYARD_ALLOW_PRIVATE_WEBHOOKS=1: let webhooks go to loopback (never to other private addresses). */
+  allowPrivateWebhooks?: boolean;
+  webhooks?: Partial<WebhookDeliveryConfig>;
+  webhookIntervalMs?: number;
+  webhookResolver?: Resolver;
 }
 
 export interface RunningSystem {
   url: string;
   apiKey: string;
+  /** The operator's admin key (scope admin). */
+  adminKey: string;
+  /** Delivers due webhooks once (the loop does this on a timer). */
+  deliverWebhooks: ReturnType<typeof createWebhookHandler>;
+  outbox: DynamoOutbox;
   tenantId: string;
   tableName: string;
   db: DynamoDBDocumentClient;
@@ -69,7 +90,9 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   const store = new DynamoJobStore(db, tableName);
   const tenants = new DynamoTenantStore(db, tableName);
-  const providers = options.providers ?? defaultMarket(clock);
+  // Without explicit providers, the default market: a fake of each real provider's API.
+  let market: FakeMarket | undefined;
+  const providers = options.providers ?? (market = await startFakeMarket()).providers;
   const registry = registryOf(providers);
 
   let queue: EmbeddedQueue | undefined;
@@ -79,6 +102,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     queue: lazyQueue,
     providers: registry,
     clock,
+    stats: new DynamoProviderStatsStore(db, tableName),
     config: { ...DEFAULT_DISPATCH_CONFIG, ...options.dispatch },
     reconcile: { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile },
     ...(options.log ? { log: options.log } : {}),
@@ -89,11 +113,27 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   const tenantId = options.tenantId ?? 'local';
   const apiKey = await seedTenant(tenants, { tenantId, name: 'Local tenant', apiKey: options.apiKey });
+  const adminKey = await seedTenant(tenants, { tenantId: OPERATOR_TENANT, name: 'Operator', apiKey: options.adminKey, scopes: ['admin'], variable: 'SWITCHYARD_ADMIN_KEY' });
+  // Local mode may use plain http; loopback only when the operator opted in.
+  const webhookPolicy = { allowHttp: true, allowLoopback: options.allowPrivateWebhooks === true };
+  const outbox = new DynamoOutbox(db, tableName);
+  const deliverWebhooks = createWebhookHandler({
+    outbox,
+    secretFor: (t) => tenants.webhookSecret(t),
+    policy: webhookPolicy,
+    clock,
+    config: { ...DEFAULT_WEBHOOK_CONFIG, ...options.webhooks },
+    ...(options.webhookResolver ? { resolve: options.webhookResolver } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
   const app = createApp({
     jobs: { store, queue, clock, onEnqueueError: (jobId, error) => deps.log?.('enqueue failed', { jobId, error: String(error) }) },
     tenants,
     providers: registry,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.rateLimit === false ? {} : { rateLimiter: new DynamoRateLimiter(db, tableName, options.rateLimit ?? DEFAULT_RATE_LIMIT) }),
+    webhookPolicy,
+    ...(options.webhookResolver ? { webhookResolver: options.webhookResolver } : {}),
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -106,6 +146,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   let reconcileTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<unknown> = Promise.resolve();
+  let webhookTimer: NodeJS.Timeout | undefined;
+  let delivering: Promise<unknown> = Promise.resolve();
   if (options.loops !== false) {
     queue.start();
     const tick = () => {
@@ -116,11 +158,22 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
         });
     };
     reconcileTimer = setTimeout(tick, options.reconcileIntervalMs ?? 1000);
+    const deliver = () => {
+      delivering = deliverWebhooks()
+        .catch((error: unknown) => deps.log?.('webhook run failed', { error: String(error) }))
+        .finally(() => {
+          if (webhookTimer) webhookTimer = setTimeout(deliver, options.webhookIntervalMs ?? 1000);
+        });
+    };
+    webhookTimer = setTimeout(deliver, options.webhookIntervalMs ?? 1000);
   }
 
   return {
     url: `http://${host}:${port}`,
     apiKey,
+    adminKey,
+    deliverWebhooks,
+    outbox,
     tenantId,
     tableName,
     db,
@@ -134,10 +187,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     stop: async () => {
       clearTimeout(reconcileTimer);
       reconcileTimer = undefined;
+      clearTimeout(webhookTimer);
+      webhookTimer = undefined;
       await queue.stop();
       await reconciling;
+      await delivering;
       await new Promise<void>((r) => server.close(() => r()));
       for (const p of providers) if (p instanceof LocalProvider) p.stopAll();
+      await market?.stop();
       rawClient.destroy();
       await dynamo?.stop();
     },

@@ -3,7 +3,8 @@ import { cancelJob, getJob, jobEvents, listJobs, submitJob } from '../../core/jo
 import type { Job, JobEvent, JobSpec } from '../../core/job.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
-import { problem } from '../problem.js';
+import { problem, validationProblem } from '../problem.js';
+import { webhookUrlError } from '../../webhooks/submit-check.js';
 import {
   JobEventSchema,
   JobIdParams,
@@ -124,6 +125,8 @@ export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void
       });
       return problem(c, 400, 'validation', 'Invalid request', `Unknown network: ${unknown.join(', ')}`, { errors }) as never;
     }
+    const webhookError = await webhookUrlError(spec.webhookUrl, deps.webhookPolicy, deps.webhookResolver);
+    if (webhookError) return validationProblem(c, [webhookError]) as never;
     const { job, created } = await submitJob(deps.jobs, c.get('tenantId'), spec, c.req.valid('header')['idempotency-key']);
     if (!created) c.header('idempotent-replayed', 'true');
     c.header('location', `/v1/jobs/${job.id}`);
