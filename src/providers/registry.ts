@@ -1,18 +1,98 @@
-// Builds the providers named in configuration. A provider whose credentials are missing
-// is still listed (so GET /v1/providers shows it) but disabled, and never placed on.
-import type { Provider } from '../core/provider.js';
+// Builds the providers named in configuration from their credentials (the provider
+// secret in AWS, a file or env vars locally). A provider whose credentials are missing
+// is listed as disabled, so GET /v1/providers says why, and is never placed on.
+import type { Provider, ProviderKind } from '../core/provider.js';
+import { ProviderError } from '../core/provider.js';
+import { createAkashProvider } from './akash/index.js';
+import { createAwsBatchProvider } from './aws-batch/index.js';
+import { createGcpBatchProvider } from './gcp-batch/index.js';
+import { createIoNetProvider, type IoHardware } from './ionet/index.js';
+import { createRunPodProvider } from './runpod/index.js';
+import { createVastProvider } from './vastai/index.js';
 
-/** Provider name -> its credentials object, as stored in the provider secret. */
+/** Provider name -> its settings, as stored in the provider secret (strings, or JSON strings). */
 export type ProviderCredentials = Record<string, Record<string, string> | undefined>;
 
-type Factory = (credentials: Record<string, string> | undefined) => Provider;
+interface ProviderSpec {
+  kind: ProviderKind;
+  /** Settings without which the provider cannot be called. */
+  required: string[];
+  build(settings: Record<string, string>): Provider;
+}
 
-const factories: Record<string, Factory> = {};
+const opt = (settings: Record<string, string>, key: string, as = key) =>
+  settings[key] !== undefined && settings[key] !== '' ? { [as]: settings[key] } : {};
 
-export const knownProviderNames = (): string[] => Object.keys(factories);
+const SPECS: Record<string, ProviderSpec> = {
+  akash: {
+    kind: 'decentralized',
+    required: ['apiKey'],
+    build: (s) =>
+      createAkashProvider({ apiKey: s.apiKey!, ...opt(s, 'baseUrl'), ...(s.aktUsd ? { aktUsd: Number(s.aktUsd) } : {}) }),
+  },
+  vastai: {
+    kind: 'decentralized',
+    required: ['apiKey'],
+    build: (s) => createVastProvider({ apiKey: s.apiKey!, ...opt(s, 'baseUrl') }),
+  },
+  ionet: {
+    kind: 'decentralized',
+    // io.net's hardware ids are account-specific: the operator lists them as JSON.
+    required: ['apiKey', 'hardware'],
+    build: (s) => createIoNetProvider({ apiKey: s.apiKey!, hardware: JSON.parse(s.hardware!) as IoHardware[], ...opt(s, 'baseUrl') }),
+  },
+  'aws-batch': {
+    kind: 'cloud',
+    // Credentials are optional: in Lambda the function's role is used.
+    required: ['region', 'jobQueue'],
+    build: (s) =>
+      createAwsBatchProvider({
+        region: s.region!,
+        jobQueue: s.jobQueue!,
+        ...opt(s, 'endpoint'),
+        ...(s.accessKeyId && s.secretAccessKey ? { credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } } : {}),
+      }),
+  },
+  'gcp-batch': {
+    kind: 'cloud',
+    required: ['project', 'location', 'accessToken'],
+    build: (s) => createGcpBatchProvider({ project: s.project!, location: s.location!, accessToken: s.accessToken!, ...opt(s, 'baseUrl') }),
+  },
+  runpod: {
+    kind: 'cloud',
+    required: ['apiKey'],
+    build: (s) => createRunPodProvider({ apiKey: s.apiKey!, ...opt(s, 'baseUrl') }),
+  },
+};
+
+export const knownProviderNames = (): string[] => Object.keys(SPECS);
+
+/** Stands in for a provider that cannot be called; says why. */
+export const disabledProvider = (name: string, kind: ProviderKind, note: string): Provider => {
+  const refuse = async (): Promise<never> => {
+    throw new ProviderError('auth', `${name} is disabled: ${note}`);
+  };
+  return {
+    name,
+    kind,
+    info: () => ({ name, kind, enabled: false, catalog: [], health: 'disabled', note }),
+    offers: async () => [],
+    launch: refuse,
+    status: refuse,
+    cancel: refuse,
+  };
+};
 
 export const buildProviders = (enabled: string[], credentials: ProviderCredentials): Provider[] =>
   enabled.flatMap((name) => {
-    const factory = factories[name];
-    return factory ? [factory(credentials[name])] : [];
+    const spec = SPECS[name];
+    if (!spec) return [];
+    const settings = credentials[name] ?? {};
+    const missing = spec.required.filter((key) => !settings[key]);
+    if (missing.length > 0) return [disabledProvider(name, spec.kind, `missing credentials: ${missing.join(', ')}`)];
+    try {
+      return [spec.build(settings)];
+    } catch (error) {
+      return [disabledProvider(name, spec.kind, `invalid configuration: ${(error as Error).message}`)];
+    }
   });

@@ -122,7 +122,8 @@ describe('job lifecycle', () => {
     expect(res.status).toBe(200);
     const byName = Object.fromEntries(res.body.items.map((p: any) => [p.name, p]));
     expect(byName.local).toMatchObject({ kind: 'local', enabled: true, health: 'healthy' });
-    expect(byName['sim-cloud'].kind).toBe('cloud');
-    expect(byName['sim-spot'].gpus.find((g: any) => g.model === 'H100').pricePerGpuHourUsd).toBeGreaterThan(0);
+    expect(byName.akash).toMatchObject({ kind: 'decentralized', enabled: true });
+    expect(byName['aws-batch'].kind).toBe('cloud');
+    expect(byName['aws-batch'].gpus.find((g: any) => g.model === 'H100').pricePerGpuHourUsd).toBeGreaterThan(0);
   });
 });
