@@ -32,6 +32,11 @@ export interface StageConfig {
   functionsDir: string;
   /** Whether to deploy the monthly billing run (needs functions/billing.ts). */
   billing: boolean;
+  /**
+   * AWS Batch job queues the cloud fallback may submit to with the functions' own roles
+   * (no static keys). Empty: the fallback gets no AWS Batch permissions at all.
+   */
+  awsBatchJobQueueArns: string[];
 }
 
 /** Anything with CDK's `tryGetContext`: an App, a Stack, a construct node. */
@@ -42,6 +47,7 @@ export interface ContextSource {
 // CloudWatch Logs accepts only these retention periods.
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
+const JOB_QUEUE_ARN_PATTERN = /^arn:aws[a-z-]*:batch:[a-z0-9-]+:\d{12}:job-queue\/[A-Za-z0-9_-]{1,128}$/;
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -104,6 +110,17 @@ export function loadStageConfig(ctx: ContextSource, projectRoot: string): StageC
     throw new Error(`context "logRetentionDays" must be one of ${RETENTION_DAYS.join(', ')}`);
   }
 
+  const awsBatchJobQueueArns = (str(ctx, 'awsBatchJobQueueArns') ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter((arn) => arn !== '');
+  for (const arn of awsBatchJobQueueArns) {
+    if (!JOB_QUEUE_ARN_PATTERN.test(arn)) throw new Error(`context "awsBatchJobQueueArns": not a job queue ARN: ${arn}`);
+  }
+  if (awsBatchJobQueueArns.length > 0 && !providers.includes('aws-batch')) {
+    throw new Error('context "awsBatchJobQueueArns" is set but "aws-batch" is not in enabledProviders');
+  }
+
   const functionsDir = join(projectRoot, str(ctx, 'functionsDir') ?? 'functions');
 
   return {
@@ -120,5 +137,6 @@ export function loadStageConfig(ctx: ContextSource, projectRoot: string): StageC
     logRetentionDays,
     functionsDir,
     billing: billingEnabled(ctx, functionsDir),
+    awsBatchJobQueueArns,
   };
 }

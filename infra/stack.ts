@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionName, StageConfig } from './config.js';
+import { grantAwsBatchFallback } from './constructs/aws-batch-access.js';
 import { HttpApi } from './constructs/http-api.js';
 import { JobQueue } from './constructs/job-queue.js';
 import { Observability } from './constructs/observability.js';
@@ -118,6 +119,12 @@ export class SwitchyardStack extends Stack {
     tables.grantItemReadWrite(reconcile.fn);
     jobs.queue.grantSendMessages(reconcile.fn);
     secrets.providers.grantRead(reconcile.fn);
+
+    // The AWS Batch fallback runs under the functions' roles: both place and poll attempts.
+    if (config.awsBatchJobQueueArns.length > 0) {
+      grantAwsBatchFallback(dispatch.role, config.awsBatchJobQueueArns);
+      grantAwsBatchFallback(reconcile.role, config.awsBatchJobQueueArns);
+    }
 
     this.functions.api = api.fn;
     this.functions.dispatch = dispatch.fn;

@@ -1,12 +1,16 @@
-// cdk-nag's AWS Solutions checks over the whole app, exactly as `npm run synth` runs them:
+// The whole app, synthesized as `npm run synth` does it. cdk-nag's AWS Solutions checks:
 // synthesis must succeed with no finding left, every acknowledged rule must carry a reason,
-// and no acknowledgment may outlive the finding it was written for.
-import { readFileSync } from 'node:fs';
+// and no acknowledgment may outlive the finding it was written for. And the Lambda bundles
+// that esbuild produced for the real handlers in functions/.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from './synth.js';
+import { buildApp, projectRoot, SYNTH_TIMEOUT_MS } from './synth.js';
+
+const FUNCTIONS = ['api', 'dispatch', 'reconcile', ...(existsSync(join(projectRoot, 'functions/billing.ts')) ? ['billing'] : [])];
 
 interface Finding {
   ruleName: string;
@@ -22,17 +26,18 @@ interface Report {
 }
 
 let app: App;
+let assembly: CloudAssembly | undefined;
 let synthError: unknown;
 let report: Report | undefined;
 beforeAll(() => {
   ({ app } = buildApp({}, { withNag: true }));
   try {
-    const assembly = app.synth();
+    assembly = app.synth();
     report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as Report;
   } catch (error) {
     synthError = error;
   }
-});
+}, SYNTH_TIMEOUT_MS);
 
 /** Every `Validations.of(x).acknowledge(...)` in the app, with where it was made. */
 const acknowledgments = (): { path: string; id: string; reason: string }[] =>
@@ -84,5 +89,26 @@ describe('cdk-nag AwsSolutionsChecks', () => {
       );
       expect(hidden, `${ack.id} on ${ack.path} no longer matches any finding`).toBe(true);
     }
+  });
+});
+
+describe('Lambda bundles', () => {
+  it.each(FUNCTIONS)('%s: minified ESM with a source map, AWS SDK left to the runtime', (name) => {
+    const stack = assembly!.getStackByName('Switchyard-dev');
+    const fn = Object.values(stack.template.Resources as Record<string, { Type: string; Properties: any }>).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `switchyard-dev-${name}`,
+    );
+    // The code's S3 key is the asset hash; the bundle sits in the assembly as asset.<hash>/.
+    const hash = (fn!.Properties.Code.S3Key as string).replace(/\.zip$/, '');
+    const assetDir = join(assembly!.directory, `asset.${hash}`);
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    // Booleans rather than the code itself, so that a failure does not print a whole bundle.
+    expect(code.startsWith("import { createRequire as __switchyardCreateRequire } from 'node:module';")).toBe(true);
+    expect(code.length / code.split('\n').length, 'average line length of a minified bundle').toBeGreaterThan(500);
+    expect(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/.test(code)).toBe(true);
+    // The runtime's SDK is imported, not carried: no DynamoDB wire-protocol code inside.
+    expect(code.includes('from"@aws-sdk/lib-dynamodb"'), 'imports the SDK').toBe(true);
+    expect(code.includes('DynamoDB_20120810'), 'bundles the SDK').toBe(false);
   });
 });

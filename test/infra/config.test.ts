@@ -1,9 +1,15 @@
 // Stage options from CDK context: validation, and what the optional ones add to the stack.
 // Uses the stand-in handlers: these tests are about the infrastructure, not the code.
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadStageConfig, type ContextSource } from '../../infra/config.js';
-import { FIXTURE_FUNCTIONS_DIR, projectRoot, synthStack } from './synth.js';
+import { BATCH_READ_ACTIONS, JOB_DEFINITION_PREFIX } from '../../infra/constructs/aws-batch-access.js';
+import { jobDefinitionNameFor } from '../../src/providers/aws-batch/job-definitions.js';
+import { buildApp, FIXTURE_FUNCTIONS_DIR, projectRoot, synthStack, SYNTH_TIMEOUT_MS } from './synth.js';
+
+const JOB_QUEUE = 'arn:aws:batch:us-east-1:111122223333:job-queue/gpu-fallback';
 
 const ctx = (values: Record<string, unknown>): ContextSource => ({ tryGetContext: (key) => values[key] });
 const base = { enabledProviders: 'akash, vastai ,runpod', functionsDir: FIXTURE_FUNCTIONS_DIR };
@@ -39,6 +45,8 @@ describe('loadStageConfig', () => {
     [{ domainName: 'api.example.com' }, /certificateArn/],
     [{ logRetentionDays: 42 }, /logRetentionDays/],
     [{ billing: 'maybe' }, /billing/],
+    [{ awsBatchJobQueueArns: 'gpu-fallback' }, /job queue ARN/],
+    [{ awsBatchJobQueueArns: JOB_QUEUE }, /aws-batch/], // queue given, provider not enabled
   ])('rejects %j', (override, message) => {
     expect(() => loadStageConfig(ctx({ ...base, ...override }), projectRoot)).toThrow(message);
   });
@@ -52,20 +60,34 @@ describe('loadStageConfig', () => {
 
 describe('a production stage with every option', () => {
   let template: Template;
+  let nagReport: { pluginReports: { violations?: unknown[] }[] };
   beforeAll(() => {
-    template = synthStack({
-      ...base,
-      stage: 'prod',
-      alarmEmail: 'oncall@example.com',
-      domainName: 'api.switchyard.example.com',
-      certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0b0b0b0b-1111-2222-3333-444455556666',
-      marginPercent: 20,
-      apiRateLimit: 500,
-      apiBurstLimit: 1000,
-      dispatchMaxConcurrency: 50,
-      logRetentionDays: 365,
-      billing: 'true',
-    }).template;
+    // With cdk-nag, so that the acknowledgments only these options need are checked too.
+    const { app, stack } = buildApp(
+      {
+        ...base,
+        enabledProviders: 'akash,vastai,aws-batch',
+        awsBatchJobQueueArns: JOB_QUEUE,
+        stage: 'prod',
+        alarmEmail: 'oncall@example.com',
+        domainName: 'api.switchyard.example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0b0b0b0b-1111-2222-3333-444455556666',
+        marginPercent: 20,
+        apiRateLimit: 500,
+        apiBurstLimit: 1000,
+        dispatchMaxConcurrency: 50,
+        logRetentionDays: 365,
+        billing: 'true',
+      },
+      { withNag: true },
+    );
+    const assembly = app.synth();
+    nagReport = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
+    template = Template.fromStack(stack);
+  }, SYNTH_TIMEOUT_MS);
+
+  it('passes cdk-nag with nothing left unacknowledged', () => {
+    expect(nagReport.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
   });
 
   it('names everything after the stage', () => {
@@ -111,6 +133,33 @@ describe('a production stage with every option', () => {
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 7200 } })],
     });
   });
+
+  it('lets dispatch and reconcile (only) use the configured AWS Batch queue, with their own roles', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map(
+      (p) => (p as { Properties: { PolicyName: string; PolicyDocument: { Statement: Record<string, any>[] } } }).Properties,
+    );
+    const batch = (name: string) =>
+      policies.find((p) => p.PolicyName.startsWith(name))!.PolicyDocument.Statement.filter((st) =>
+        JSON.stringify(st.Action).includes('batch:'),
+      );
+    for (const fn of ['Dispatch', 'Reconcile']) {
+      const statements = batch(fn);
+      const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
+      expect(Object.keys(bySid).sort()).toEqual([
+        'BatchCancelJobs', 'BatchRead', 'BatchRegisterOwnJobDefinitions', 'BatchSubmitToConfiguredQueues', 'BatchTagOnCreate',
+      ]);
+      expect(bySid.BatchSubmitToConfiguredQueues!.Resource[0]).toBe(JOB_QUEUE);
+      expect(JSON.stringify(bySid.BatchSubmitToConfiguredQueues!.Resource[1])).toContain(`:job-definition/${JOB_DEFINITION_PREFIX}*`);
+      expect([...bySid.BatchRead!.Action].sort()).toEqual([...BATCH_READ_ACTIONS].sort());
+      expect(bySid.BatchRead!.Resource).toBe('*');
+    }
+    expect(batch('Api')).toEqual([]);
+    expect(batch('Billing')).toEqual([]);
+  });
+
+  it('scopes job definitions with the prefix the AWS Batch adapter really uses', () => {
+    expect(jobDefinitionNameFor('ghcr.io/acme/train:1').startsWith(JOB_DEFINITION_PREFIX)).toBe(true);
+  });
 });
 
 describe('a stage without billing', () => {
@@ -122,5 +171,5 @@ describe('a stage without billing', () => {
       (a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName,
     );
     expect(alarmNames.filter((n) => n.includes('billing'))).toEqual([]);
-  });
+  }, SYNTH_TIMEOUT_MS);
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GSI } from '../../src/adapters/dynamodb/table-design.js';
-import { projectRoot, resourcesOf, synthStack } from './synth.js';
+import { projectRoot, resourcesOf, synthStack, SYNTH_TIMEOUT_MS } from './synth.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -17,7 +17,7 @@ let resources: Record<string, { Type: string; Properties: Record<string, any> }>
 beforeAll(() => {
   template = synthStack().template;
   resources = template.toJSON().Resources;
-});
+}, SYNTH_TIMEOUT_MS);
 
 const idOf = (type: string, match: (props: Record<string, any>) => boolean): string => {
   const ids = Object.entries(resources).filter(([, r]) => r.Type === type && match(r.Properties)).map(([id]) => id);

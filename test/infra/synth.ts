@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { expect } from 'vitest';
 import type { SwitchyardStack } from '../../infra/stack.js';
 import { defineApp } from '../../infra/switchyard-app.js';
 
@@ -15,6 +16,12 @@ export const FIXTURE_FUNCTIONS_DIR = 'test/infra/fixtures/functions';
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
 };
+
+/**
+ * For hooks that synthesize: bundling the real handlers is CPU-bound and, on a busy 2-core
+ * machine (other test files run in parallel), can take well over vitest's default hook timeout.
+ */
+export const SYNTH_TIMEOUT_MS = 240_000;
 
 export interface Synthesized {
   app: App;
@@ -40,4 +47,21 @@ export function synthStack(context: Record<string, unknown> = {}): Synthesized {
 /** Resources of one type, keyed by logical id. */
 export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, unknown> }> {
   return template.findResources(type) as Record<string, { Properties: Record<string, unknown> }>;
+}
+
+/** The one Lambda function with this Switchyard name ("api", "dispatch", ...). */
+export function functionNamed(template: Template, name: string, stage = 'dev'): { id: string; props: Record<string, any> } {
+  const found = Object.entries(template.findResources('AWS::Lambda::Function', {
+    Properties: { FunctionName: `switchyard-${stage}-${name}` },
+  }));
+  expect(found, `function ${name}`).toHaveLength(1);
+  const [id, resource] = found[0]!;
+  return { id, props: resource.Properties };
+}
+
+/** The logical id of the one resource of this type whose properties match. */
+export function logicalIdOf(template: Template, type: string, props: Record<string, unknown>): string {
+  const ids = Object.keys(template.findResources(type, { Properties: props }));
+  expect(ids, `${type} ${JSON.stringify(props)}`).toHaveLength(1);
+  return ids[0]!;
 }
