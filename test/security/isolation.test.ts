@@ -1,0 +1,117 @@
+// Tenant isolation on every route: tenant B's key (with every tenant scope) can never read,
+// list, cancel or learn of tenant A's jobs, keys or secrets, and gets the same answer for
+// A's ids as for ids that do not exist. A guard fails when a route is added without a check here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSystem } from '../../src/local/system.js';
+import { api, localJob, startTestSystem } from '../support/system.js';
+
+let system: RunningSystem;
+let a: { key: string; jobId: string; keyId: string; tenantId: string };
+let b: { key: string; tenantId: string };
+const MISSING_JOB = 'job_000000000000000000000000';
+
+beforeAll(async () => {
+  system = await startTestSystem({ loops: false });
+  const admin = { key: system.adminKey };
+  const scopes = ['jobs:read', 'jobs:write', 'billing:read'];
+  const ta = await api(system, 'POST', '/v1/tenants', { ...admin, body: { name: 'A', key: { scopes } } });
+  const tb = await api(system, 'POST', '/v1/tenants', { ...admin, body: { name: 'B', key: { scopes } } });
+  const job = await api(system, 'POST', '/v1/jobs', { key: ta.body.key.key, body: localJob(['echo', 'secret-a']), headers: { 'idempotency-key': 'shared' } });
+  await api(system, 'POST', '/v1/jobs', { key: ta.body.key.key, body: localJob(['echo', 'secret-a2']) });
+  a = { key: ta.body.key.key, keyId: ta.body.key.id, tenantId: ta.body.tenant.id, jobId: job.body.id };
+  b = { key: tb.body.key.key, tenantId: tb.body.tenant.id };
+});
+afterAll(() => system.stop());
+
+const asB = (method: string, path: string, body?: unknown) => api(system, method, path, { key: b.key, ...(body === undefined ? {} : { body }) });
+
+/** Same status and detail for A's resource as for one that does not exist. */
+const sameAsMissing = async (method: string, pathFor: (id: string) => string, real: string, missing: string, body?: unknown) => {
+  const forReal = await asB(method, pathFor(real), body);
+  const forMissing = await asB(method, pathFor(missing), body);
+  expect(forReal.status).toBe(forMissing.status);
+  expect(forReal.body.detail).toBe(forMissing.body.detail);
+  expect(JSON.stringify(forReal.body)).not.toContain('secret-a');
+  return forReal;
+};
+
+const checks: Record<string, () => Promise<void>> = {
+  'POST /v1/jobs': async () => {
+    // Same Idempotency-Key as A: B gets a job of its own, never A's.
+    const res = await api(system, 'POST', '/v1/jobs', { key: b.key, body: localJob(['echo', 'secret-a']), headers: { 'idempotency-key': 'shared' } });
+    expect(res.status).toBe(202);
+    expect(res.body.id).not.toBe(a.jobId);
+    expect((await system.store.get(res.body.id))?.tenantId).toBe(b.tenantId);
+  },
+  'GET /v1/jobs': async () => {
+    const mine = await api(system, 'GET', '/v1/jobs?limit=1', { key: a.key });
+    const list = await asB('GET', '/v1/jobs?limit=100');
+    expect(list.body.items.every((j: any) => !j.spec.command.includes('secret-a2'))).toBe(true);
+    expect(list.body.items.map((j: any) => j.id)).not.toContain(a.jobId);
+    // A's cursor opens nothing of A's.
+    const withCursor = await asB('GET', `/v1/jobs?cursor=${mine.body.nextCursor}`);
+    expect(withCursor.status).toBe(400);
+    for (const status of ['queued', 'cancelled']) {
+      expect((await asB('GET', `/v1/jobs?status=${status}`)).body.items.map((j: any) => j.id)).not.toContain(a.jobId);
+    }
+  },
+  'GET /v1/jobs/{id}': async () => {
+    expect((await sameAsMissing('GET', (id) => `/v1/jobs/${id}`, a.jobId, MISSING_JOB)).status).toBe(404);
+  },
+  'POST /v1/jobs/{id}/cancel': async () => {
+    expect((await sameAsMissing('POST', (id) => `/v1/jobs/${id}/cancel`, a.jobId, MISSING_JOB)).status).toBe(404);
+    expect((await system.store.get(a.jobId))?.status).toBe('queued');
+  },
+  'GET /v1/jobs/{id}/events': async () => {
+    expect((await sameAsMissing('GET', (id) => `/v1/jobs/${id}/events`, a.jobId, MISSING_JOB)).status).toBe(404);
+  },
+  'GET /v1/providers': async () => {
+    const forA = await api(system, 'GET', '/v1/providers', { key: a.key });
+    const forB = await asB('GET', '/v1/providers');
+    expect(forB.status).toBe(200);
+    expect(forB.body).toEqual(forA.body);
+  },
+  'GET /v1/webhook-secret': async () => {
+    const secretA = (await api(system, 'GET', '/v1/webhook-secret', { key: a.key })).body.secret;
+    const secretB = (await asB('GET', '/v1/webhook-secret')).body.secret;
+    expect(secretB).toMatch(/^whsec_/);
+    expect(secretB).not.toBe(secretA);
+  },
+  'POST /v1/tenants': async () => {
+    expect((await asB('POST', '/v1/tenants', { name: 'takeover', id: a.tenantId })).status).toBe(403);
+    expect((await system.tenants.getTenant(a.tenantId))?.name).toBe('A');
+  },
+  'GET /v1/tenants/{id}': async () => {
+    expect((await sameAsMissing('GET', (id) => `/v1/tenants/${id}`, a.tenantId, 'no-such-tenant')).status).toBe(403);
+  },
+  'POST /v1/tenants/{id}/keys': async () => {
+    const res = await sameAsMissing('POST', (id) => `/v1/tenants/${id}/keys`, a.tenantId, 'no-such-tenant', { scopes: ['jobs:read'] });
+    expect(res.status).toBe(403);
+    expect(await system.tenants.listKeys(a.tenantId)).toHaveLength(1);
+  },
+  'GET /v1/tenants/{id}/keys': async () => {
+    const res = await sameAsMissing('GET', (id) => `/v1/tenants/${id}/keys`, a.tenantId, 'no-such-tenant');
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(res.body)).not.toContain(a.keyId);
+  },
+  'DELETE /v1/keys/{keyId}': async () => {
+    expect((await sameAsMissing('DELETE', (id) => `/v1/keys/${id}`, a.keyId, 'aaaaaaaaaaaaaaaa')).status).toBe(403);
+    expect((await api(system, 'GET', '/v1/jobs', { key: a.key })).status).toBe(200);
+  },
+  'GET /v1/audit': async () => {
+    const res = await asB('GET', `/v1/audit?tenantId=${a.tenantId}`);
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(res.body)).not.toContain(a.keyId);
+  },
+};
+
+describe('tenant isolation, route by route', () => {
+  for (const [route, check] of Object.entries(checks)) it(route, check);
+
+  it('covers every route the API documents', () => {
+    const doc = system.app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Switchyard', version: '0' } }) as { paths: Record<string, object> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const missing = documented.filter((r) => !(r in checks));
+    expect(missing, 'routes without an isolation check').toEqual([]);
+  });
+});
