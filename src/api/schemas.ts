@@ -4,6 +4,7 @@ import { JOB_STATUSES } from '../core/job.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NETWORK_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const REGION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 export const LIMITS = {
   bodyBytes: 64 * 1024,
@@ -18,6 +19,7 @@ export const LIMITS = {
   maxDurationSeconds: 7 * 24 * 3600,
   maxPricePerGpuHourUsd: 1000,
   networks: 32,
+  regions: 32,
   urlChars: 2048,
   idempotencyKeyChars: 255,
   listLimit: 100,
@@ -57,6 +59,7 @@ export const JobSpecSchema = z
         strategy: z.enum(['cheapest', 'fastest', 'balanced']).default('cheapest'),
         networks: z.array(z.string().regex(NETWORK_NAME, 'must be a provider name like "akash"')).min(1).max(LIMITS.networks).optional(),
         fallback: z.enum(['cloud', 'none']).default('cloud'),
+        regions: z.array(z.string().regex(REGION_NAME, 'must be a region name like "us-east-1" or "US"')).min(1).max(LIMITS.regions).optional(),
       })
       .strict()
       .default({ strategy: 'cheapest', fallback: 'cloud' }),

@@ -4,9 +4,11 @@
 // the attempt id as a client token, so a job is never launched twice.
 import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
-import { rankOffers } from './placement.js';
+import { rankOffers, type PlacementContext } from './placement.js';
 import { ConflictError, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
 import { ProviderError, type AttemptRef, type Offer, type ProviderRegistry } from './provider.js';
+import type { AttemptOutcomeKind } from './reliability.js';
+import type { ProviderStatsStore } from './reliability-store.js';
 import { JobChange } from './transitions.js';
 
 export interface DispatchConfig {
@@ -26,6 +28,8 @@ export interface DispatchDeps {
   config: DispatchConfig;
   /** Settles finished jobs; none when unset. */
   accounting?: JobAccounting;
+  /** Learned provider reliability; placement uses priors only when unset. */
+  stats?: ProviderStatsStore;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -63,12 +67,32 @@ const claim = async (deps: DispatchDeps, job: Job): Promise<Job | undefined> => 
 const attemptReasons = (job: Job): string =>
   job.attempts.map((a) => `${a.provider}: ${a.reason ?? a.status}`).join('; ');
 
+/** Provider history for placement. Stats are advisory: if they cannot be read, place on priors. */
+export const placementContext = async (deps: Pick<DispatchDeps, 'stats' | 'providers' | 'clock' | 'log'>): Promise<PlacementContext> => {
+  const now = deps.clock.now();
+  if (!deps.stats) return { now };
+  try {
+    const stats = await deps.stats.getMany(deps.providers.all().map((p) => p.name));
+    return { now, stats, reliability: deps.stats.config };
+  } catch (error) {
+    deps.log?.('provider stats unavailable; placing on priors', { error: String(error) });
+    return { now };
+  }
+};
+
+const nextAttemptId = (job: Job): string => `${job.id}-a${job.attempts.length + 1}`;
+
 const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<DispatchOutcome> => {
   let job = claimed;
   const tried = new Set(job.attempts.map((a) => a.provider));
-  const { offers, notes } = await rankOffers(deps.providers.all(), job.spec, tried);
+  const { offers, notes, halfOpen } = await rankOffers(deps.providers.all(), job.spec, tried, await placementContext(deps));
   for (const offer of offers) {
     if (job.attempts.length >= deps.config.maxAttempts) break;
+    // A recovering provider takes one probe at a time; the rest of the traffic goes elsewhere.
+    if (halfOpen.includes(offer.provider) && deps.stats && !(await claimProbe(deps, offer.provider, nextAttemptId(job)))) {
+      notes.push(`${offer.provider}: recovering from failures; another attempt is probing it`);
+      continue;
+    }
     const result = await launchOn(deps, job, offer);
     if (result.kind === 'launched') return 'launched';
     if (result.kind === 'lost-race') return 'ignored';
@@ -92,7 +116,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
   if (!provider) return { kind: 'refused', job };
   const now = deps.clock.now().toISOString();
   const attempt: Attempt = {
-    id: `${job.id}-a${job.attempts.length + 1}`,
+    id: nextAttemptId(job),
     provider: offer.provider,
     offerId: offer.offerId,
     gpuModel: offer.gpuModel,
@@ -143,7 +167,44 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
       if (writeError instanceof ConflictError) return { kind: 'lost-race' };
       throw writeError;
     }
+    await recordOutcome(deps, attempt, 'refused', failed.job.updatedAt);
     return { kind: 'refused', job: failed.job };
+  }
+};
+
+const claimProbe = async (deps: DispatchDeps, provider: string, attemptId: string): Promise<boolean> => {
+  try {
+    return await deps.stats!.claimProbe(provider, attemptId, deps.clock.now());
+  } catch (error) {
+    deps.log?.('probe claim failed', { provider, error: String(error) });
+    return false; // unsure whether we hold the probe: keep away from a provider that was failing
+  }
+};
+
+/**
+ * Count an ended attempt for or against its provider. Called after the job write that
+ * ended it; the store counts each attempt id once, and a stats outage never blocks a job
+ * (a lost sample only makes the estimate a little staler).
+ */
+export const recordOutcome = async (
+  deps: Pick<DispatchDeps, 'stats' | 'log'>,
+  attempt: Attempt,
+  kind: AttemptOutcomeKind,
+  at: string,
+): Promise<void> => {
+  if (!deps.stats) return;
+  const startSeconds = attempt.startedAt ? (Date.parse(attempt.startedAt) - Date.parse(attempt.createdAt)) / 1000 : undefined;
+  try {
+    await deps.stats.record({
+      attemptId: attempt.id,
+      provider: attempt.provider,
+      gpuModel: attempt.gpuModel,
+      kind,
+      at,
+      ...(startSeconds !== undefined ? { startSeconds } : {}),
+    });
+  } catch (error) {
+    deps.log?.('could not record attempt outcome', { attemptId: attempt.id, error: String(error) });
   }
 };
 

@@ -38,7 +38,13 @@ export interface JobSpec {
   resources: { gpu: GpuRequest; cpu?: number; memoryGb?: number };
   maxDurationSeconds: number;
   maxPricePerGpuHourUsd: number;
-  placement: { strategy: PlacementStrategy; networks?: string[]; fallback: Fallback };
+  placement: {
+    strategy: PlacementStrategy;
+    networks?: string[];
+    fallback: Fallback;
+    /** Only offers in one of these regions (as the provider names them); any region when unset. */
+    regions?: string[];
+  };
   webhookUrl?: string;
 }
 

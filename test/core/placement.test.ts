@@ -1,0 +1,130 @@
+// Ranking by expected cost of a finished job, per strategy, with learned reliability.
+import { describe, expect, it } from 'vitest';
+import type { JobSpec } from '../../src/core/job.js';
+import { estimateOffer, rankGathered, rankOffers, type ProviderOffers } from '../../src/core/placement.js';
+import type { Offer, ProviderKind } from '../../src/core/provider.js';
+import { DEFAULT_RELIABILITY_CONFIG, applyOutcome, type AttemptOutcomeKind, type ProviderStatsRecord } from '../../src/core/reliability.js';
+import { sim } from '../support/sim.js';
+
+const NOW = new Date('2026-01-01T00:00:00Z');
+
+const spec = (placement: Partial<JobSpec['placement']> = {}, extra: Partial<JobSpec> = {}): JobSpec => ({
+  image: 'img',
+  command: ['run'],
+  resources: { gpu: { models: ['H100'], count: 1 } },
+  maxDurationSeconds: 3600,
+  maxPricePerGpuHourUsd: 10,
+  placement: { strategy: 'cheapest', fallback: 'cloud', ...placement },
+  ...extra,
+});
+
+const offer = (provider: string, price: number, startSeconds = 60, region?: string): Offer => ({
+  provider,
+  offerId: `${provider}-o`,
+  gpuModel: 'H100',
+  gpuCount: 1,
+  vramGb: 80,
+  pricePerGpuHourUsd: price,
+  expectedStartSeconds: startSeconds,
+  ...(region ? { region } : {}),
+});
+
+const market = (...entries: [string, ProviderKind, Offer[]][]): ProviderOffers[] =>
+  entries.map(([provider, kind, offers]) => ({ provider, kind, offers }));
+
+const history = (provider: string, kinds: AttemptOutcomeKind[], extra: { startSeconds?: number } = {}): ProviderStatsRecord =>
+  kinds.reduce<ProviderStatsRecord | undefined>(
+    (r, kind, i) => applyOutcome(r, { attemptId: `${provider}-${i}`, provider, gpuModel: 'H100', kind, at: NOW.toISOString(), ...extra }),
+    undefined,
+  )!;
+
+const names = (offers: Offer[]) => offers.map((o) => o.provider);
+
+describe('ranking', () => {
+  it('with no history, the cheaper network wins', () => {
+    const r = rankGathered(market(['a', 'decentralized', [offer('a', 2)]], ['b', 'decentralized', [offer('b', 1.8)]]), spec(), { now: NOW });
+    expect(names(r.offers)).toEqual(['b', 'a']);
+  });
+
+  it('a slightly cheaper network that keeps losing machines ranks below a reliable one', () => {
+    const stats = new Map([
+      ['flaky', history('flaky', ['lost', 'delivered', 'lost', 'delivered', 'lost', 'delivered', 'lost', 'delivered'])],
+      ['steady', history('steady', Array(8).fill('delivered'))],
+    ]);
+    const m = market(['flaky', 'decentralized', [offer('flaky', 1.6)]], ['steady', 'decentralized', [offer('steady', 1.9)]]);
+    expect(names(rankGathered(m, spec(), { now: NOW }).offers)).toEqual(['flaky', 'steady']);
+    expect(names(rankGathered(m, spec(), { now: NOW, stats }).offers)).toEqual(['steady', 'flaky']);
+    const est = estimateOffer(offer('flaky', 1.6), spec(), 'decentralized', { stats });
+    expect(est.pSuccess).toBeLessThan(0.75);
+    expect(est.score).toBeCloseTo(1.6 / est.pSuccess + 0.01 * 1.6 * (60 / 3600 / est.pSuccess), 6);
+  });
+
+  it('"fastest" takes the quick start over the low price; "cheapest" does not', () => {
+    const m = market(['slow', 'decentralized', [offer('slow', 1, 1800)]], ['quick', 'decentralized', [offer('quick', 3, 30)]]);
+    expect(names(rankGathered(m, spec({ strategy: 'cheapest' }), { now: NOW }).offers)).toEqual(['slow', 'quick']);
+    expect(names(rankGathered(m, spec({ strategy: 'fastest' }), { now: NOW }).offers)).toEqual(['quick', 'slow']);
+  });
+
+  it('"balanced" prices the wait: a long measured start delay costs a cheap network its lead', () => {
+    const m = market(['cheap', 'decentralized', [offer('cheap', 1.5, 60)]], ['prompt', 'decentralized', [offer('prompt', 1.7, 60)]]);
+    const stats = new Map([['cheap', history('cheap', Array(10).fill('delivered'), { startSeconds: 3 * 3600 })]]);
+    expect(names(rankGathered(m, spec({ strategy: 'balanced' }), { now: NOW }).offers)).toEqual(['cheap', 'prompt']);
+    expect(names(rankGathered(m, spec({ strategy: 'balanced' }), { now: NOW, stats }).offers)).toEqual(['prompt', 'cheap']);
+  });
+
+  it('keeps one offer per provider, the best one', () => {
+    const r = rankGathered(market(['a', 'decentralized', [offer('a', 3), { ...offer('a', 2), offerId: 'a-cheap' }]]), spec(), { now: NOW });
+    expect(r.offers.map((o) => o.offerId)).toEqual(['a-cheap']);
+  });
+
+  it('puts clouds last even when cheaper, and drops them when fallback is "none"', () => {
+    const m = market(['cloud', 'cloud', [offer('cloud', 0.5)]], ['net', 'decentralized', [offer('net', 2)]]);
+    expect(names(rankGathered(m, spec(), { now: NOW }).offers)).toEqual(['net', 'cloud']);
+    expect(names(rankGathered(m, spec({ fallback: 'none' }), { now: NOW }).offers)).toEqual(['net']);
+  });
+
+  it('leaves out a provider whose breaker is open and flags a half-open one', () => {
+    const tripped = history('net', Array(DEFAULT_RELIABILITY_CONFIG.breakerThreshold).fill('lost'));
+    const m = market(['net', 'decentralized', [offer('net', 1)]], ['other', 'decentralized', [offer('other', 2)]]);
+    const open = rankGathered(m, spec(), { now: NOW, stats: new Map([['net', tripped]]) });
+    expect(names(open.offers)).toEqual(['other']);
+    const later = new Date(Date.parse(tripped.openUntil!));
+    const half = rankGathered(m, spec(), { now: later, stats: new Map([['net', tripped]]) });
+    expect(names(half.offers)).toContain('net');
+    expect(half.halfOpen).toEqual(['net']);
+  });
+
+  it('filters by region: an offer with no region cannot promise one', () => {
+    const m = market(['a', 'decentralized', [offer('a', 1, 60, 'US'), offer('a', 0.5)]], ['b', 'decentralized', [offer('b', 1, 60, 'DE')]]);
+    const r = rankGathered(m, spec({ regions: ['us'] }), { now: NOW });
+    expect(r.offers.map((o) => [o.provider, o.region])).toEqual([['a', 'US']]);
+    expect(r.notes.join()).toContain('b: no offer fits');
+  });
+});
+
+describe('rankOffers over providers', () => {
+  it('never names a cloud the job allows by name unless fallback is "cloud", and passes regions to the query', async () => {
+    const cloud = sim({ name: 'sim-cloud', kind: 'cloud', catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 1, regions: ['us-east-1'] }] });
+    const net = sim({ name: 'sim-net', catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 2, regions: ['eu'] }] });
+    const asked: unknown[] = [];
+    const spy = Object.assign(Object.create(Object.getPrototypeOf(net)), net, {
+      offers: async (q: Parameters<typeof net.offers>[0]) => (asked.push(q.regions), net.offers(q)),
+    });
+    const none = await rankOffers([cloud, spy], spec({ fallback: 'none', networks: ['sim-cloud', 'sim-net'] }), new Set(), { now: NOW });
+    expect(names(none.offers)).toEqual(['sim-net']);
+    const eu = await rankOffers([cloud, spy], spec({ regions: ['eu'] }), new Set(), { now: NOW });
+    expect(names(eu.offers)).toEqual(['sim-net']);
+    expect(asked).toEqual([undefined, ['eu']]);
+  });
+
+  it('notes a provider whose offers cannot be fetched and ranks the rest', async () => {
+    const broken = sim({ name: 'sim-broken' });
+    broken.offers = async () => {
+      throw new Error('503 from the market');
+    };
+    const ok = sim({ name: 'sim-ok' });
+    const r = await rankOffers([broken, ok], spec(), new Set(), { now: NOW });
+    expect(names(r.offers)).toEqual(['sim-ok']);
+    expect(r.notes.join()).toContain('sim-broken: offers unavailable (503 from the market)');
+  });
+});
