@@ -99,6 +99,12 @@ export interface Provider {
   status(ref: AttemptRef): Promise<ProviderStatus>;
   cancel(ref: AttemptRef): Promise<void>;
   logs?(ref: AttemptRef): Promise<string>;
+  /**
+   * Every resource Switchyard launched at this provider that still exists (found by the
+   * name or label the adapter gave it at launch). The reconciler's orphan sweep stops
+   * those no live attempt owns; a provider that cannot list leaves this out.
+   */
+  listOwned?(): Promise<AttemptRef[]>;
 }
 
 export interface ProviderRegistry {

@@ -1,12 +1,16 @@
 // The reconciler: runs on a schedule, looks at every job that is not finished (or still
 // holds a provider resource), and moves it along: polls attempts, records starts and
 // ends, times jobs out, fails over on lost machines or missed start deadlines, stops
-// cancelled attempts, and re-enqueues jobs whose enqueue was lost.
+// cancelled attempts, and re-enqueues jobs whose enqueue was lost. Every attempt that
+// ends is counted for or against its provider, and on a slower cadence it sweeps the
+// providers for resources no live attempt owns.
 import type { Attempt, Job } from './job.js';
 import { liveAttempt, needsReconcile } from './job.js';
-import { cancelAtProvider, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
+import { cancelAtProvider, recordOutcome, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
 import { ConflictError, noAccounting } from './ports.js';
 import { ProviderError, type ProviderStatus } from './provider.js';
+import type { AttemptOutcomeKind } from './reliability.js';
+import { sweepIfDue, type SweepSummary } from './sweep.js';
 import { JobChange } from './transitions.js';
 
 export interface ReconcileConfig {
@@ -15,12 +19,15 @@ export interface ReconcileConfig {
   /** An attempt not running this long after launch is abandoned for the next offer. */
   startDeadlineSeconds: number;
   batchSize: number;
+  /** How often the orphan sweep lists each provider's resources; never when unset. */
+  sweepIntervalSeconds?: number;
 }
 
 export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = {
   requeueAfterSeconds: 60,
   startDeadlineSeconds: 600,
   batchSize: 500,
+  sweepIntervalSeconds: 300,
 };
 
 export type ReconcileDeps = DispatchDeps & { reconcile: ReconcileConfig };
@@ -31,6 +38,8 @@ export interface ReconcileSummary {
   changed: number;
   conflicts: number;
   errors: number;
+  /** Set on the runs that swept the providers for orphaned resources. */
+  sweep?: SweepSummary;
 }
 
 export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSummary> => {
@@ -51,6 +60,10 @@ export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSumma
         deps.log?.('reconcile failed for job', { jobId: listed.id, error: String(error) });
       }
     }
+  }
+  if (deps.reconcile.sweepIntervalSeconds !== undefined) {
+    const sweep = await sweepIfDue(deps, deps.reconcile.sweepIntervalSeconds);
+    if (sweep) summary.sweep = sweep;
   }
   return summary;
 };
@@ -101,6 +114,7 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
     return finish(deps, job, attempt, 'timed_out', `ran longer than maxDurationSeconds (${job.spec.maxDurationSeconds}s)`);
   }
   const provider = deps.providers.get(attempt.provider);
+  // Our configuration changed, not the provider's behaviour: nothing to count against it.
   if (!provider) return failover(deps, job, attempt, `provider ${attempt.provider} is no longer configured`);
   let status: ProviderStatus;
   try {
@@ -109,10 +123,10 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
     if (error instanceof ProviderError && error.kind === 'unknown-job') {
       // Still launching with no handle yet: the dispatcher may be mid-launch; give it its lease.
       if (attempt.status === 'launching' && secondsSince(attempt.createdAt, now) < deps.config.leaseSeconds) return 'unchanged';
-      return failover(deps, job, attempt, `${attempt.provider} no longer knows the attempt`);
+      return failover(deps, job, attempt, `${attempt.provider} no longer knows the attempt`, 'lost');
     }
     if (error instanceof ProviderError && error.kind !== 'transient') {
-      return failover(deps, job, attempt, `${attempt.provider} status failed (${error.kind}): ${error.message}`);
+      return failover(deps, job, attempt, `${attempt.provider} status failed (${error.kind}): ${error.message}`, 'provider-error');
     }
     return 'unchanged'; // transient: try again next run
   }
@@ -121,7 +135,7 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
     case 'pending':
       if (secondsSince(attempt.createdAt, now) > deps.reconcile.startDeadlineSeconds) {
         await cancelAtProvider(deps, attempt.provider, ref);
-        return failover(deps, job, attempt, `did not start within ${deps.reconcile.startDeadlineSeconds}s`);
+        return failover(deps, job, attempt, `did not start within ${deps.reconcile.startDeadlineSeconds}s`, 'start-missed', true);
       }
       return 'unchanged';
     case 'running': {
@@ -136,7 +150,7 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
       return finish(deps, job, attempt, 'succeeded', 'the command exited with code 0', status);
     case 'failed':
       if (status.timedOut) return finish(deps, job, attempt, 'timed_out', status.message ?? 'hit the time limit', status);
-      if (status.providerFault) return failover(deps, job, attempt, status.message ?? `${attempt.provider} failed the attempt`);
+      if (status.providerFault) return failover(deps, job, attempt, status.message ?? `${attempt.provider} failed the attempt`, 'provider-error');
       return finish(
         deps,
         job,
@@ -146,7 +160,7 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
         status,
       );
     case 'lost':
-      return failover(deps, job, attempt, status.message ?? `${attempt.provider} lost the machine`);
+      return failover(deps, job, attempt, status.message ?? `${attempt.provider} lost the machine`, 'lost');
   }
 };
 
@@ -173,16 +187,38 @@ const finish = async (
   if (job.status === 'starting' && to !== 'timed_out') change.status('running', `running on ${attempt.provider}`);
   change.status(to, reason);
   await deps.store.write(change.build());
+  // The provider delivered a machine that ran the command; how the command did is not its fault.
+  await recordOutcome(deps, attempt, 'delivered', at);
   return 'changed';
 };
 
-/** End the attempt as the provider's fault and hand the job back to the dispatcher. */
-const failover = async (deps: ReconcileDeps, job: Job, attempt: Attempt | undefined, reason: string): Promise<Outcome> => {
+/**
+ * End the attempt as the provider's fault, count it against the provider (when `kind` is
+ * given) and hand the job back to the dispatcher. Unless the caller already stopped it,
+ * the attempt's resource is stopped too: a "lost" machine may still be billing. That stop
+ * is best effort; the orphan sweep catches what it misses.
+ */
+const failover = async (
+  deps: ReconcileDeps,
+  job: Job,
+  attempt: Attempt | undefined,
+  reason: string,
+  kind?: AttemptOutcomeKind,
+  stopped = false,
+): Promise<Outcome> => {
   const at = deps.clock.now().toISOString();
   const change = new JobChange(job, at);
   if (attempt) change.attempt(attempt.id, { status: 'failed', endedAt: at }, reason);
   change.status('placing', `failing over: ${reason}`).lease(undefined);
   await deps.store.write(change.build());
+  if (attempt && kind) await recordOutcome(deps, attempt, kind, at);
+  if (attempt && !stopped) {
+    try {
+      await cancelAtProvider(deps, attempt.provider, { attemptId: attempt.id, providerRef: attempt.providerRef });
+    } catch (error) {
+      deps.log?.('could not stop a failed attempt; the orphan sweep will retry', { attemptId: attempt.id, error: String(error) });
+    }
+  }
   await deps.queue.send({ jobId: job.id });
   return 'changed';
 };

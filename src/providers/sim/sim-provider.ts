@@ -118,8 +118,18 @@ export class SimProvider implements Provider {
   /** Attempts still holding a (simulated) machine; for tests that check nothing is left running. */
   liveAttemptIds(): string[] {
     const now = this.clock.now().getTime();
-    return [...this.runs.entries()]
-      .filter(([, r]) => !r.cancelled && !r.lost && now - r.launchedAt < this.config.startDelayMs + this.config.runTimeMs)
-      .map(([id]) => id);
+    return [...this.runs.entries()].filter(([, r]) => this.holdsMachine(r, now)).map(([id]) => id);
+  }
+
+  /** What a real adapter finds by its launch labels: every machine still held, for the orphan sweep. */
+  async listOwned(): Promise<AttemptRef[]> {
+    return this.liveAttemptIds().map((attemptId) => ({ attemptId, providerRef: `${this.name}:${attemptId}` }));
+  }
+
+  // A machine is held until it is cancelled, finishes its run, or (when lost) disappears halfway.
+  private holdsMachine(run: SimRun, now: number): boolean {
+    const elapsed = now - run.launchedAt;
+    const end = this.config.startDelayMs + (run.lost ? this.config.runTimeMs / 2 : this.config.runTimeMs);
+    return !run.cancelled && elapsed < end;
   }
 }
