@@ -1,0 +1,85 @@
+// Stripe webhooks: the signature is checked on the raw body (any re-serialisation would
+// break it) with a timestamp tolerance, so a captured delivery cannot be replayed later.
+// Each event's effects are idempotent (ledger postings with ids from the invoice, set
+// membership for "overdue") and the event id is recorded after they are written, so a
+// redelivery is a no-op and a crash mid-way is finished by Stripe's own retry.
+import Stripe from 'stripe';
+import type { Clock } from '../core/ports.js';
+import type { BillingAccountStore } from '../money/billing-account.js';
+import type { LedgerStore } from '../money/ledger.js';
+import { invoicePaidPosting } from '../money/postings.js';
+import type { InvoiceStore } from './invoices.js';
+
+export interface StripeWebhookDeps {
+  stripe: Stripe;
+  /** The endpoint's signing secret (whsec_…). */
+  secret: string;
+  /** Oldest signature timestamp accepted, in seconds (Stripe's default is 300). */
+  toleranceSeconds?: number;
+  invoices: InvoiceStore;
+  billing: BillingAccountStore;
+  ledger: LedgerStore;
+  clock: Clock;
+}
+
+export class WebhookSignatureError extends Error {}
+
+export type WebhookOutcome = { eventId: string; type: string; result: 'processed' | 'duplicate' | 'ignored' };
+
+export const HANDLED_EVENTS = ['invoice.finalized', 'invoice.paid', 'invoice.payment_failed', 'invoice.overdue', 'invoice.voided', 'invoice.marked_uncollectible'] as const;
+
+export const handleStripeWebhook = async (deps: StripeWebhookDeps, rawBody: string, signature: string | undefined): Promise<WebhookOutcome> => {
+  if (!signature) throw new WebhookSignatureError('missing Stripe-Signature header');
+  let event: Stripe.Event;
+  try {
+    event = await deps.stripe.webhooks.constructEventAsync(rawBody, signature, deps.secret, deps.toleranceSeconds ?? 300, undefined, deps.clock.now().getTime());
+  } catch (error) {
+    throw new WebhookSignatureError(error instanceof Error ? error.message : 'signature verification failed');
+  }
+  const outcome = { eventId: event.id, type: event.type };
+  if (!(HANDLED_EVENTS as readonly string[]).includes(event.type)) return { ...outcome, result: 'ignored' };
+  if (await deps.invoices.hasEvent(event.id)) return { ...outcome, result: 'duplicate' };
+  await applyInvoiceEvent(deps, event.type, event.data.object as Stripe.Invoice);
+  const first = await deps.invoices.claimEvent(event.id, event.type, deps.clock.now().toISOString());
+  return { ...outcome, result: first ? 'processed' : 'duplicate' };
+};
+
+const applyInvoiceEvent = async (deps: StripeWebhookDeps, type: string, invoice: Stripe.Invoice): Promise<void> => {
+  if (!invoice.id) return;
+  const known = await deps.invoices.findByStripeId(invoice.id);
+  // Only invoices the billing run made are ours to act on (the metadata alone is not proof).
+  if (!known) return;
+  const { tenantId, period } = known;
+  const at = deps.clock.now().toISOString();
+  switch (type) {
+    case 'invoice.finalized':
+      await deps.invoices.update(tenantId, period, { status: 'open' }, at);
+      return;
+    case 'invoice.paid':
+      await deps.ledger.post(invoicePaidPosting({ tenantId, stripeInvoiceId: invoice.id, paidCents: invoice.amount_paid, at }));
+      await deps.invoices.update(tenantId, period, { status: 'paid' }, at);
+      await deps.billing.clearOverdue(tenantId, invoice.id);
+      return;
+    case 'invoice.payment_failed':
+      await deps.invoices.update(tenantId, period, { paymentFailedAt: at }, at);
+      return;
+    case 'invoice.overdue': {
+      const record = await deps.invoices.get(tenantId, period);
+      // An overdue notice that arrives after the payment (events are not ordered) blocks nobody.
+      if (record?.status === 'paid' || record?.status === 'void' || invoice.status === 'paid') return;
+      await deps.billing.markOverdue(tenantId, invoice.id);
+      await deps.invoices.update(tenantId, period, { status: 'overdue' }, at);
+      // A payment processed concurrently may have cleared the block before we set it.
+      if ((await deps.invoices.get(tenantId, period))?.status === 'paid') await deps.billing.clearOverdue(tenantId, invoice.id);
+      return;
+    }
+    case 'invoice.voided':
+      await deps.invoices.update(tenantId, period, { status: 'void' }, at);
+      await deps.billing.clearOverdue(tenantId, invoice.id);
+      return;
+    case 'invoice.marked_uncollectible':
+      // Stays blocked: the money is still owed. Finance decides what happens next.
+      await deps.invoices.update(tenantId, period, { status: 'uncollectible' }, at);
+      return;
+  }
+};
