@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The Lambda functions the stack deploys; each maps to `functions/<name>.ts`. */
-export type FunctionName = 'api' | 'dispatch' | 'reconcile' | 'billing';
+export type FunctionName = 'api' | 'dispatch' | 'reconcile' | 'webhooks' | 'billing';
+/** Handlers that arrive with later features; each can be forced on or off by a context flag. */
+export type OptionalFunction = 'webhooks' | 'billing';
 
 export interface CustomDomain {
   /** e.g. api.switchyard.example.com */
@@ -30,6 +32,8 @@ export interface StageConfig {
   logRetentionDays: number;
   /** Absolute path of the directory that holds the Lambda entry points. */
   functionsDir: string;
+  /** Whether to deploy the scheduled webhook delivery (needs functions/webhooks.ts). */
+  webhooks: boolean;
   /** Whether to deploy the monthly billing run (needs functions/billing.ts). */
   billing: boolean;
   /**
@@ -69,13 +73,13 @@ const num = (ctx: ContextSource, key: string, fallback: number, min: number, max
   return value;
 };
 
-/** `-c billing=true|false|auto`; auto deploys billing only once its handler exists. */
-const billingEnabled = (ctx: ContextSource, functionsDir: string): boolean => {
-  const raw = str(ctx, 'billing') ?? 'auto';
+/** `-c billing=true|false|auto` (same for webhooks); auto deploys a handler once its file exists. */
+const optionalEnabled = (ctx: ContextSource, name: OptionalFunction, functionsDir: string): boolean => {
+  const raw = str(ctx, name) ?? 'auto';
   if (raw === 'true') return true;
   if (raw === 'false') return false;
-  if (raw === 'auto') return existsSync(join(functionsDir, 'billing.ts'));
-  throw new Error(`context "billing" must be true, false or auto, got ${raw}`);
+  if (raw === 'auto') return existsSync(join(functionsDir, `${name}.ts`));
+  throw new Error(`context "${name}" must be true, false or auto, got ${raw}`);
 };
 
 /**
@@ -136,7 +140,8 @@ export function loadStageConfig(ctx: ContextSource, projectRoot: string): StageC
     dispatchMaxConcurrency: num(ctx, 'dispatchMaxConcurrency', 10, 2, 1000),
     logRetentionDays,
     functionsDir,
-    billing: billingEnabled(ctx, functionsDir),
+    webhooks: optionalEnabled(ctx, 'webhooks', functionsDir),
+    billing: optionalEnabled(ctx, 'billing', functionsDir),
     awsBatchJobQueueArns,
   };
 }

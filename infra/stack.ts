@@ -1,6 +1,6 @@
 // The Switchyard stack: composes the constructs and wires each function to exactly the
 // resources it uses. Reading this file top to bottom should give the architecture in
-// DESIGN.md: HTTP API → api → table + queue → dispatch; schedules → reconcile, billing.
+// DESIGN.md: HTTP API → api → table + queue → dispatch; schedules → reconcile, webhooks, billing.
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -48,13 +48,17 @@ export class SwitchyardStack extends Stack {
       projectRoot: props.projectRoot,
       logRetention: config.logRetentionDays as logs.RetentionDays,
     };
+    // Every handler gets these: the shared runtime (src/aws/runtime.ts) builds the store and
+    // the queue client at load time. A queue URL is not a permission; only the functions that
+    // enqueue are granted sqs:SendMessage.
     const core = {
       TABLE_NAME: tables.table.tableName,
+      QUEUE_URL: jobs.queue.queueUrl,
       MARGIN_PERCENT: String(config.marginPercent),
       ENABLED_PROVIDERS: config.enabledProviders.join(','),
     };
 
-    // api: tenants' requests and Stripe webhooks. Writes the job, then enqueues it.
+    // api: tenants' requests (and Stripe webhooks, with billing). Writes the job, then enqueues it.
     const api = new ServiceFunction(this, 'Api', {
       ...shared,
       name: 'api',
@@ -65,16 +69,15 @@ export class SwitchyardStack extends Stack {
       memorySize: 1024,
       environment: {
         ...core,
-        QUEUE_URL: jobs.queue.queueUrl,
         ADMIN_KEY_SECRET_ARN: secrets.adminKey.secretArn,
-        STRIPE_SECRET_ARN: secrets.stripe.secretArn,
+        // Stripe webhooks arrive with billing; their signing secret is in the Stripe secret.
+        ...(config.billing && { STRIPE_SECRET_ARN: secrets.stripe.secretArn }),
       },
     });
     tables.grantItemReadWrite(api.fn);
     jobs.queue.grantSendMessages(api.fn);
     secrets.adminKey.grantRead(api.fn);
-    // The Stripe webhook route verifies signatures with the webhook signing secret.
-    secrets.stripe.grantRead(api.fn);
+    if (config.billing) secrets.stripe.grantRead(api.fn);
 
     // dispatch: places queued jobs on providers; consumes the jobs queue, re-enqueues with delay.
     const dispatch = new ServiceFunction(this, 'Dispatch', {
@@ -83,11 +86,7 @@ export class SwitchyardStack extends Stack {
       description: 'Switchyard dispatcher: places queued jobs on providers',
       timeout: DISPATCH_TIMEOUT,
       memorySize: 512,
-      environment: {
-        ...core,
-        QUEUE_URL: jobs.queue.queueUrl,
-        PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
-      },
+      environment: { ...core, PROVIDER_SECRETS_ARN: secrets.providers.secretArn },
     });
     tables.grantItemReadWrite(dispatch.fn);
     jobs.queue.grantSendMessages(dispatch.fn);
@@ -110,11 +109,7 @@ export class SwitchyardStack extends Stack {
       // Finishes before the next tick starts another pass.
       timeout: Duration.seconds(55),
       memorySize: 512,
-      environment: {
-        ...core,
-        QUEUE_URL: jobs.queue.queueUrl,
-        PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
-      },
+      environment: { ...core, PROVIDER_SECRETS_ARN: secrets.providers.secretArn },
     });
     tables.grantItemReadWrite(reconcile.fn);
     jobs.queue.grantSendMessages(reconcile.fn);
@@ -129,6 +124,22 @@ export class SwitchyardStack extends Stack {
     this.functions.api = api.fn;
     this.functions.dispatch = dispatch.fn;
     this.functions.reconcile = reconcile.fn;
+
+    // webhooks: delivers due outbox items (signed, to tenants' URLs) every minute.
+    let webhooks: ServiceFunction | undefined;
+    if (config.webhooks) {
+      webhooks = new ServiceFunction(this, 'Webhooks', {
+        ...shared,
+        name: 'webhooks',
+        description: 'Switchyard webhook delivery: signed job-state callbacks with retries',
+        // Finishes before the next tick starts another pass.
+        timeout: Duration.seconds(55),
+        memorySize: 512,
+        environment: core,
+      });
+      tables.grantItemReadWrite(webhooks.fn);
+      this.functions.webhooks = webhooks.fn;
+    }
 
     // billing: the monthly invoice run; only once its handler exists (config.billing).
     let billing: ServiceFunction | undefined;
@@ -149,6 +160,7 @@ export class SwitchyardStack extends Stack {
     new Schedules(this, 'Schedules', {
       stage: config.stage,
       reconcile: reconcile.fn,
+      ...(webhooks && { webhooks: webhooks.fn }),
       ...(billing && { billing: billing.fn }),
     });
 

@@ -1,4 +1,5 @@
-// EventBridge schedules: the reconciler every minute, and the billing run once a month.
+// EventBridge schedules: the reconciler and webhook delivery every minute, and the billing
+// run once a month.
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,11 +9,13 @@ import { Construct } from 'constructs';
 export interface SchedulesProps {
   stage: string;
   reconcile: lambda.IFunction;
+  webhooks?: lambda.IFunction;
   billing?: lambda.IFunction;
 }
 
 export class Schedules extends Construct {
   readonly reconcileRule: events.Rule;
+  readonly webhooksRule?: events.Rule;
   readonly billingRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
@@ -31,6 +34,16 @@ export class Schedules extends Construct {
         }),
       ],
     });
+
+    if (props.webhooks) {
+      this.webhooksRule = new events.Rule(this, 'Webhooks', {
+        ruleName: `switchyard-${props.stage}-webhooks`,
+        description: 'Switchyard: deliver due webhook callbacks (retries and backoff live in the outbox)',
+        schedule: events.Schedule.rate(Duration.minutes(1)),
+        // As for the reconciler: the outbox keeps what is due, so the next tick catches up.
+        targets: [new targets.LambdaFunction(props.webhooks, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
+      });
+    }
 
     if (props.billing) {
       this.billingRule = new events.Rule(this, 'Billing', {

@@ -2,15 +2,14 @@
 // synthesis must succeed with no finding left, every acknowledged rule must carry a reason,
 // and no acknowledgment may outlive the finding it was written for. And the Lambda bundles
 // that esbuild produced for the real handlers in functions/.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, projectRoot, SYNTH_TIMEOUT_MS } from './synth.js';
+import { buildApp, FUNCTIONS, SYNTH_TIMEOUT_MS } from './synth.js';
 
-const FUNCTIONS = ['api', 'dispatch', 'reconcile', ...(existsSync(join(projectRoot, 'functions/billing.ts')) ? ['billing'] : [])];
 
 interface Finding {
   ruleName: string;

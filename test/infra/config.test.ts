@@ -24,7 +24,8 @@ describe('loadStageConfig', () => {
       apiThrottle: { rateLimit: 100, burstLimit: 200 },
       dispatchMaxConcurrency: 10,
       logRetentionDays: 30,
-      billing: true, // auto, and the fixture directory has billing.ts
+      webhooks: true, // auto, and the fixture directory has webhooks.ts
+      billing: true, // likewise billing.ts
     });
     expect(config.alarmEmail).toBeUndefined();
     expect(config.customDomain).toBeUndefined();
@@ -45,16 +46,21 @@ describe('loadStageConfig', () => {
     [{ domainName: 'api.example.com' }, /certificateArn/],
     [{ logRetentionDays: 42 }, /logRetentionDays/],
     [{ billing: 'maybe' }, /billing/],
+    [{ webhooks: 'yes' }, /webhooks/],
     [{ awsBatchJobQueueArns: 'gpu-fallback' }, /job queue ARN/],
     [{ awsBatchJobQueueArns: JOB_QUEUE }, /aws-batch/], // queue given, provider not enabled
   ])('rejects %j', (override, message) => {
     expect(() => loadStageConfig(ctx({ ...base, ...override }), projectRoot)).toThrow(message);
   });
 
-  it('turns billing on or off explicitly, and off automatically when billing.ts is missing', () => {
+  it('turns billing and webhooks on or off explicitly, and off automatically when the handler is missing', () => {
     expect(loadStageConfig(ctx({ ...base, billing: 'false' }), projectRoot).billing).toBe(false);
     expect(loadStageConfig(ctx({ ...base, billing: true }), projectRoot).billing).toBe(true);
-    expect(loadStageConfig(ctx({ ...base, functionsDir: 'test/infra' }), projectRoot).billing).toBe(false);
+    expect(loadStageConfig(ctx({ ...base, functionsDir: 'test/infra' }), projectRoot)).toMatchObject({
+      billing: false,
+      webhooks: false,
+    });
+    expect(loadStageConfig(ctx({ ...base, webhooks: 'false' }), projectRoot).webhooks).toBe(false);
   });
 });
 
@@ -163,10 +169,15 @@ describe('a production stage with every option', () => {
 });
 
 describe('a stage without billing', () => {
-  it('has no billing function, schedule or alarms', () => {
+  it('has no billing function, schedule or alarms, and the api cannot read the Stripe secret', () => {
     const template = synthStack({ ...base, billing: 'false' }).template;
-    template.resourceCountIs('AWS::Lambda::Function', 3);
-    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(1);
+    template.resourceCountIs('AWS::Lambda::Function', 4); // api, dispatch, reconcile, webhooks
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(2);
+    const stripe = Object.keys(template.findResources('AWS::SecretsManager::Secret', { Properties: { Name: 'switchyard/dev/stripe' } }))[0]!;
+    const apiPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
+      (p as { Properties: { PolicyName: string } }).Properties.PolicyName.startsWith('Api'),
+    );
+    expect(JSON.stringify(apiPolicy)).not.toContain(stripe);
     const alarmNames = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName,
     );

@@ -1,16 +1,13 @@
 // Least privilege, checked statement by statement: each function has a role of its own, and
 // each role allows exactly the actions its handler uses, on exactly the resources it uses.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GSI } from '../../src/adapters/dynamodb/table-design.js';
-import { projectRoot, resourcesOf, synthStack, SYNTH_TIMEOUT_MS } from './synth.js';
+import { FUNCTIONS, hasHandler, resourcesOf, synthStack, SYNTH_TIMEOUT_MS } from './synth.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
-const billingExists = existsSync(join(projectRoot, 'functions/billing.ts'));
-const FUNCTIONS = ['api', 'dispatch', 'reconcile', ...(billingExists ? ['billing'] : [])];
+const billingExists = hasHandler('billing');
 
 let template: Template;
 let resources: Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -112,9 +109,13 @@ describe('IAM', () => {
     }
   });
 
-  it('api: table items and indexes, send to the queue, admin key and Stripe secrets', () => {
+  it('api: table items and indexes, send to the queue, admin key secret', () => {
     expect(grants('api')).toEqual(
-      [...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe')].sort(),
+      [
+        ...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'),
+        // Stripe's webhook signing secret, once billing (and with it the webhook route) exists.
+        ...(billingExists ? READ_SECRET('stripe') : []),
+      ].sort(),
     );
   });
 
@@ -128,6 +129,10 @@ describe('IAM', () => {
     expect(grants('reconcile')).toEqual(
       [...LOGS('reconcile'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('providers')].sort(),
     );
+  });
+
+  it.runIf(hasHandler('webhooks'))('webhooks: table items and indexes only (deliveries go to tenants over HTTPS)', () => {
+    expect(grants('webhooks')).toEqual([...LOGS('webhooks'), ...XRAY, ...TABLE, ...INDEXES].sort());
   });
 
   it.runIf(billingExists)('billing: table items and indexes, Stripe secret, no queue', () => {

@@ -1,7 +1,5 @@
 // The production stack, synthesized once with the real handlers in functions/: each resource
 // and the properties that matter for correctness, security and operations.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GSI, TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/table-design.js';
@@ -10,14 +8,14 @@ import { DISPATCH_BATCH_SIZE } from '../../infra/stack.js';
 import {
   functionNamed as fnNamed,
   logicalIdOf as idOf,
-  projectRoot,
+  FUNCTIONS,
+  hasHandler,
   resourcesOf,
   synthStack,
   SYNTH_TIMEOUT_MS,
 } from './synth.js';
 
-const billingExists = existsSync(join(projectRoot, 'functions/billing.ts'));
-const FUNCTIONS = ['api', 'dispatch', 'reconcile', ...(billingExists ? ['billing'] : [])];
+const billingExists = hasHandler('billing');
 
 let template: Template;
 beforeAll(() => {
@@ -152,12 +150,19 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('gives each function the queue and secrets it uses', () => {
-    const keys = (name: string): string[] => Object.keys(functionNamed(name).props.Environment.Variables).sort();
-    expect(keys('api')).toEqual(expect.arrayContaining(['QUEUE_URL', 'ADMIN_KEY_SECRET_ARN', 'STRIPE_SECRET_ARN']));
-    expect(keys('dispatch')).toEqual(expect.arrayContaining(['QUEUE_URL', 'PROVIDER_SECRETS_ARN']));
-    expect(keys('reconcile')).toEqual(expect.arrayContaining(['QUEUE_URL', 'PROVIDER_SECRETS_ARN']));
-    if (billingExists) expect(keys('billing')).toEqual(expect.arrayContaining(['STRIPE_SECRET_ARN']));
+  it('gives each function exactly the secrets it uses', () => {
+    const secrets = (name: string): string[] =>
+      Object.keys(functionNamed(name).props.Environment.Variables).filter((k) => /_SECRETS?_ARN$/.test(k)).sort();
+    expect(secrets('api')).toEqual(['ADMIN_KEY_SECRET_ARN', ...(billingExists ? ['STRIPE_SECRET_ARN'] : [])]);
+    expect(secrets('dispatch')).toEqual(['PROVIDER_SECRETS_ARN']);
+    expect(secrets('reconcile')).toEqual(['PROVIDER_SECRETS_ARN']);
+    if (FUNCTIONS.includes('webhooks')) expect(secrets('webhooks')).toEqual([]);
+    if (billingExists) expect(secrets('billing')).toEqual(['STRIPE_SECRET_ARN']);
+  });
+
+  it.each(FUNCTIONS)('%s: knows the jobs queue URL (the shared runtime builds its client at load)', (name) => {
+    const queue = logicalIdOf('AWS::SQS::Queue', { QueueName: 'switchyard-dev-jobs' });
+    expect(functionNamed(name).props.Environment.Variables.QUEUE_URL).toEqual({ Ref: queue });
   });
 });
 
@@ -197,6 +202,14 @@ describe('schedules', () => {
           RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
         }),
       ],
+    });
+  });
+
+  it.runIf(FUNCTIONS.includes('webhooks'))('delivers webhooks every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'switchyard-dev-webhooks',
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionNamed('webhooks').id, 'Arn'] } })],
     });
   });
 

@@ -1,6 +1,7 @@
 // Shared by the infra tests: builds the app the way `cdk synth` does (cdk.json's context and
 // feature flags, plus per-test overrides) so that what is asserted is what gets deployed.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -9,6 +10,11 @@ import type { SwitchyardStack } from '../../infra/stack.js';
 import { defineApp } from '../../infra/switchyard-app.js';
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Handlers that arrive with later features: deployed (context "auto") once their file exists. */
+export const hasHandler = (name: 'webhooks' | 'billing'): boolean => existsSync(join(projectRoot, 'functions', `${name}.ts`));
+/** The functions the default stack deploys, given what is in functions/ right now. */
+export const FUNCTIONS = ['api', 'dispatch', 'reconcile', ...(['webhooks', 'billing'] as const).filter(hasHandler)];
 
 /** Tiny stand-in handlers: fast to bundle, for tests about options rather than the real code. */
 export const FIXTURE_FUNCTIONS_DIR = 'test/infra/fixtures/functions';
