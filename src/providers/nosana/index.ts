@@ -1,0 +1,1 @@
+export { createNosanaProvider, NosanaProvider, type NosanaConfig } from './nosana-provider.js';
