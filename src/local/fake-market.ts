@@ -8,6 +8,7 @@ import { startAwsBatchFake, startGcpBatchFake, startRunPodFake } from '../market
 import { GCP_BATCH_FAKE_SUPPLY } from '../market/cloud/gcp-batch-fake.js';
 import { RUNPOD_FAKE_SUPPLY } from '../market/cloud/runpod-fake.js';
 import { IONET_HARDWARE, startIoNetFake } from '../market/ionet-fake.js';
+import { startNosanaFake } from '../market/nosana-fake.js';
 import { startVastFake } from '../market/vastai-fake.js';
 import { LocalProvider } from '../providers/local/local-provider.js';
 import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
@@ -29,10 +30,11 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
   const seed = options.seed ?? 42;
   // Realistic shape, demo-sized times: networks differ in start delay and failure rates.
   const timing = (startDelayMs: number) => ({ startDelayMs: options.startDelayMs ?? startDelayMs, runMs: options.runMs ?? 20_000 });
-  const [akash, vast, ionet, aws, gcp, runpod] = await Promise.all([
+  const [akash, vast, ionet, nosana, aws, gcp, runpod] = await Promise.all([
     startAkashFake({ seed, scenario: { ...timing(4000), rates: { refuse: 0.05, lost: 0.1 } } }),
     startVastFake({ seed: seed + 1, scenario: { ...timing(3000), rates: { refuse: 0.05, lost: 0.08 } } }),
     startIoNetFake({ seed: seed + 2, scenario: { ...timing(5000), rates: { refuse: 0.1, lost: 0.1 } } }),
+    startNosanaFake({ seed: seed + 6, scenario: { ...timing(4000), rates: { refuse: 0.05, lost: 0.12 } } }),
     startAwsBatchFake({ seed: seed + 3, ...timing(8000) }),
     // The clouds stock every type their catalogs list (the fakes' defaults leave some out).
     startGcpBatchFake({
@@ -55,11 +57,12 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
       baseUrl: ionet.url,
       hardware: JSON.stringify(IONET_HARDWARE.map((h) => ({ hardwareId: h.hardwareId, gpuModel: h.model, vramGb: h.vramGb }))),
     },
+    nosana: { apiKey: nosana.apiKey, baseUrl: nosana.url },
     'aws-batch': { region: aws.region, jobQueue: 'switchyard-gpu', endpoint: aws.url, ...aws.credentials },
     'gcp-batch': { project: 'switchyard-local', location: 'us-central1', accessToken: gcp.token, baseUrl: `${gcp.url}/v1` },
     runpod: { apiKey: runpod.apiKey, baseUrl: `${runpod.url}/v1` },
   };
-  const fakes = { akash, vastai: vast, ionet, 'aws-batch': aws, 'gcp-batch': gcp, runpod };
+  const fakes = { akash, vastai: vast, ionet, nosana, 'aws-batch': aws, 'gcp-batch': gcp, runpod };
   return {
     providers: [new LocalProvider(), ...buildProviders(Object.keys(credentials), credentials)],
     urls: Object.fromEntries(Object.entries(fakes).map(([name, fake]) => [name, fake.url])),

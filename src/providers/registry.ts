@@ -7,6 +7,7 @@ import { createAkashProvider } from './akash/index.js';
 import { createAwsBatchProvider } from './aws-batch/index.js';
 import { createGcpBatchProvider } from './gcp-batch/index.js';
 import { createIoNetProvider, type IoHardware } from './ionet/index.js';
+import { createNosanaProvider } from './nosana/index.js';
 import { createRunPodProvider } from './runpod/index.js';
 import { createVastProvider } from './vastai/index.js';
 
@@ -40,6 +41,11 @@ const SPECS: Record<string, ProviderSpec> = {
     // io.net's hardware ids are account-specific: the operator lists them as JSON.
     required: ['apiKey', 'hardware'],
     build: (s) => createIoNetProvider({ apiKey: s.apiKey!, hardware: JSON.parse(s.hardware!) as IoHardware[], ...opt(s, 'baseUrl') }),
+  },
+  nosana: {
+    kind: 'decentralized',
+    required: ['apiKey'],
+    build: (s) => createNosanaProvider({ apiKey: s.apiKey!, ...opt(s, 'baseUrl') }),
   },
   'aws-batch': {
     kind: 'cloud',
