@@ -18,7 +18,7 @@ import {
   type JobStore,
 } from '../../core/ports.js';
 import type { JobWrite } from '../../core/transitions.js';
-import { GSI, RECONCILE_SHARDS, TTL_ATTRIBUTE, WEBHOOK_OUTBOX_PREFIX, outboxKey } from './table-design.js';
+import { GSI, RECONCILE_SHARDS, TABLE_KEYS, TTL_ATTRIBUTE, WEBHOOK_OUTBOX_PREFIX, outboxKey } from './table-design.js';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -141,7 +141,7 @@ export class DynamoJobStore implements JobStore {
   async list(tenantId: string, opts: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobPage> {
     const index = opts.status ? GSI.tenantStatusJobs : GSI.tenantJobs;
     const partition = opts.status ? `TENANT#${tenantId}#STATUS#${opts.status}` : `TENANT#${tenantId}`;
-    const start = opts.cursor ? decodeCursor(opts.cursor, index.partitionKey, partition) : undefined;
+    const start = opts.cursor ? decodeCursor(opts.cursor, index, partition) : undefined;
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -225,7 +225,8 @@ export class DynamoJobStore implements JobStore {
 
 const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-const decodeCursor = (cursor: string, partitionAttr: string, partition: string): Record<string, unknown> => {
+const decodeCursor = (cursor: string, index: { partitionKey: string; sortKey: string }, partition: string): Record<string, unknown> => {
+  const partitionAttr = index.partitionKey;
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -237,6 +238,10 @@ const decodeCursor = (cursor: string, partitionAttr: string, partition: string):
     throw new InvalidCursorError();
   }
   const values = Object.values(key);
-  if (values.length !== 4 || !values.every((v) => typeof v === 'string')) throw new InvalidCursorError();
+  if (values.length !== 4 || !values.every((v) => typeof v === 'string' && v.length > 0)) throw new InvalidCursorError();
+  // Exactly the index's and the table's key attributes: DynamoDB answers any other start key
+  // with a ValidationException, which would surface as a 500 (found by the API fuzzer).
+  const names = new Set(Object.keys(key));
+  if (![TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey].every((n) => names.has(n))) throw new InvalidCursorError();
   return key as Record<string, unknown>;
 };
