@@ -40,7 +40,7 @@ import {
   type ProviderStatus,
 } from '../../core/provider.js';
 import { DEFAULT_AWS_BATCH_CATALOG, type AwsBatchCatalogEntry } from './catalog.js';
-import { catalogInfo, catalogOffers, findEntry } from './cloud-catalog.js';
+import { catalogInfo, catalogOffers, findEntry } from '../shared/cloud-catalog.js';
 import { classifyAwsError } from './errors.js';
 import { JobDefinitions } from './job-definitions.js';
 import { ATTEMPT_TAG, JOB_NAME_PREFIX, JOB_TAG, jobNameFor } from './names.js';

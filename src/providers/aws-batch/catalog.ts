@@ -6,7 +6,7 @@
 // from the stored public pages available to us. These are list prices, rounded; they
 // drift, so deployments pass their own catalog (AwsBatchConfig.catalog) — these are
 // only defaults, never a billing source of truth.
-import type { CloudCatalogEntry } from './cloud-catalog.js';
+import type { CloudCatalogEntry } from '../shared/cloud-catalog.js';
 
 export interface AwsBatchCatalogEntry extends CloudCatalogEntry {
   /** vCPUs and memory a job gets per GPU it asks for (sent as resourceRequirements overrides),

@@ -5,7 +5,7 @@
 // https://cloud.google.com/compute/vm-instance-pricing (accelerator-optimized A3/A2/G2),
 // recorded 2026-11-29 from the stored public pages available to us; list prices rounded.
 // They drift, so deployments pass their own catalog (GcpBatchConfig.catalog).
-import type { CloudCatalogEntry } from '../aws-batch/cloud-catalog.js';
+import type { CloudCatalogEntry } from '../shared/cloud-catalog.js';
 
 export interface GcpBatchCatalogEntry extends CloudCatalogEntry {
   /** Compute Engine accelerator type, as AllocationPolicy.Accelerator.type takes it. */

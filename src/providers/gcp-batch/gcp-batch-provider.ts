@@ -31,8 +31,8 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
-import { catalogInfo, catalogOffers, findEntry } from '../aws-batch/cloud-catalog.js';
-import { JsonHttp } from '../runpod/http-json.js';
+import { catalogInfo, catalogOffers, findEntry } from '../shared/cloud-catalog.js';
+import { JsonHttp } from '../shared/http-json.js';
 import { DEFAULT_GCP_BATCH_CATALOG, type GcpBatchCatalogEntry } from './catalog.js';
 import { gcpJobStatus, type GcpJob } from './status.js';
 

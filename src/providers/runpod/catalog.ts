@@ -5,7 +5,7 @@
 // stored public pages available to us; RunPod changes these often, so deployments pass
 // their own catalog (RunPodConfig.catalog). GPU type ids are RunPod's own strings, as
 // `gpuTypeIds` in POST /pods takes them (e.g. "NVIDIA GeForce RTX 4090").
-import type { CloudCatalogEntry } from '../aws-batch/cloud-catalog.js';
+import type { CloudCatalogEntry } from '../shared/cloud-catalog.js';
 
 export type RunPodCloudType = 'SECURE' | 'COMMUNITY';
 

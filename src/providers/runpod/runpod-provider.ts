@@ -33,9 +33,9 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
-import { catalogInfo, catalogOffers, findEntry } from '../aws-batch/cloud-catalog.js';
+import { catalogInfo, catalogOffers, findEntry } from '../shared/cloud-catalog.js';
+import { JsonHttp } from '../shared/http-json.js';
 import { DEFAULT_RUNPOD_CATALOG, type RunPodCatalogEntry } from './catalog.js';
-import { JsonHttp } from './http-json.js';
 
 export interface RunPodConfig {
   /** Provider name in Switchyard; default "runpod". */

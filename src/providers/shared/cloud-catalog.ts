@@ -1,8 +1,6 @@
 // Fixed price catalogs for the centralized clouds (AWS Batch, GCP Batch, RunPod).
 // Clouds do not quote live per job: each adapter holds a configurable list of machine
 // shapes with their public on-demand price, and offers are the entries that fit a query.
-// Lives here because AWS Batch was written first; the GCP Batch and RunPod adapters
-// import it too (it belongs in a shared providers folder once one exists).
 import type { CatalogEntry, Offer, OfferQuery } from '../../core/provider.js';
 
 export interface CloudCatalogEntry {

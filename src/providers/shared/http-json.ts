@@ -1,6 +1,6 @@
 // A small JSON-over-HTTPS client for bearer-token REST APIs (RunPod REST, GCP Batch),
 // using the platform fetch, with one place that turns HTTP failures into the core's
-// ProviderError kinds. Lives with RunPod (written first); GCP Batch imports it too.
+// ProviderError kinds. Used by RunPod and GCP Batch.
 import { ProviderError } from '../../core/provider.js';
 
 export interface JsonHttpOptions {
