@@ -15,6 +15,11 @@ import { registerJobRoutes } from './routes/jobs.js';
 import { registerProviderRoutes } from './routes/providers.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerWebhookSecretRoute } from './routes/webhook-secret.js';
+import { registerBillingAdminRoutes } from './routes/billing-admin.js';
+import { registerBillingRoutes } from './routes/billing.js';
+import { moneyErrorResponse } from './routes/money-errors.js';
+import { registerPaymentRoutes } from './routes/payments.js';
+import { registerStripeWebhookRoute } from './routes/stripe-webhook.js';
 import { rateLimit } from '../ratelimit/middleware.js';
 import { LIMITS } from './schemas.js';
 
@@ -38,6 +43,8 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   });
 
   app.onError((error, c) => {
+    const money = moneyErrorResponse(error, c);
+    if (money) return money;
     if (error instanceof NotFoundError) return problem(c, 404, 'not-found', 'Not found', 'No job with this id exists for your tenant.');
     if (error instanceof JobFinishedError) return problem(c, 409, 'job-finished', 'Job already finished', error.message, { jobStatus: error.status });
     if (error instanceof IdempotencyMismatchError) return problem(c, 422, 'idempotency-mismatch', 'Idempotency-Key reused', error.message);
@@ -80,12 +87,19 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   });
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  // Before API-key auth: Stripe authenticates with its signature, and this handler answers without calling next.
+  registerStripeWebhookRoute(app, deps.money);
   app.use('/v1/*', requireApiKey(deps.tenants, { clock: deps.jobs.clock, ...(deps.adminKey ? { adminKey: deps.adminKey } : {}) }));
   if (deps.rateLimiter) app.use('/v1/*', rateLimit(deps.rateLimiter));
   registerJobRoutes(app, deps);
   registerProviderRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerWebhookSecretRoute(app, deps);
+  if (deps.money) {
+    registerBillingRoutes(app, deps, deps.money);
+    registerPaymentRoutes(app, deps, deps.money);
+    registerBillingAdminRoutes(app, deps.money);
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,6 +1,7 @@
 import type { JobServiceDeps } from '../core/jobs-service.js';
 import type { TenantStore } from '../core/ports.js';
 import type { ProviderRegistry } from '../core/provider.js';
+import type { MoneyApiDeps } from './routes/money-deps.js';
 import type { RateLimiter } from '../ratelimit/token-bucket.js';
 import type { WebhookPolicy } from '../webhooks/address-policy.js';
 import type { Resolver } from '../webhooks/url-guard.js';
@@ -17,6 +18,8 @@ export interface ApiDeps {
   webhookResolver?: Resolver;
   /** AWS: the operator key held in Secrets Manager, accepted as an admin key. */
   adminKey?: () => Promise<string | undefined>;
+  /** Ledger, billing terms, USDC verifiers and Stripe webhooks; no money routes when unset. */
+  money?: MoneyApiDeps;
 }
 
 export interface ApiEnv {

@@ -95,6 +95,7 @@ export const JobSchema = z
     updatedAt: z.string(),
     spec: JobSpecSchema,
     attempts: z.array(AttemptSchema),
+    costMicroUsd: z.number().int().optional().openapi({ description: 'What you pay for the job, in micro-dollars; present once the finished job is settled.' }),
   })
   .openapi('Job');
 

@@ -12,8 +12,8 @@ import type { InvoiceStore } from './invoices.js';
 
 export interface StripeWebhookDeps {
   stripe: Stripe;
-  /** The endpoint's signing secret (whsec_…). */
-  secret: string;
+  /** The endpoint's signing secret (whsec_…), or how to fetch it (Secrets Manager, cached). */
+  secret: string | (() => Promise<string>);
   /** Oldest signature timestamp accepted, in seconds (Stripe's default is 300). */
   toleranceSeconds?: number;
   invoices: InvoiceStore;
@@ -32,7 +32,8 @@ export const handleStripeWebhook = async (deps: StripeWebhookDeps, rawBody: stri
   if (!signature) throw new WebhookSignatureError('missing Stripe-Signature header');
   let event: Stripe.Event;
   try {
-    event = await deps.stripe.webhooks.constructEventAsync(rawBody, signature, deps.secret, deps.toleranceSeconds ?? 300, undefined, deps.clock.now().getTime());
+    const secret = typeof deps.secret === 'string' ? deps.secret : await deps.secret();
+    event = await deps.stripe.webhooks.constructEventAsync(rawBody, signature, secret, deps.toleranceSeconds ?? 300, undefined, deps.clock.now().getTime());
   } catch (error) {
     throw new WebhookSignatureError(error instanceof Error ? error.message : 'signature verification failed');
   }

@@ -26,6 +26,7 @@ import { DEFAULT_RATE_LIMIT, DynamoRateLimiter, type RateLimitConfig } from '../
 import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryConfig } from '../webhooks/deliverer.js';
 import { DynamoOutbox } from '../webhooks/outbox.js';
 import type { Resolver } from '../webhooks/url-guard.js';
+import { composeMoney, type MoneyOptions, type MoneySystem } from '../billing/compose.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -56,6 +57,8 @@ export interface SystemOptions {
   webhooks?: Partial<WebhookDeliveryConfig>;
   webhookIntervalMs?: number;
   webhookResolver?: Resolver;
+  /** Pricing, Stripe, USDC chains and payouts; the ledger and accounting are always on. */
+  money?: MoneyOptions;
 }
 
 export interface RunningSystem {
@@ -76,6 +79,8 @@ export interface RunningSystem {
   dispatchHandler: ReturnType<typeof createDispatchHandler>;
   reconcile: ReturnType<typeof createReconcileHandler>;
   app: ReturnType<typeof createApp>;
+  /** Ledger, billing accounts, invoices, accounting and the billing run. */
+  money: MoneySystem;
   stop(): Promise<void>;
 }
 
@@ -90,6 +95,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   const store = new DynamoJobStore(db, tableName);
   const tenants = new DynamoTenantStore(db, tableName);
+  const money = composeMoney(db, tableName, clock, options.money);
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
@@ -103,6 +109,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     providers: registry,
     clock,
     stats: new DynamoProviderStatsStore(db, tableName),
+    accounting: money.accounting,
     config: { ...DEFAULT_DISPATCH_CONFIG, ...options.dispatch },
     reconcile: { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile },
     ...(options.log ? { log: options.log } : {}),
@@ -127,9 +134,10 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     ...(options.log ? { log: options.log } : {}),
   });
   const app = createApp({
-    jobs: { store, queue, clock, onEnqueueError: (jobId, error) => deps.log?.('enqueue failed', { jobId, error: String(error) }) },
+    jobs: { store, queue, clock, accounting: money.accounting, onEnqueueError: (jobId, error) => deps.log?.('enqueue failed', { jobId, error: String(error) }) },
     tenants,
     providers: registry,
+    money: money.api,
     ...(options.log ? { log: options.log } : {}),
     ...(options.rateLimit === false ? {} : { rateLimiter: new DynamoRateLimiter(db, tableName, options.rateLimit ?? DEFAULT_RATE_LIMIT) }),
     webhookPolicy,
@@ -184,6 +192,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     dispatchHandler,
     reconcile,
     app,
+    money,
     stop: async () => {
       clearTimeout(reconcileTimer);
       reconcileTimer = undefined;

@@ -36,6 +36,8 @@ export const jobView = (job: Job) => ({
   updatedAt: job.updatedAt,
   spec: job.spec,
   attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, ...attempt }) => attempt),
+  // What the customer pays, once the finished job is settled.
+  ...(job.costMicroUsd !== undefined ? { costMicroUsd: job.costMicroUsd } : {}),
 });
 
 const eventView = ({ jobId: _jobId, ...event }: JobEvent) => event;

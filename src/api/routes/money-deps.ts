@@ -1,0 +1,19 @@
+// What the money routes need. Optional in ApiDeps: without it the API has no billing.
+import type { StripeWebhookDeps } from '../../billing/stripe-webhooks.js';
+import type { BillingAccountStore } from '../../money/billing-account.js';
+import type { LedgerStore } from '../../money/ledger.js';
+import type { PricingConfig } from '../../money/pricing.js';
+import type { PayoutTargets } from '../../payments/payout-batch.js';
+import type { Chain, ChainVerifier } from '../../payments/usdc.js';
+
+export interface MoneyApiDeps {
+  ledger: LedgerStore;
+  billing: BillingAccountStore;
+  pricing: PricingConfig;
+  /** USDC deposit verification per chain; chains left out are refused. */
+  usdcVerifiers?: Partial<Record<Chain, ChainVerifier>>;
+  /** Stripe webhook verification and processing; the endpoint answers 404 without it. */
+  stripeWebhook?: StripeWebhookDeps;
+  /** Networks paid in USDC, and the treasury wallets payouts come from. */
+  payouts?: { targets: PayoutTargets; treasury: { solana?: string } };
+}
