@@ -24,7 +24,9 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
-import { AkashClient, AkashHttpError } from './client.js';
+import { HttpError, type HttpClient } from '../shared/http-client.js';
+import { apiKeyProviderInfo } from '../shared/provider-info.js';
+import { createAkashClient } from './client.js';
 import { getDeployment, ownedDeployments } from './deployments.js';
 import { akashGpuOf, gibOf } from './gpu-models.js';
 import { decodeOfferId, encodeOfferId } from './offer-id.js';
@@ -69,30 +71,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class AkashProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
-  private readonly client: AkashClient;
+  private readonly client: HttpClient;
   private readonly pricing: AkashPricing;
 
   constructor(private readonly config: AkashConfig) {
     this.name = config.name ?? 'akash';
     this.pricing = { ...defaultPricing(config.aktUsd), ...config.pricing };
-    this.client = new AkashClient({
-      baseUrl: (config.baseUrl ?? 'https://console-api.akash.network').replace(/\/$/, ''),
-      apiKey: config.apiKey,
-      timeoutMs: config.timeoutMs ?? 30_000,
-      fetch: config.fetch ?? fetch,
-    });
+    this.client = createAkashClient(config);
   }
 
   info(): ProviderInfo {
-    const enabled = this.config.apiKey.length > 0;
-    return {
-      name: this.name,
-      kind: this.kind,
-      enabled,
-      catalog: [],
-      health: enabled ? 'healthy' : 'disabled',
-      ...(enabled ? {} : { note: 'no Akash Console API key configured' }),
-    };
+    return apiKeyProviderInfo(this.name, this.kind, this.config.apiKey, 'no Akash Console API key configured');
   }
 
   /**
@@ -166,7 +155,7 @@ export class AkashProvider implements Provider {
       await this.client.call('POST', '/v1/leases', { manifest, leases: [{ dseq, gseq: bid.gseq, oseq: bid.oseq, provider: bid.provider }] });
     } catch (err) {
       // 409: the lease already exists (an earlier try of this very call landed).
-      if (!(err instanceof AkashHttpError && err.status === 409)) throw err;
+      if (!(err instanceof HttpError && err.status === 409)) throw err;
     }
     return { providerRef: dseq };
   }
@@ -241,8 +230,8 @@ export class AkashProvider implements Provider {
     try {
       await this.client.call('DELETE', `/v1/deployments/${encodeURIComponent(dseq)}`);
     } catch (err) {
-      if (err instanceof AkashHttpError && err.status === 404) return;
-      if (err instanceof AkashHttpError && err.status === 400) {
+      if (err instanceof HttpError && err.status === 404) return;
+      if (err instanceof HttpError && err.status === 400) {
         // The docs give no error for closing a closed deployment; look rather than guess.
         const d = await getDeployment(this.client, dseq).catch(() => undefined);
         if (!d || d.deployment.state !== 'active') return;

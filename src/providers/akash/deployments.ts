@@ -1,7 +1,7 @@
 // Reading deployments back from the Console API: by dseq, and "which deployment belongs
 // to attempt X". The list endpoint does not return the SDL, so each active deployment's
 // detail (whose consoleSettings.sdl carries our SWITCHYARD_ATTEMPT_ID env) is fetched.
-import type { AkashClient } from './client.js';
+import type { HttpClient } from '../shared/http-client.js';
 import { attemptIdInSdl } from './sdl.js';
 import type { AkashDeployment } from './status.js';
 
@@ -9,10 +9,10 @@ interface ListPage {
   data: { deployments: AkashDeployment[]; pagination?: { hasMore?: boolean } };
 }
 
-export const getDeployment = async (client: AkashClient, dseq: string): Promise<AkashDeployment> =>
+export const getDeployment = async (client: HttpClient, dseq: string): Promise<AkashDeployment> =>
   (await client.call<{ data: AkashDeployment }>('GET', `/v1/deployments/${encodeURIComponent(dseq)}`)).data;
 
-export const listActive = async (client: AkashClient): Promise<AkashDeployment[]> => {
+export const listActive = async (client: HttpClient): Promise<AkashDeployment[]> => {
   const out: AkashDeployment[] = [];
   const limit = 100; // documented maximum page size
   for (let skip = 0; ; skip += limit) {
@@ -25,7 +25,7 @@ export const listActive = async (client: AkashClient): Promise<AkashDeployment[]
 
 /** Active deployments Switchyard created, each with the attempt it was made for. */
 export const ownedDeployments = async (
-  client: AkashClient,
+  client: HttpClient,
 ): Promise<Array<{ attemptId: string; deployment: AkashDeployment }>> => {
   const out: Array<{ attemptId: string; deployment: AkashDeployment }> = [];
   for (const d of await listActive(client)) {

@@ -40,7 +40,7 @@ import {
   type ProviderStatus,
 } from '../../core/provider.js';
 import { DEFAULT_AWS_BATCH_CATALOG, type AwsBatchCatalogEntry } from './catalog.js';
-import { catalogInfo, catalogOffers, findEntry } from '../shared/cloud-catalog.js';
+import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-catalog.js';
 import { classifyAwsError } from './errors.js';
 import { JobDefinitions } from './job-definitions.js';
 import { ATTEMPT_TAG, JOB_NAME_PREFIX, JOB_TAG, jobNameFor } from './names.js';
@@ -84,7 +84,7 @@ export class AwsBatchProvider implements Provider {
   }
 
   info(): ProviderInfo {
-    return { name: this.name, kind: this.kind, enabled: true, catalog: catalogInfo(this.catalog), health: 'healthy' };
+    return catalogProviderInfo(this.name, this.catalog);
   }
 
   async offers(query: OfferQuery): Promise<Offer[]> {

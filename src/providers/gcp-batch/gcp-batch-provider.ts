@@ -31,8 +31,9 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
-import { catalogInfo, catalogOffers, findEntry } from '../shared/cloud-catalog.js';
-import { JsonHttp } from '../shared/http-json.js';
+import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-catalog.js';
+import type { HttpClient } from '../shared/http-client.js';
+import { jsonHttp } from '../shared/http-json.js';
 import { DEFAULT_GCP_BATCH_CATALOG, type GcpBatchCatalogEntry } from './catalog.js';
 import { gcpJobStatus, type GcpJob } from './status.js';
 
@@ -66,7 +67,7 @@ const attemptOf = (job: GcpJob): string | undefined =>
 export class GcpBatchProvider implements Provider {
   readonly name: string;
   readonly kind = 'cloud' as const;
-  private readonly http: JsonHttp;
+  private readonly http: HttpClient;
   private readonly catalog: GcpBatchCatalogEntry[];
   private readonly parent: string;
 
@@ -74,7 +75,7 @@ export class GcpBatchProvider implements Provider {
     this.name = config.name ?? 'gcp-batch';
     this.catalog = config.catalog ?? DEFAULT_GCP_BATCH_CATALOG;
     this.parent = `projects/${config.project}/locations/${config.location}`;
-    this.http = new JsonHttp({
+    this.http = jsonHttp({
       name: this.name,
       baseUrl: config.baseUrl ?? 'https://batch.googleapis.com/v1',
       token: config.accessToken,
@@ -83,7 +84,7 @@ export class GcpBatchProvider implements Provider {
   }
 
   info(): ProviderInfo {
-    return { name: this.name, kind: this.kind, enabled: true, catalog: catalogInfo(this.catalog), health: 'healthy' };
+    return catalogProviderInfo(this.name, this.catalog);
   }
 
   async offers(query: OfferQuery): Promise<Offer[]> {

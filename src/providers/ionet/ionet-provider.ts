@@ -28,7 +28,9 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
-import { IoClient } from './client.js';
+import type { HttpClient } from '../shared/http-client.js';
+import { apiKeyProviderInfo } from '../shared/provider-info.js';
+import { createIoClient } from './client.js';
 import { mapIoStatus, type IoDeployment } from './status.js';
 
 export interface IoHardware {
@@ -58,30 +60,17 @@ const unwrap = <T>(body: unknown): T => ((body as { data?: T } | undefined)?.dat
 export class IoNetProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
-  private readonly client: IoClient;
+  private readonly client: HttpClient;
   private readonly prefix: string;
 
   constructor(private readonly config: IoNetConfig) {
     this.name = config.name ?? 'ionet';
     this.prefix = config.namePrefix ?? 'switchyard-';
-    this.client = new IoClient({
-      baseUrl: (config.baseUrl ?? 'https://api.io.solutions').replace(/\/$/, ''),
-      apiKey: config.apiKey,
-      timeoutMs: config.timeoutMs ?? 30_000,
-      fetch: config.fetch ?? fetch,
-    });
+    this.client = createIoClient(config);
   }
 
   info(): ProviderInfo {
-    const enabled = this.config.apiKey.length > 0;
-    return {
-      name: this.name,
-      kind: this.kind,
-      enabled,
-      catalog: [],
-      health: enabled ? 'healthy' : 'disabled',
-      ...(enabled ? {} : { note: 'no io.net API key configured' }),
-    };
+    return apiKeyProviderInfo(this.name, this.kind, this.config.apiKey, 'no io.net API key configured');
   }
 
   async offers(query: OfferQuery): Promise<Offer[]> {
@@ -147,7 +136,7 @@ export class IoNetProvider implements Provider {
       traffic_port: this.config.trafficPort ?? 8080,
     };
     try {
-      const res = await this.client.call<{ deployment_id?: string }>('POST', `${BASE}/deploy`, body, 'permanent');
+      const res = await this.client.call<{ deployment_id?: string }>('POST', `${BASE}/deploy`, body, { notFound: 'permanent' });
       if (!res.deployment_id) throw new ProviderError('permanent', 'ionet deploy returned no deployment_id');
       return { providerRef: res.deployment_id };
     } catch (err) {

@@ -5,7 +5,7 @@
 // deployment list is an array in the schema we read and gained the same filters later, so
 // both shapes are accepted here (inferred).
 import type { LaunchRequest } from '../../core/provider.js';
-import type { NosanaClient } from './client.js';
+import type { HttpClient } from '../shared/http-client.js';
 import type { NosanaDeployment, NosanaDeploymentJob, NosanaJobDetail } from './status.js';
 
 /** The op id Switchyard's single container/run operation carries in every job definition. */
@@ -51,7 +51,7 @@ const itemsOf = <K extends string, T>(page: Page<K, T>, key: K): { items: T[]; n
   return { items: p[key] ?? [], next: p.pagination?.cursor_next ?? undefined };
 };
 
-export const listDeployments = async (client: NosanaClient, pageSize: 10 | 20 | 50 | 100 = 100): Promise<NosanaDeployment[]> => {
+export const listDeployments = async (client: HttpClient, pageSize: 10 | 20 | 50 | 100 = 100): Promise<NosanaDeployment[]> => {
   const out: NosanaDeployment[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 1000; pages += 1) {
@@ -64,11 +64,11 @@ export const listDeployments = async (client: NosanaClient, pageSize: 10 | 20 | 
   return out;
 };
 
-export const getDeployment = (client: NosanaClient, id: string): Promise<NosanaDeployment> =>
+export const getDeployment = (client: HttpClient, id: string): Promise<NosanaDeployment> =>
   client.call<NosanaDeployment>('GET', `/api/deployments/${encodeURIComponent(id)}`);
 
 /** The newest job of a deployment (SIMPLE strategy, one replica: the one that matters). */
-export const latestJob = async (client: NosanaClient, id: string): Promise<NosanaDeploymentJob | undefined> => {
+export const latestJob = async (client: HttpClient, id: string): Promise<NosanaDeploymentJob | undefined> => {
   const page = await client.call<Page<'jobs', NosanaDeploymentJob>>(
     'GET',
     `/api/deployments/${encodeURIComponent(id)}/jobs?limit=10&sort_order=desc`,
@@ -77,5 +77,5 @@ export const latestJob = async (client: NosanaClient, id: string): Promise<Nosan
   return [...items].sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''))[0];
 };
 
-export const jobDetail = (client: NosanaClient, id: string, job: string): Promise<NosanaJobDetail> =>
+export const jobDetail = (client: HttpClient, id: string, job: string): Promise<NosanaJobDetail> =>
   client.call<NosanaJobDetail>('GET', `/api/deployments/${encodeURIComponent(id)}/jobs/${encodeURIComponent(job)}`);

@@ -35,7 +35,9 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
-import { NosanaClient, NosanaHttpError } from './client.js';
+import { HttpError, type HttpClient } from '../shared/http-client.js';
+import { apiKeyProviderInfo } from '../shared/provider-info.js';
+import { createNosanaClient } from './client.js';
 import { buildCreateBody, getDeployment, jobDetail, latestJob, listDeployments } from './deployments.js';
 import { gpuCountOf, nodePricePerHourUsd, requestedModelFor, type NosanaMarket } from './markets.js';
 import { jobStateOf, mapNosanaStatus, type NosanaDeployment } from './status.js';
@@ -63,37 +65,24 @@ const GONE = new Set(['STOPPING', 'STOPPED', 'ARCHIVED']);
 export class NosanaProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
-  private readonly client: NosanaClient;
+  private readonly client: HttpClient;
   private readonly prefix: string;
 
   constructor(private readonly config: NosanaConfig) {
     this.name = config.name ?? 'nosana';
     this.prefix = config.namePrefix ?? 'switchyard-';
-    this.client = new NosanaClient({
-      baseUrl: (config.baseUrl ?? 'https://api.nosana.com').replace(/\/$/, ''),
-      apiKey: config.apiKey,
-      timeoutMs: config.timeoutMs ?? 30_000,
-      fetch: config.fetch ?? fetch,
-    });
+    this.client = createNosanaClient(config);
   }
 
   info(): ProviderInfo {
-    const enabled = this.config.apiKey.length > 0;
-    return {
-      name: this.name,
-      kind: this.kind,
-      enabled,
-      // Market prices move with the market; offers() reads them live.
-      catalog: [],
-      health: enabled ? 'healthy' : 'disabled',
-      ...(enabled ? {} : { note: 'no Nosana API key configured' }),
-    };
+    // Market prices move with the market; offers() reads them live.
+    return apiKeyProviderInfo(this.name, this.kind, this.config.apiKey, 'no Nosana API key configured');
   }
 
   async offers(query: OfferQuery): Promise<Offer[]> {
     // Markets have no region, so a job that asks for regions cannot be placed here.
     if (query.regions && query.regions.length > 0) return [];
-    const markets = await this.client.call<NosanaMarket[]>('GET', '/api/markets/', undefined, false);
+    const markets = await this.client.call<NosanaMarket[]>('GET', '/api/markets/', undefined, { auth: false });
     const types = this.config.marketTypes ?? ['PREMIUM', 'COMMUNITY', 'OTHER'];
     const out: Offer[] = [];
     for (const m of Array.isArray(markets) ? markets : []) {
@@ -191,7 +180,7 @@ export class NosanaProvider implements Provider {
     try {
       await this.client.call('POST', `/api/deployments/${encodeURIComponent(id)}/${action}`);
     } catch (err) {
-      if (!(err instanceof NosanaHttpError) || err.status !== 500) throw err;
+      if (!(err instanceof HttpError) || err.status !== 500) throw err;
       const now = await getDeployment(this.client, id);
       const done = action === 'start' ? !['DRAFT', 'STOPPED', 'ERROR', 'INSUFFICIENT_FUNDS'].includes(now.status) : GONE.has(now.status);
       if (!done) throw err;

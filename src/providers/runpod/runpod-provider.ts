@@ -33,8 +33,9 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
-import { catalogInfo, catalogOffers, findEntry } from '../shared/cloud-catalog.js';
-import { JsonHttp } from '../shared/http-json.js';
+import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-catalog.js';
+import type { HttpClient } from '../shared/http-client.js';
+import { jsonHttp } from '../shared/http-json.js';
 import { DEFAULT_RUNPOD_CATALOG, type RunPodCatalogEntry } from './catalog.js';
 
 export interface RunPodConfig {
@@ -76,13 +77,13 @@ const errorMessage = (body: unknown): string | undefined => {
 export class RunPodProvider implements Provider {
   readonly name: string;
   readonly kind = 'cloud' as const;
-  private readonly http: JsonHttp;
+  private readonly http: HttpClient;
   private readonly catalog: RunPodCatalogEntry[];
 
   constructor(private readonly config: RunPodConfig) {
     this.name = config.name ?? 'runpod';
     this.catalog = config.catalog ?? DEFAULT_RUNPOD_CATALOG;
-    this.http = new JsonHttp({
+    this.http = jsonHttp({
       name: this.name,
       baseUrl: config.baseUrl ?? 'https://rest.runpod.io/v1',
       token: config.apiKey,
@@ -92,7 +93,7 @@ export class RunPodProvider implements Provider {
   }
 
   info(): ProviderInfo {
-    return { name: this.name, kind: this.kind, enabled: true, catalog: catalogInfo(this.catalog), health: 'healthy' };
+    return catalogProviderInfo(this.name, this.catalog);
   }
 
   async offers(query: OfferQuery): Promise<Offer[]> {

@@ -1,7 +1,7 @@
 // Fixed price catalogs for the centralized clouds (AWS Batch, GCP Batch, RunPod).
 // Clouds do not quote live per job: each adapter holds a configurable list of machine
 // shapes with their public on-demand price, and offers are the entries that fit a query.
-import type { CatalogEntry, Offer, OfferQuery } from '../../core/provider.js';
+import type { CatalogEntry, Offer, OfferQuery, ProviderInfo } from '../../core/provider.js';
 
 export interface CloudCatalogEntry {
   /** The provider's own id for the shape: an EC2 instance type, a GCE machine type, a RunPod GPU type. */
@@ -70,6 +70,15 @@ export const catalogInfo = (entries: readonly CloudCatalogEntry[]): CatalogEntry
     pricePerGpuHourUsd: e.pricePerGpuHourUsd,
     ...(e.regions.length > 0 ? { regions: [...e.regions] } : {}),
   }));
+
+/** info() of a catalog-priced cloud: always enabled, with its catalog listed. */
+export const catalogProviderInfo = (name: string, entries: readonly CloudCatalogEntry[]): ProviderInfo => ({
+  name,
+  kind: 'cloud',
+  enabled: true,
+  catalog: catalogInfo(entries),
+  health: 'healthy',
+});
 
 export const findEntry = <E extends CloudCatalogEntry>(entries: readonly E[], offerId: string): E | undefined =>
   entries.find((e) => e.offerId === offerId);

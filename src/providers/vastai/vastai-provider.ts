@@ -25,7 +25,9 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
-import { VastClient } from './client.js';
+import type { HttpClient } from '../shared/http-client.js';
+import { apiKeyProviderInfo } from '../shared/provider-info.js';
+import { createVastClient } from './client.js';
 import { requestedModelFor, vastFamily } from './gpu-names.js';
 import { mapVastStatus, type VastInstance } from './status.js';
 
@@ -58,31 +60,18 @@ const countryOf = (geo: string | null | undefined): string | undefined => {
 export class VastProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
-  private readonly client: VastClient;
+  private readonly client: HttpClient;
   private readonly prefix: string;
 
   constructor(private readonly config: VastConfig) {
     this.name = config.name ?? 'vastai';
     this.prefix = config.labelPrefix ?? 'switchyard-';
-    this.client = new VastClient({
-      baseUrl: (config.baseUrl ?? 'https://console.vast.ai').replace(/\/$/, ''),
-      apiKey: config.apiKey,
-      timeoutMs: config.timeoutMs ?? 30_000,
-      fetch: config.fetch ?? fetch,
-    });
+    this.client = createVastClient(config);
   }
 
   info(): ProviderInfo {
-    const enabled = this.config.apiKey.length > 0;
-    return {
-      name: this.name,
-      kind: this.kind,
-      enabled,
-      // Vast has no price list; offers() asks the live market.
-      catalog: [],
-      health: enabled ? 'healthy' : 'disabled',
-      ...(enabled ? {} : { note: 'no Vast.ai API key configured' }),
-    };
+    // Vast has no price list; offers() asks the live market.
+    return apiKeyProviderInfo(this.name, this.kind, this.config.apiKey, 'no Vast.ai API key configured');
   }
 
   async offers(query: OfferQuery): Promise<Offer[]> {
@@ -151,7 +140,7 @@ export class VastProvider implements Provider {
       'PUT',
       `/api/v0/asks/${askId}/`,
       body,
-      'capacity',
+      { notFound: 'capacity' },
     );
     if (!res.success || typeof res.new_contract !== 'number') {
       throw new ProviderError('capacity', `vastai refused offer ${askId}: ${res.msg ?? 'no contract returned'}`);

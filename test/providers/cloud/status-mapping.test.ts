@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchJobStatus } from '../../../src/providers/aws-batch/status.js';
 import { gcpJobStatus } from '../../../src/providers/gcp-batch/status.js';
-import { parseRetryAfter } from '../../../src/providers/shared/http-json.js';
+import { parseRetryAfter } from '../../../src/providers/shared/http-client.js';
 import { podStatus } from '../../../src/providers/runpod/runpod-provider.js';
 
 describe('AWS Batch status mapping', () => {
