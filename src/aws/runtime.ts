@@ -18,6 +18,9 @@ import { DEFAULT_RATE_LIMIT, DynamoRateLimiter } from '../ratelimit/token-bucket
 import { STRICT_POLICY } from '../webhooks/address-policy.js';
 import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryDeps } from '../webhooks/deliverer.js';
 import { DynamoOutbox } from '../webhooks/outbox.js';
+import { composeMoney } from '../billing/compose.js';
+import { billingOptionsFromEnvironment, moneyOptionsFromEnvironment } from '../billing/environment.js';
+import type { TenantBillingResult } from '../billing/billing-run.js';
 
 const required = (name: string): string => {
   const value = process.env[name];
@@ -34,6 +37,13 @@ export const store = new DynamoJobStore(db, tableName);
 export const tenants = new DynamoTenantStore(db, tableName);
 export const providerStats = new DynamoProviderStatsStore(db, tableName);
 export const queue = new SqsJobQueue(new SQSClient({}), required('QUEUE_URL'));
+
+const readSecretJson = (arn: string) => getSecret(arn, { transform: 'json', maxAge: 300 });
+/** Ledger, billing accounts, accounting (admit/hold/settle) and the API's money routes. */
+export const money = composeMoney(db, tableName, systemClock, moneyOptionsFromEnvironment(process.env, readSecretJson));
+/** The monthly billing run, with the Stripe API key loaded from Secrets Manager. */
+export const billingRun = async (period?: string): Promise<TenantBillingResult[]> =>
+  composeMoney(db, tableName, systemClock, await billingOptionsFromEnvironment(process.env, readSecretJson)).runBilling(period, log);
 
 const enabledProviders = (): string[] =>
   (process.env.ENABLED_PROVIDERS ?? '')
@@ -57,6 +67,7 @@ export const reconcileDeps = async (): Promise<ReconcileDeps> => ({
   providers: await providersWithCredentials(),
   clock: systemClock,
   stats: providerStats,
+  accounting: money.accounting,
   config: DEFAULT_DISPATCH_CONFIG,
   reconcile: DEFAULT_RECONCILE_CONFIG,
   log,

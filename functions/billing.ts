@@ -1,0 +1,9 @@
+// Lambda entry point for the monthly billing run (EventBridge schedule).
+import { createBillingHandler, type BillingEvent } from '../src/handlers/billing-handler.js';
+import { billingRun, logger } from '../src/aws/runtime.js';
+
+export const handler = async (event: BillingEvent = {}) => {
+  const summary = await createBillingHandler((period) => billingRun(period))(event);
+  logger.info('billing run', { ...summary });
+  return summary;
+};
