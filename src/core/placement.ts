@@ -8,6 +8,7 @@ import {
   DEFAULT_RELIABILITY_CONFIG,
   breakerState,
   expectedStartSeconds,
+  lostProbability,
   successProbability,
   type ProviderStatsRecord,
   type ReliabilityConfig,
@@ -84,10 +85,12 @@ export interface OfferEstimate {
 }
 
 /**
- * Expected cost of a finished job on this offer. A try fails with 1 − p and is retried
- * elsewhere, so on average 1/p tries are paid for: run cost ÷ p. Each try also waits for
- * its start, so expected waiting is start delay ÷ p, priced per strategy: "cheapest"
- * barely (a tie-breaker), "balanced" as the GPUs idling at the offer's price (at least
+ * Expected cost of a finished job on this offer. A try fails with 1 − p; only the tries
+ * lost mid-run are billed (on average half the run each), since a refused launch or a
+ * start that never came costs time, not money. With q = P(lost), about q/p lost tries
+ * precede the one that finishes: run cost × (1 + q / 2p). Each try also waits for its
+ * start, so expected waiting is start delay ÷ p, priced per strategy: "cheapest" barely
+ * (a tie-breaker), "balanced" as the GPUs idling at the offer's price (at least
  * $1/GPU-hour, so a cheap box that takes an hour to start is not free), "fastest" ranks
  * by expected hours to a finished job and uses money only to break ties.
  */
@@ -97,7 +100,8 @@ export const estimateOffer = (offer: Offer, spec: JobSpec, kind: ProviderKind, c
   const startSeconds = expectedStartSeconds(stats, offer.gpuModel, offer.expectedStartSeconds);
   const gpus = Math.max(1, spec.resources.gpu.count);
   const runHours = spec.maxDurationSeconds / 3600;
-  const expectedRunCost = (offer.pricePerGpuHourUsd * gpus * runHours) / pSuccess;
+  const pLost = lostProbability(stats, offer.gpuModel, kind, ctx.reliability ?? DEFAULT_RELIABILITY_CONFIG);
+  const expectedRunCost = offer.pricePerGpuHourUsd * gpus * runHours * (1 + pLost / (2 * pSuccess));
   const waitHours = startSeconds / 3600 / pSuccess;
   let score: number;
   switch (spec.placement.strategy) {

@@ -28,6 +28,8 @@ export interface ModelStats {
   /** Exponentially decayed counts: recent attempts weigh more than old ones. */
   successes: number;
   failures: number;
+  /** The decayed part of `failures` where the machine was lost mid-run: the only failures that waste billed time. */
+  lost?: number;
   /** EWMA of launch-to-running seconds; undefined until an attempt has started. */
   startSecondsEwma?: number;
   startSamples: number;
@@ -99,6 +101,25 @@ export const successProbability = (
   return Math.max(MIN_P, a / (a + b));
 };
 
+/** Prior share of a provider's failures that lose a machine mid-run (vs. refusals and stuck starts). */
+const LOST_SHARE_PRIOR = 0.4;
+const LOST_SHARE_PRIOR_WEIGHT = 2;
+
+/**
+ * P(a try is lost mid-run): the failure probability times the share of failures that were
+ * losses. Refusals and stuck starts cost time, not money; a loss costs the run so far.
+ */
+export const lostProbability = (
+  stats: ProviderStatsRecord | undefined,
+  gpuModel: string,
+  kind: ProviderKind,
+  config: ReliabilityConfig = DEFAULT_RELIABILITY_CONFIG,
+): number => {
+  const m = stats?.models[modelKey(gpuModel)];
+  const share = (LOST_SHARE_PRIOR * LOST_SHARE_PRIOR_WEIGHT + (m?.lost ?? 0)) / (LOST_SHARE_PRIOR_WEIGHT + (m?.failures ?? 0));
+  return (1 - successProbability(stats, gpuModel, kind, config)) * share;
+};
+
 /**
  * Expected launch-to-running seconds: the provider's own estimate, pulled toward what we
  * measured as samples accumulate (three samples weigh as much as the provider's word).
@@ -139,9 +160,11 @@ export const applyOutcome = (
   const m: ModelStats = next.models[key] ?? { successes: 0, failures: 0, startSamples: 0 };
   m.successes *= config.decay;
   m.failures *= config.decay;
+  m.lost = (m.lost ?? 0) * config.decay;
   const fault = isProviderFault(outcome.kind);
   if (fault) m.failures += 1;
   else m.successes += 1;
+  if (outcome.kind === 'lost') m.lost += 1;
   if (outcome.startSeconds !== undefined && Number.isFinite(outcome.startSeconds) && outcome.startSeconds >= 0) {
     m.startSecondsEwma =
       m.startSecondsEwma === undefined ? outcome.startSeconds : config.startAlpha * outcome.startSeconds + (1 - config.startAlpha) * m.startSecondsEwma;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobSpec } from '../../src/core/job.js';
 import { estimateOffer, rankGathered, rankOffers, type ProviderOffers } from '../../src/core/placement.js';
 import type { Offer, ProviderKind } from '../../src/core/provider.js';
-import { DEFAULT_RELIABILITY_CONFIG, applyOutcome, type AttemptOutcomeKind, type ProviderStatsRecord } from '../../src/core/reliability.js';
+import { DEFAULT_RELIABILITY_CONFIG, applyOutcome, lostProbability, type AttemptOutcomeKind, type ProviderStatsRecord } from '../../src/core/reliability.js';
 import { sim } from '../support/sim.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -48,15 +48,30 @@ describe('ranking', () => {
 
   it('a slightly cheaper network that keeps losing machines ranks below a reliable one', () => {
     const stats = new Map([
-      ['flaky', history('flaky', ['lost', 'delivered', 'lost', 'delivered', 'lost', 'delivered', 'lost', 'delivered'])],
-      ['steady', history('steady', Array(8).fill('delivered'))],
+      ['flaky', history('flaky', Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 'lost' : 'delivered')))],
+      ['steady', history('steady', Array(16).fill('delivered'))],
     ]);
     const m = market(['flaky', 'decentralized', [offer('flaky', 1.6)]], ['steady', 'decentralized', [offer('steady', 1.9)]]);
     expect(names(rankGathered(m, spec(), { now: NOW }).offers)).toEqual(['flaky', 'steady']);
     expect(names(rankGathered(m, spec(), { now: NOW, stats }).offers)).toEqual(['steady', 'flaky']);
     const est = estimateOffer(offer('flaky', 1.6), spec(), 'decentralized', { stats });
     expect(est.pSuccess).toBeLessThan(0.75);
-    expect(est.score).toBeCloseTo(1.6 / est.pSuccess + 0.01 * 1.6 * (60 / 3600 / est.pSuccess), 6);
+    // Only losses waste billed time (half a run each on average): cost × (1 + P(lost) / 2p).
+    const pLost = lostProbability(stats.get('flaky'), 'H100', 'decentralized');
+    expect(pLost).toBeGreaterThan(0.2);
+    expect(est.score).toBeCloseTo(1.6 * (1 + pLost / (2 * est.pSuccess)) + 0.01 * 1.6 * (60 / 3600 / est.pSuccess), 6);
+  });
+
+  it('refusals cost time, not money: a cheap network that often refuses still ranks first on "cheapest"', () => {
+    const stats = new Map([['busy', history('busy', Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 'refused' : 'delivered')))]]);
+    const m = market(['busy', 'decentralized', [offer('busy', 1.6)]], ['steady', 'decentralized', [offer('steady', 1.9)]]);
+    expect(names(rankGathered(m, spec(), { now: NOW, stats }).offers)).toEqual(['busy', 'steady']);
+    const lossy = new Map([
+      ['busy', history('busy', Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 'lost' : 'delivered')))],
+      ['steady', history('steady', Array(16).fill('delivered'))],
+    ]);
+    expect(names(rankGathered(m, spec(), { now: NOW, stats: new Map([...stats, ['steady', lossy.get('steady')!]]) }).offers)).toEqual(['busy', 'steady']);
+    expect(names(rankGathered(m, spec(), { now: NOW, stats: lossy }).offers)).toEqual(['steady', 'busy']);
   });
 
   it('"fastest" takes the quick start over the low price; "cheapest" does not', () => {
