@@ -1,34 +1,20 @@
 // The AWS Batch adapter, driven through @aws-sdk/client-batch against the fake Batch
 // endpoint (SigV4-checked REST-JSON on 127.0.0.1).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Offer } from '../../../src/core/provider.js';
 import { startAwsBatchFake, type AwsBatchFake } from '../../../src/market/cloud/aws-batch-fake.js';
 import { createAwsBatchProvider, type AwsBatchProvider } from '../../../src/providers/aws-batch/aws-batch-provider.js';
-import { launchRequest, manualClock, query, rejection, type ManualClock } from './helpers.js';
+import { cloudHarness } from '../support/cloud.js';
+import { providerError } from '../support/errors.js';
+import { firstOffer, launchRequest, query } from '../support/requests.js';
 
-let fake: AwsBatchFake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+/** An adapter on the fake's endpoint and credentials. */
+const adapterFor = (fake: AwsBatchFake): AwsBatchProvider =>
+  createAwsBatchProvider({ region: fake.region, endpoint: fake.url, credentials: fake.credentials, jobQueue: 'switchyard-gpu' });
 
-const setup = async (): Promise<{ fake: AwsBatchFake; provider: AwsBatchProvider; clock: ManualClock }> => {
-  const clock = manualClock();
-  fake = await startAwsBatchFake({ seed: 7, now: clock.now, startDelayMs: 100, runMs: 200 });
-  const provider = createAwsBatchProvider({
-    region: fake.region,
-    endpoint: fake.url,
-    credentials: fake.credentials,
-    jobQueue: 'switchyard-gpu',
-  });
-  return { fake, provider, clock };
-};
+const setup = cloudHarness((now) => startAwsBatchFake({ seed: 7, now, startDelayMs: 100, runMs: 200 }), adapterFor);
 
-const offerFor = async (provider: AwsBatchProvider, model = 'A10G'): Promise<Offer> => {
-  const [offer] = await provider.offers(query([model], 100));
-  if (!offer) throw new Error(`no ${model} offer`);
-  return offer;
-};
+const offerFor = (provider: AwsBatchProvider, model = 'A10G'): Promise<Offer> => firstOffer(provider, query([model], 100));
 
 describe('AWS Batch adapter', () => {
   it('offers catalog shapes that match the GPU model, price ceiling and region', async () => {
@@ -78,12 +64,7 @@ describe('AWS Batch adapter', () => {
     const offer = await offerFor(provider);
     const first = await provider.launch(launchRequest('att-idem', offer));
     const second = await provider.launch(launchRequest('att-idem', offer));
-    const again = await createAwsBatchProvider({
-      region: fake.region,
-      endpoint: fake.url,
-      credentials: fake.credentials,
-      jobQueue: 'switchyard-gpu',
-    }).launch(launchRequest('att-idem', offer));
+    const again = await adapterFor(fake).launch(launchRequest('att-idem', offer));
     expect(second.providerRef).toBe(first.providerRef);
     expect(again.providerRef).toBe(first.providerRef);
     expect(fake.jobs.jobs.size).toBe(1);
@@ -132,11 +113,11 @@ describe('AWS Batch adapter', () => {
     const { fake, provider } = await setup();
     const offer = await offerFor(provider);
     fake.scenario.injectHttp({ status: 429, retryAfterSeconds: 7, path: /listjobs/ });
-    const throttled = await rejection(provider.status({ attemptId: 'att-429' }));
+    const throttled = await providerError(provider.status({ attemptId: 'att-429' }));
     expect(throttled).toMatchObject({ kind: 'transient', retryAfterSeconds: 7 });
 
     fake.scenario.injectHttp({ status: 503, path: /submitjob/ });
-    expect((await rejection(provider.launch(launchRequest('att-5xx', offer)))).kind).toBe('transient');
+    expect((await providerError(provider.launch(launchRequest('att-5xx', offer)))).kind).toBe('transient');
     await provider.launch(launchRequest('att-5xx', offer));
     expect([...fake.jobs.jobs.values()].filter((j) => j.jobName === 'sy-att-5xx')).toHaveLength(1);
   });
@@ -150,18 +131,18 @@ describe('AWS Batch adapter', () => {
       jobQueue: 'switchyard-gpu',
     });
     const offer = await offerFor(provider);
-    const badSig = await rejection(wrong.launch(launchRequest('att-auth', offer)));
+    const badSig = await providerError(wrong.launch(launchRequest('att-auth', offer)));
     expect(badSig.kind).toBe('auth');
     expect(badSig.message).toContain('InvalidSignatureException');
     fake.scenario.revokeAuth();
-    expect((await rejection(provider.status({ attemptId: 'x', providerRef: 'y' }))).kind).toBe('auth');
+    expect((await providerError(provider.status({ attemptId: 'x', providerRef: 'y' }))).kind).toBe('auth');
     expect(fake.jobs.jobs.size).toBe(0);
   });
 
   it('says unknown-job for an attempt or job id Batch does not have', async () => {
     const { provider } = await setup();
-    expect((await rejection(provider.status({ attemptId: 'ghost' }))).kind).toBe('unknown-job');
-    expect((await rejection(provider.status({ attemptId: 'ghost', providerRef: 'no-such-job' }))).kind).toBe('unknown-job');
+    expect((await providerError(provider.status({ attemptId: 'ghost' }))).kind).toBe('unknown-job');
+    expect((await providerError(provider.status({ attemptId: 'ghost', providerRef: 'no-such-job' }))).kind).toBe('unknown-job');
   });
 
   it('lists the live jobs it launched, by attempt id', async () => {

@@ -1,34 +1,26 @@
 // The GCP Batch adapter, over fetch against the fake Batch REST v1 API on 127.0.0.1.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Offer } from '../../../src/core/provider.js';
-import { startGcpBatchFake, type GcpBatchFake } from '../../../src/market/cloud/gcp-batch-fake.js';
+import { startGcpBatchFake } from '../../../src/market/cloud/gcp-batch-fake.js';
 import { createGcpBatchProvider, gcpJobIdFor, type GcpBatchProvider } from '../../../src/providers/gcp-batch/gcp-batch-provider.js';
-import { launchRequest, manualClock, query, rejection, type ManualClock } from './helpers.js';
+import { cloudHarness } from '../support/cloud.js';
+import { providerError } from '../support/errors.js';
+import { firstOffer, launchRequest, query } from '../support/requests.js';
 
-let fake: GcpBatchFake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const setup = cloudHarness(
+  (now) => startGcpBatchFake({ seed: 5, now, startDelayMs: 100, runMs: 200 }),
+  (fake) => {
+    const token = fake.token;
+    return createGcpBatchProvider({
+      project: 'acme-ml',
+      location: 'us-central1',
+      accessToken: async () => token,
+      baseUrl: `${fake.url}/v1`,
+    });
+  },
+);
 
-const setup = async (): Promise<{ fake: GcpBatchFake; provider: GcpBatchProvider; clock: ManualClock }> => {
-  const clock = manualClock();
-  fake = await startGcpBatchFake({ seed: 5, now: clock.now, startDelayMs: 100, runMs: 200 });
-  const token = fake.token;
-  const provider = createGcpBatchProvider({
-    project: 'acme-ml',
-    location: 'us-central1',
-    accessToken: async () => token,
-    baseUrl: `${fake.url}/v1`,
-  });
-  return { fake, provider, clock };
-};
-
-const offerFor = async (provider: GcpBatchProvider, model = 'L4'): Promise<Offer> => {
-  const [offer] = await provider.offers(query([model], 100));
-  if (!offer) throw new Error(`no ${model} offer`);
-  return offer;
-};
+const offerFor = (provider: GcpBatchProvider, model = 'L4'): Promise<Offer> => firstOffer(provider, query([model], 100));
 
 const jobName = (attemptId: string): string => `projects/acme-ml/locations/us-central1/jobs/${gcpJobIdFor(attemptId)}`;
 
@@ -97,7 +89,7 @@ describe('GCP Batch adapter', () => {
     await provider.cancel({ attemptId: 'att-cancel', providerRef });
     clock.advance(100);
     await provider.cancel({ attemptId: 'att-cancel', providerRef });
-    expect((await rejection(provider.status({ attemptId: 'att-cancel', providerRef }))).kind).toBe('unknown-job');
+    expect((await providerError(provider.status({ attemptId: 'att-cancel', providerRef }))).kind).toBe('unknown-job');
     await provider.cancel({ attemptId: 'never-launched' });
   });
 
@@ -127,10 +119,10 @@ describe('GCP Batch adapter', () => {
   it('classifies 429 with Retry-After and 5xx as transient', async () => {
     const { fake, provider } = await setup();
     fake.scenario.injectHttp({ status: 429, retryAfterSeconds: 30, method: 'GET' });
-    expect(await rejection(provider.status({ attemptId: 'a' }))).toMatchObject({ kind: 'transient', retryAfterSeconds: 30 });
+    expect(await providerError(provider.status({ attemptId: 'a' }))).toMatchObject({ kind: 'transient', retryAfterSeconds: 30 });
     fake.scenario.injectHttp({ status: 503, method: 'POST' });
     const offer = await offerFor(provider);
-    expect((await rejection(provider.launch(launchRequest('att-5xx', offer)))).kind).toBe('transient');
+    expect((await providerError(provider.launch(launchRequest('att-5xx', offer)))).kind).toBe('transient');
     await provider.launch(launchRequest('att-5xx', offer));
     expect(fake.jobs.size).toBe(1);
   });
@@ -138,15 +130,15 @@ describe('GCP Batch adapter', () => {
   it('classifies a bad or revoked token as auth', async () => {
     const { fake, provider } = await setup();
     const wrong = createGcpBatchProvider({ project: 'acme-ml', location: 'us-central1', accessToken: 'nope', baseUrl: `${fake.url}/v1` });
-    expect((await rejection(wrong.launch(launchRequest('att-auth', await offerFor(provider))))).kind).toBe('auth');
+    expect((await providerError(wrong.launch(launchRequest('att-auth', await offerFor(provider))))).kind).toBe('auth');
     fake.scenario.revokeAuth();
-    expect((await rejection(provider.listOwned())).kind).toBe('auth');
+    expect((await providerError(provider.listOwned())).kind).toBe('auth');
     expect(fake.jobs.size).toBe(0);
   });
 
   it('says unknown-job for an attempt it never launched', async () => {
     const { provider } = await setup();
-    expect((await rejection(provider.status({ attemptId: 'ghost' }))).kind).toBe('unknown-job');
+    expect((await providerError(provider.status({ attemptId: 'ghost' }))).kind).toBe('unknown-job');
   });
 
   it('lists its live jobs across pages, by attempt id', async () => {

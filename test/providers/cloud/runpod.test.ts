@@ -1,28 +1,18 @@
 // The RunPod adapter, over fetch against the fake RunPod REST v1 API on 127.0.0.1.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Offer } from '../../../src/core/provider.js';
-import { NO_CAPACITY_MESSAGE, startRunPodFake, type RunPodFake } from '../../../src/market/cloud/runpod-fake.js';
+import { NO_CAPACITY_MESSAGE, startRunPodFake } from '../../../src/market/cloud/runpod-fake.js';
 import { createRunPodProvider, WRAPPER_SCRIPT, type RunPodProvider } from '../../../src/providers/runpod/runpod-provider.js';
-import { launchRequest, manualClock, query, rejection, type ManualClock } from './helpers.js';
+import { cloudHarness } from '../support/cloud.js';
+import { providerError } from '../support/errors.js';
+import { firstOffer, launchRequest, query } from '../support/requests.js';
 
-let fake: RunPodFake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const setup = cloudHarness(
+  (now) => startRunPodFake({ seed: 11, now, startDelayMs: 100, runMs: 200 }),
+  (fake) => createRunPodProvider({ apiKey: fake.apiKey, baseUrl: `${fake.url}/v1` }),
+);
 
-const setup = async (): Promise<{ fake: RunPodFake; provider: RunPodProvider; clock: ManualClock }> => {
-  const clock = manualClock();
-  fake = await startRunPodFake({ seed: 11, now: clock.now, startDelayMs: 100, runMs: 200 });
-  const provider = createRunPodProvider({ apiKey: fake.apiKey, baseUrl: `${fake.url}/v1` });
-  return { fake, provider, clock };
-};
-
-const offerFor = async (provider: RunPodProvider, model = 'RTX4090'): Promise<Offer> => {
-  const [offer] = await provider.offers(query([model], 100));
-  if (!offer) throw new Error(`no ${model} offer`);
-  return offer;
-};
+const offerFor = (provider: RunPodProvider, model = 'RTX4090'): Promise<Offer> => firstOffer(provider, query([model], 100));
 
 describe('RunPod adapter', () => {
   it('offers GPU types by model and price, cheapest cloud first', async () => {
@@ -99,26 +89,26 @@ describe('RunPod adapter', () => {
     const { fake, provider } = await setup();
     const secure = (await provider.offers(query(['H100'], 10))).find((o) => o.offerId.startsWith('SECURE:'))!;
     fake.scenario.planNextLaunch({ kind: 'refuse' });
-    const refused = await rejection(provider.launch(launchRequest('att-refused', secure)));
+    const refused = await providerError(provider.launch(launchRequest('att-refused', secure)));
     expect(refused.kind).toBe('capacity');
     expect(refused.message).toContain(NO_CAPACITY_MESSAGE);
     // Two secure H100 hosts exist (one now taken by att-h1); the third 8-GPU pod has nowhere to go.
     await provider.launch(launchRequest('att-h1', secure));
     const eight = { ...secure, gpuCount: 8 };
     await provider.launch(launchRequest('att-h2', eight));
-    expect((await rejection(provider.launch(launchRequest('att-h3', eight)))).kind).toBe('capacity');
+    expect((await providerError(provider.launch(launchRequest('att-h3', eight)))).kind).toBe('capacity');
   });
 
   it('classifies 429 with Retry-After and 5xx as transient', async () => {
     const { fake, provider } = await setup();
     fake.scenario.injectHttp({ status: 429, retryAfterSeconds: 12, method: 'GET' });
-    expect(await rejection(provider.status({ attemptId: 'a', providerRef: 'p' }))).toMatchObject({
+    expect(await providerError(provider.status({ attemptId: 'a', providerRef: 'p' }))).toMatchObject({
       kind: 'transient',
       retryAfterSeconds: 12,
     });
     fake.scenario.injectHttp({ status: 502, method: 'POST' });
     const offer = await offerFor(provider);
-    expect((await rejection(provider.launch(launchRequest('att-5xx', offer)))).kind).toBe('transient');
+    expect((await providerError(provider.launch(launchRequest('att-5xx', offer)))).kind).toBe('transient');
     await provider.launch(launchRequest('att-5xx', offer));
     expect(fake.pods.size).toBe(1);
   });
@@ -126,15 +116,15 @@ describe('RunPod adapter', () => {
   it('classifies a wrong or revoked API key as auth', async () => {
     const { fake, provider } = await setup();
     const wrong = createRunPodProvider({ apiKey: 'rpa_wrong', baseUrl: `${fake.url}/v1` });
-    expect((await rejection(wrong.launch(launchRequest('att-auth', await offerFor(provider))))).kind).toBe('auth');
+    expect((await providerError(wrong.launch(launchRequest('att-auth', await offerFor(provider))))).kind).toBe('auth');
     fake.scenario.revokeAuth();
-    expect((await rejection(provider.listOwned())).kind).toBe('auth');
+    expect((await providerError(provider.listOwned())).kind).toBe('auth');
     expect(fake.pods.size).toBe(0);
   });
 
   it('says unknown-job for an attempt it never launched', async () => {
     const { provider } = await setup();
-    expect((await rejection(provider.status({ attemptId: 'ghost' }))).kind).toBe('unknown-job');
+    expect((await providerError(provider.status({ attemptId: 'ghost' }))).kind).toBe('unknown-job');
   });
 
   it('lists its running pods by attempt id, not finished ones', async () => {
