@@ -4,7 +4,7 @@
 // the attempt id as a client token, so a job is never launched twice.
 import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
-import { rankOffers, type PlacementContext } from './placement.js';
+import { offerKey, rankOffers, type PlacementContext } from './placement.js';
 import { ConflictError, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
 import { ProviderError, type AttemptRef, type Offer, type ProviderRegistry } from './provider.js';
 import type { AttemptOutcomeKind } from './reliability.js';
@@ -84,21 +84,30 @@ const nextAttemptId = (job: Job): string => `${job.id}-a${job.attempts.length + 
 
 const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<DispatchOutcome> => {
   let job = claimed;
-  const tried = new Set(job.attempts.map((a) => a.provider));
-  const { offers, notes, halfOpen } = await rankOffers(deps.providers.all(), job.spec, tried, await placementContext(deps));
-  for (const offer of offers) {
-    if (job.attempts.length >= deps.config.maxAttempts) break;
-    // A recovering provider takes one probe at a time; the rest of the traffic goes elsewhere.
-    if (halfOpen.includes(offer.provider) && deps.stats && !(await claimProbe(deps, offer.provider, nextAttemptId(job)))) {
-      notes.push(`${offer.provider}: recovering from failures; another attempt is probing it`);
-      continue;
+  const ctx = await placementContext(deps);
+  const notes: string[] = [];
+  // First round: providers this job has not tried yet. Second: other offers of the ones it
+  // has (another GPU type or tier), so a job allowed on one network is not failed while
+  // that network still has capacity of another kind.
+  for (const round of ['new-providers', 'other-offers'] as const) {
+    const triedProviders = new Set(round === 'new-providers' ? job.attempts.map((a) => a.provider) : []);
+    const excludeOffers = new Set(job.attempts.map(offerKey));
+    const ranked = await rankOffers(deps.providers.all(), job.spec, triedProviders, { ...ctx, excludeOffers });
+    notes.push(...ranked.notes);
+    for (const offer of ranked.offers) {
+      if (job.attempts.length >= deps.config.maxAttempts) break;
+      // A recovering provider takes one probe at a time; the rest of the traffic goes elsewhere.
+      if (ranked.halfOpen.includes(offer.provider) && deps.stats && !(await claimProbe(deps, offer.provider, nextAttemptId(job)))) {
+        notes.push(`${offer.provider}: recovering from failures; another attempt is probing it`);
+        continue;
+      }
+      const result = await launchOn(deps, job, offer);
+      if (result.kind === 'launched') return 'launched';
+      if (result.kind === 'lost-race') return 'ignored';
+      job = result.job;
     }
-    const result = await launchOn(deps, job, offer);
-    if (result.kind === 'launched') return 'launched';
-    if (result.kind === 'lost-race') return 'ignored';
-    job = result.job;
   }
-  const why = job.attempts.length > 0 ? attemptReasons(job) : notes.join('; ') || 'no provider is eligible';
+  const why = job.attempts.length > 0 ? attemptReasons(job) : [...new Set(notes)].join('; ') || 'no provider is eligible';
   const change = new JobChange(job, deps.clock.now().toISOString()).status('failed', `no offer could run the job: ${why}`);
   try {
     await deps.store.write(change.build());

@@ -25,6 +25,8 @@ export interface RankedOffers {
 /** What placement knows about providers' history; empty means "priors only". */
 export interface PlacementContext {
   stats?: ReadonlyMap<string, ProviderStatsRecord>;
+  /** Offers already tried for this job (offerKey), never offered again. */
+  excludeOffers?: ReadonlySet<string>;
   now?: Date;
   reliability?: ReliabilityConfig;
 }
@@ -35,6 +37,8 @@ export interface ProviderOffers {
   kind: ProviderKind;
   offers: Offer[];
 }
+
+export const offerKey = (offer: Pick<Offer, 'provider' | 'offerId'>): string => `${offer.provider}/${offer.offerId}`;
 
 const normalizeModel = (model: string): string => model.toUpperCase().replace(/[\s_]/g, '-');
 
@@ -131,7 +135,7 @@ export const rankGathered = (gathered: ProviderOffers[], spec: JobSpec, ctx: Pla
   const halfOpen: string[] = [];
   for (const { provider, kind, offers } of gathered) {
     if (kind === 'cloud' && !isCloudAllowed(spec)) continue;
-    const fitting = offers.filter((o) => o.provider === provider && offerFits(o, spec));
+    const fitting = offers.filter((o) => o.provider === provider && offerFits(o, spec) && !ctx.excludeOffers?.has(offerKey(o)));
     if (fitting.length === 0) {
       notes.push(`${provider}: no offer fits the GPU, VRAM, region and price limits`);
       continue;

@@ -2,6 +2,8 @@
 // against fakes of each provider's API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeMarket, type FakeMarket } from '../../src/local/fake-market.js';
+import { startRunPodFake } from '../../src/market/cloud/index.js';
+import { createRunPodProvider } from '../../src/providers/runpod/index.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { api, startTestSystem, waitFor } from '../support/system.js';
 
@@ -67,4 +69,26 @@ describe('the default local market', () => {
       expect(job.status, JSON.stringify(job)).toBe('succeeded');
     });
   }
+});
+
+describe('a job allowed on one network', () => {
+  it("tries that network's other offers when the cheapest one has no capacity", async () => {
+    // The fake's default stock has no community H100: the cheapest H100 offer is refused.
+    const fake = await startRunPodFake({ seed: 3, startDelayMs: 100, runMs: 300 });
+    const runpod = createRunPodProvider({ apiKey: fake.apiKey, baseUrl: `${fake.url}/v1` });
+    const s = await startTestSystem({ providers: [runpod], reconcileIntervalMs: 100 });
+    try {
+      const res = await api(s, 'POST', '/v1/jobs', { body: gpuJob({ networks: ['runpod'], fallback: 'cloud' }, ['H100']) });
+      const job = await waitFor(() => api(s, 'GET', `/v1/jobs/${res.body.id}`).then((r) => r.body), (j) => j.status === 'succeeded' || j.status === 'failed');
+      expect(job.status, JSON.stringify(job)).toBe('succeeded');
+      expect(job.attempts.map((a: any) => [a.status, a.pricePerGpuHourUsd])).toEqual([
+        ['failed', 1.99],
+        ['succeeded', 2.69],
+      ]);
+      expect(job.attempts[0].reason).toContain('capacity');
+    } finally {
+      await s.stop();
+      await fake.close();
+    }
+  });
 });
