@@ -48,9 +48,12 @@ export class DynamoRateLimiter implements RateLimiter {
   async take(bucket: string): Promise<RateDecision> {
     const key = { pk: `RATE#${bucket}`, sk: 'BUCKET' };
     const window = (this.config.burst - 1) * this.intervalMs;
+    // One `now` for every round: a request is judged at its arrival. Then the loop always
+    // ends: the "full" write fails only if someone moved tat to >= now, and then the
+    // "not full" write succeeds, or the bucket is empty.
+    const now = this.nowMs();
+    const expiresAt = Math.ceil((now + this.config.burst * this.intervalMs) / 1000) + TTL_SLACK_SECONDS;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const now = this.nowMs();
-      const expiresAt = Math.ceil((now + this.config.burst * this.intervalMs) / 1000) + TTL_SLACK_SECONDS;
       let old: Record<string, unknown> | undefined;
       try {
         const out = await this.db.send(
