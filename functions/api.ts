@@ -2,12 +2,19 @@
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../src/api/app.js';
 import { systemClock } from '../src/core/ports.js';
-import { log, providersForDisplay, queue, store, tenants } from '../src/aws/runtime.js';
+import { log, money, providersForDisplay, queue, store, tenants } from '../src/aws/runtime.js';
 
 const app = createApp({
-  jobs: { store, queue, clock: systemClock, onEnqueueError: (jobId, error) => log('enqueue failed', { jobId, error: String(error) }) },
+  jobs: {
+    store,
+    queue,
+    clock: systemClock,
+    accounting: money.accounting,
+    onEnqueueError: (jobId, error) => log('enqueue failed', { jobId, error: String(error) }),
+  },
   tenants,
   providers: providersForDisplay(),
+  money: money.api,
   log,
 });
 
