@@ -23,6 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => system.stop());
 
+/** A does something that moves its own money: a new job (and its hold or budget commitment). */
+const aSubmits = async () => expect((await api(system, 'POST', '/v1/jobs', { key: a.key, body: localJob(['echo', 'secret-a3']) })).status).toBe(202);
+
 const asB = (method: string, path: string, body?: unknown) => api(system, method, path, { key: b.key, ...(body === undefined ? {} : { body }) });
 
 /** Same status and detail for A's resource as for one that does not exist. */
@@ -97,6 +100,62 @@ const checks: Record<string, () => Promise<void>> = {
   'DELETE /v1/keys/{keyId}': async () => {
     expect((await sameAsMissing('DELETE', (id) => `/v1/keys/${id}`, a.keyId, 'aaaaaaaaaaaaaaaa')).status).toBe(403);
     expect((await api(system, 'GET', '/v1/jobs', { key: a.key })).status).toBe(200);
+  },
+  // Money: B's balance, usage, ledger and quotes never show or move with A's activity.
+  'GET /v1/balance': async () => {
+    const before = await asB('GET', '/v1/balance');
+    expect(before.status).toBe(200);
+    await aSubmits();
+    expect((await asB('GET', '/v1/balance')).body).toEqual(before.body);
+    expect(JSON.stringify(before.body)).not.toContain(a.jobId);
+  },
+  'GET /v1/usage': async () => {
+    const res = await asB('GET', '/v1/usage');
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).not.toContain(a.jobId);
+  },
+  'GET /v1/ledger': async () => {
+    const mine = await api(system, 'GET', '/v1/ledger?limit=1', { key: a.key });
+    expect(JSON.stringify((await api(system, 'GET', '/v1/ledger?limit=100', { key: a.key })).body)).toContain(a.jobId);
+    const res = await asB('GET', '/v1/ledger?limit=100');
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).not.toContain(a.jobId);
+    if (mine.body.nextCursor) {
+      const withCursor = await asB('GET', `/v1/ledger?cursor=${mine.body.nextCursor}`);
+      expect(withCursor.status === 400 || !JSON.stringify(withCursor.body).includes(a.jobId)).toBe(true);
+    }
+  },
+  'POST /v1/quotes': async () => {
+    const before = await asB('POST', '/v1/quotes', localJob(['true']));
+    expect(before.status).toBe(200);
+    await aSubmits();
+    expect((await asB('POST', '/v1/quotes', localJob(['true']))).body.budget).toEqual(before.body.budget);
+  },
+  'POST /v1/payments/usdc': async () => {
+    // No field names the tenant to credit: B cannot aim a deposit at A.
+    const aimed = await asB('POST', '/v1/payments/usdc', { chain: 'solana', tx: '5'.repeat(88), tenantId: a.tenantId });
+    expect(aimed.status).toBe(400);
+    expect(JSON.stringify(aimed.body.errors)).toContain('tenantId');
+  },
+  'POST /v1/webhooks/stripe': async () => {
+    // Authenticated by Stripe's signature, never by a tenant key: B's key changes nothing.
+    const withKey = await asB('POST', '/v1/webhooks/stripe', { type: 'invoice.paid', data: { object: { metadata: { tenantId: a.tenantId } } } });
+    const withoutKey = await api(system, 'POST', '/v1/webhooks/stripe', { key: null, body: { type: 'invoice.paid' } });
+    expect(withKey.status).toBe(withoutKey.status);
+    expect(withKey.status).toBeGreaterThanOrEqual(400);
+  },
+  'GET /v1/admin/ledger/trial-balance': async () => {
+    expect((await asB('GET', '/v1/admin/ledger/trial-balance')).status).toBe(403);
+  },
+  'PUT /v1/admin/billing/tenants/{tenantId}': async () => {
+    const res = await sameAsMissing('PUT', (id) => `/v1/admin/billing/tenants/${id}`, a.tenantId, 'no-such-tenant', { mode: 'prepaid' });
+    expect(res.status).toBe(403);
+  },
+  'GET /v1/admin/billing/providers/{provider}/statement': async () => {
+    expect((await asB('GET', '/v1/admin/billing/providers/local/statement')).status).toBe(403);
+  },
+  'GET /v1/admin/billing/payouts/usdc': async () => {
+    expect((await asB('GET', '/v1/admin/billing/payouts/usdc')).status).toBe(403);
   },
   'GET /v1/audit': async () => {
     const res = await asB('GET', `/v1/audit?tenantId=${a.tenantId}`);
