@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchRequest, Offer } from '../../src/core/provider.js';
 import { startAkashFake, type AkashFake } from '../../src/market/akash-fake.js';
 import { AKASH_USDC_IBC_DENOM, createAkashProvider, maxAmountPerBlock, usdPerGpuHour, type AkashProvider } from '../../src/providers/akash/index.js';
-import { providerError, waitForState } from './support.js';
+import { providerError } from './support/errors.js';
+import { launchRequest } from './support/requests.js';
+import { waitForState } from './support/wait.js';
 
 let fake: AkashFake;
 let akash: AkashProvider;
@@ -14,15 +16,14 @@ beforeEach(async () => {
 });
 afterEach(async () => fake.close());
 
-const request = (offer: Offer, attemptId = 'att-1'): LaunchRequest => ({
-  attemptId,
-  jobId: 'job-1',
-  offer,
-  image: 'pytorch/pytorch:2.4.0',
-  command: ['python', '-c', "print('it''s done')"],
-  env: { FOO: 'bar' },
-  maxDurationSeconds: 600,
-});
+const request = (offer: Offer, attemptId = 'att-1'): LaunchRequest =>
+  launchRequest(attemptId, offer, {
+    jobId: 'job-1',
+    image: 'pytorch/pytorch:2.4.0',
+    command: ['python', '-c', "print('it''s done')"],
+    env: { FOO: 'bar' },
+    maxDurationSeconds: 600,
+  });
 
 const h100 = async (max = 5, count = 1): Promise<Offer> => {
   const offers = await akash.offers({ gpu: { models: ['H100'], count }, maxPricePerGpuHourUsd: max });

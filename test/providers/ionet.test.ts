@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchRequest, Offer } from '../../src/core/provider.js';
 import { IONET_HARDWARE, startIoNetFake, type IoNetFake } from '../../src/market/ionet-fake.js';
 import { createIoNetProvider, type IoNetProvider } from '../../src/providers/ionet/index.js';
-import { providerError, waitForState } from './support.js';
+import { providerError } from './support/errors.js';
+import { firstOfferOf, launchRequest } from './support/requests.js';
+import { waitForState } from './support/wait.js';
 
 let fake: IoNetFake;
 let io: IoNetProvider;
@@ -15,21 +17,16 @@ beforeEach(async () => {
 });
 afterEach(async () => fake.close());
 
-const request = (offer: Offer, attemptId = 'att-1'): LaunchRequest => ({
-  attemptId,
-  jobId: 'job-1',
-  offer,
-  image: 'ghcr.io/acme/train:1',
-  command: ['python', 'train.py'],
-  env: { FOO: 'bar' },
-  maxDurationSeconds: 5400,
-});
+const request = (offer: Offer, attemptId = 'att-1'): LaunchRequest =>
+  launchRequest(attemptId, offer, {
+    jobId: 'job-1',
+    image: 'ghcr.io/acme/train:1',
+    command: ['python', 'train.py'],
+    env: { FOO: 'bar' },
+    maxDurationSeconds: 5400,
+  });
 
-const h100 = async (): Promise<Offer> => {
-  const offers = await io.offers({ gpu: { models: ['H100'], count: 8 }, maxPricePerGpuHourUsd: 5 });
-  expect(offers.length).toBeGreaterThan(0);
-  return offers[0]!;
-};
+const h100 = (): Promise<Offer> => firstOfferOf(io, { gpu: { models: ['H100'], count: 8 }, maxPricePerGpuHourUsd: 5 });
 
 describe('ionet adapter', () => {
   it('offers are per hardware and location, filtered by model, count, price and region', async () => {

@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchRequest, Offer, OfferQuery } from '../../src/core/provider.js';
 import { startNosanaFake, type NosanaFake } from '../../src/market/nosana-fake.js';
 import { createNosanaProvider, type NosanaProvider } from '../../src/providers/nosana/index.js';
-import { providerError, waitForState } from './support.js';
+import { providerError } from './support/errors.js';
+import { firstOfferOf, launchRequest } from './support/requests.js';
+import { waitForState } from './support/wait.js';
 
 let fake: NosanaFake;
 let nosana: NosanaProvider;
@@ -15,27 +17,22 @@ beforeEach(async () => {
 });
 afterEach(async () => fake.close());
 
-const request = (offer: Offer, attemptId = 'att-1', maxDurationSeconds = 600): LaunchRequest => ({
-  attemptId,
-  jobId: 'job-1',
-  offer,
-  image: 'pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
-  command: ['python', '-c', 'print(1)'],
-  env: { FOO: 'bar' },
-  maxDurationSeconds,
-  maxPricePerGpuHourUsd: 5,
-});
+const request = (offer: Offer, attemptId = 'att-1', maxDurationSeconds = 600): LaunchRequest =>
+  launchRequest(attemptId, offer, {
+    jobId: 'job-1',
+    image: 'pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+    command: ['python', '-c', 'print(1)'],
+    env: { FOO: 'bar' },
+    maxDurationSeconds,
+    maxPricePerGpuHourUsd: 5,
+  });
 
 const query = (models: string[], count = 1, max = 10, extra: Partial<OfferQuery['gpu']> = {}): OfferQuery => ({
   gpu: { models, count, ...extra },
   maxPricePerGpuHourUsd: max,
 });
 
-const firstOffer = async (models = ['H100']): Promise<Offer> => {
-  const offers = await nosana.offers(query(models));
-  expect(offers.length).toBeGreaterThan(0);
-  return offers[0]!;
-};
+const firstOffer = (models = ['H100']): Promise<Offer> => firstOfferOf(nosana, query(models));
 
 const addressOf = (name: string): string => fake.markets.find((m) => m.name === name)!.address;
 

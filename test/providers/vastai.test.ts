@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchRequest, Offer } from '../../src/core/provider.js';
 import { startVastFake, type VastFake } from '../../src/market/vastai-fake.js';
 import { createVastProvider, type VastProvider } from '../../src/providers/vastai/index.js';
-import { providerError, waitForState } from './support.js';
+import { providerError } from './support/errors.js';
+import { firstOfferOf, launchRequest } from './support/requests.js';
+import { waitForState } from './support/wait.js';
 
 let fake: VastFake;
 let vast: VastProvider;
@@ -14,21 +16,17 @@ beforeEach(async () => {
 });
 afterEach(async () => fake.close());
 
-const request = (offer: Offer, attemptId = 'att-1'): LaunchRequest => ({
-  attemptId,
-  jobId: 'job-1',
-  offer,
-  image: 'pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
-  command: ['python', '-c', 'print(1)'],
-  env: { FOO: 'bar' },
-  maxDurationSeconds: 600,
-});
+const request = (offer: Offer, attemptId = 'att-1'): LaunchRequest =>
+  launchRequest(attemptId, offer, {
+    jobId: 'job-1',
+    image: 'pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+    command: ['python', '-c', 'print(1)'],
+    env: { FOO: 'bar' },
+    maxDurationSeconds: 600,
+  });
 
-const firstOffer = async (models = ['H100'], count = 1): Promise<Offer> => {
-  const offers = await vast.offers({ gpu: { models, count }, maxPricePerGpuHourUsd: 10 });
-  expect(offers.length).toBeGreaterThan(0);
-  return offers[0]!;
-};
+const firstOffer = (models = ['H100'], count = 1): Promise<Offer> =>
+  firstOfferOf(vast, { gpu: { models, count }, maxPricePerGpuHourUsd: 10 });
 
 describe('vastai adapter', () => {
   it('offers are filtered by GPU model, count and price ceiling, sorted cheapest first', async () => {

@@ -6,7 +6,7 @@ import { startAwsBatchFake, type AwsBatchFake } from '../../../src/market/cloud/
 import { createAwsBatchProvider, type AwsBatchProvider } from '../../../src/providers/aws-batch/aws-batch-provider.js';
 import { cloudHarness } from '../support/cloud.js';
 import { providerError } from '../support/errors.js';
-import { firstOffer, launchRequest, query } from '../support/requests.js';
+import { firstOfferOf, launchRequest, query } from '../support/requests.js';
 
 /** An adapter on the fake's endpoint and credentials. */
 const adapterFor = (fake: AwsBatchFake): AwsBatchProvider =>
@@ -14,7 +14,7 @@ const adapterFor = (fake: AwsBatchFake): AwsBatchProvider =>
 
 const setup = cloudHarness((now) => startAwsBatchFake({ seed: 7, now, startDelayMs: 100, runMs: 200 }), adapterFor);
 
-const offerFor = (provider: AwsBatchProvider, model = 'A10G'): Promise<Offer> => firstOffer(provider, query([model], 100));
+const offerFor = (provider: AwsBatchProvider, model = 'A10G'): Promise<Offer> => firstOfferOf(provider, query([model], 100));
 
 describe('AWS Batch adapter', () => {
   it('offers catalog shapes that match the GPU model, price ceiling and region', async () => {

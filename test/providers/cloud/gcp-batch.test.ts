@@ -5,7 +5,7 @@ import { startGcpBatchFake } from '../../../src/market/cloud/gcp-batch-fake.js';
 import { createGcpBatchProvider, gcpJobIdFor, type GcpBatchProvider } from '../../../src/providers/gcp-batch/gcp-batch-provider.js';
 import { cloudHarness } from '../support/cloud.js';
 import { providerError } from '../support/errors.js';
-import { firstOffer, launchRequest, query } from '../support/requests.js';
+import { firstOfferOf, launchRequest, query } from '../support/requests.js';
 
 const setup = cloudHarness(
   (now) => startGcpBatchFake({ seed: 5, now, startDelayMs: 100, runMs: 200 }),
@@ -20,7 +20,7 @@ const setup = cloudHarness(
   },
 );
 
-const offerFor = (provider: GcpBatchProvider, model = 'L4'): Promise<Offer> => firstOffer(provider, query([model], 100));
+const offerFor = (provider: GcpBatchProvider, model = 'L4'): Promise<Offer> => firstOfferOf(provider, query([model], 100));
 
 const jobName = (attemptId: string): string => `projects/acme-ml/locations/us-central1/jobs/${gcpJobIdFor(attemptId)}`;
 

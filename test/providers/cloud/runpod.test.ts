@@ -5,14 +5,14 @@ import { NO_CAPACITY_MESSAGE, startRunPodFake } from '../../../src/market/cloud/
 import { createRunPodProvider, WRAPPER_SCRIPT, type RunPodProvider } from '../../../src/providers/runpod/runpod-provider.js';
 import { cloudHarness } from '../support/cloud.js';
 import { providerError } from '../support/errors.js';
-import { firstOffer, launchRequest, query } from '../support/requests.js';
+import { firstOfferOf, launchRequest, query } from '../support/requests.js';
 
 const setup = cloudHarness(
   (now) => startRunPodFake({ seed: 11, now, startDelayMs: 100, runMs: 200 }),
   (fake) => createRunPodProvider({ apiKey: fake.apiKey, baseUrl: `${fake.url}/v1` }),
 );
 
-const offerFor = (provider: RunPodProvider, model = 'RTX4090'): Promise<Offer> => firstOffer(provider, query([model], 100));
+const offerFor = (provider: RunPodProvider, model = 'RTX4090'): Promise<Offer> => firstOfferOf(provider, query([model], 100));
 
 describe('RunPod adapter', () => {
   it('offers GPU types by model and price, cheapest cloud first', async () => {

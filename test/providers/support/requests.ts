@@ -8,8 +8,8 @@ export const query = (models: string[], maxPrice: number, extra: Partial<OfferQu
   ...extra,
 });
 
-/** The cheapest offer for a query; the test fails if there is none. */
-export const firstOffer = async (provider: Provider, q: OfferQuery): Promise<Offer> => {
+/** A provider's first (cheapest) offer for a query; the test fails if there is none. */
+export const firstOfferOf = async (provider: Provider, q: OfferQuery): Promise<Offer> => {
   const offers = await provider.offers(q);
   expect(offers.length).toBeGreaterThan(0);
   return offers[0]!;
