@@ -41,6 +41,11 @@ export interface StageConfig {
    * (no static keys). Empty: the fallback gets no AWS Batch permissions at all.
    */
   awsBatchJobQueueArns: string[];
+  /**
+   * USDC settings for the api (deposit verification, payout batches), as the environment
+   * variables src/billing/environment.ts reads. Empty: USDC is off.
+   */
+  usdcEnvironment: Record<string, string>;
 }
 
 /** Anything with CDK's `tryGetContext`: an App, a Stack, a construct node. */
@@ -82,6 +87,46 @@ const optionalEnabled = (ctx: ContextSource, name: OptionalFunction, functionsDi
   throw new Error(`context "${name}" must be true, false or auto, got ${raw}`);
 };
 
+/** Context key → environment variable, for the USDC options; given in pairs per chain. */
+const USDC_CONTEXT = {
+  usdcSolanaRpcUrl: 'USDC_SOLANA_RPC_URL',
+  usdcSolanaTreasury: 'USDC_SOLANA_TREASURY',
+  usdcBaseRpcUrl: 'USDC_BASE_RPC_URL',
+  usdcBaseTreasury: 'USDC_BASE_TREASURY',
+  usdcBaseConfirmations: 'USDC_BASE_CONFIRMATIONS',
+} as const;
+
+const usdcEnvironment = (ctx: ContextSource): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const [key, variable] of Object.entries(USDC_CONTEXT)) {
+    const value = str(ctx, key);
+    if (value !== undefined) env[variable] = value;
+  }
+  for (const chain of ['SOLANA', 'BASE']) {
+    if ((env[`USDC_${chain}_RPC_URL`] === undefined) !== (env[`USDC_${chain}_TREASURY`] === undefined)) {
+      throw new Error(`context: the ${chain.toLowerCase()} USDC RPC URL and treasury must be given together`);
+    }
+  }
+  for (const url of [env.USDC_SOLANA_RPC_URL, env.USDC_BASE_RPC_URL]) {
+    if (url !== undefined && !url.startsWith('https://')) throw new Error(`context: USDC RPC URLs must be https, got ${url}`);
+  }
+  const confirmations = env.USDC_BASE_CONFIRMATIONS;
+  if (confirmations !== undefined && !/^[1-9]\d{0,2}$/.test(confirmations)) {
+    throw new Error(`context "usdcBaseConfirmations" must be a whole number of blocks, got ${confirmations}`);
+  }
+  // Payouts are a JSON object ({ "<provider>": { "chain": "solana", "address": "…" } }), given
+  // either as an object in cdk.json or as a JSON string with -c.
+  const payouts = ctx.tryGetContext('usdcPayouts');
+  if (payouts !== undefined && payouts !== null && payouts !== '') {
+    const parsed: unknown = typeof payouts === 'string' ? JSON.parse(payouts) : payouts;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error('context "usdcPayouts" must be a JSON object keyed by provider name');
+    }
+    env.USDC_PAYOUTS = JSON.stringify(parsed);
+  }
+  return env;
+};
+
 /**
  * Reads and validates the stage configuration.
  * @param projectRoot the repository root; `functionsDir` is resolved against it.
@@ -97,6 +142,11 @@ export function loadStageConfig(ctx: ContextSource, projectRoot: string): StageC
     .map((p) => p.trim())
     .filter((p) => p !== '');
   if (providers.length === 0) throw new Error('context "enabledProviders" must name at least one provider');
+
+  const marginPercent = num(ctx, 'marginPercent', 15, 0, 1000);
+  if (!Number.isInteger(Math.round(marginPercent * 1e6) / 1e4)) {
+    throw new Error(`context "marginPercent" must be a whole number of basis points (at most 2 decimals), got ${marginPercent}`);
+  }
 
   const alarmEmail = str(ctx, 'alarmEmail');
   if (alarmEmail !== undefined && !EMAIL_PATTERN.test(alarmEmail)) {
@@ -130,7 +180,7 @@ export function loadStageConfig(ctx: ContextSource, projectRoot: string): StageC
   return {
     stage,
     enabledProviders: providers,
-    marginPercent: num(ctx, 'marginPercent', 15, 0, 1000),
+    marginPercent,
     ...(alarmEmail !== undefined && { alarmEmail }),
     ...(domainName !== undefined && certificateArn !== undefined && { customDomain: { domainName, certificateArn } }),
     apiThrottle: {
@@ -143,5 +193,6 @@ export function loadStageConfig(ctx: ContextSource, projectRoot: string): StageC
     webhooks: optionalEnabled(ctx, 'webhooks', functionsDir),
     billing: optionalEnabled(ctx, 'billing', functionsDir),
     awsBatchJobQueueArns,
+    usdcEnvironment: usdcEnvironment(ctx),
   };
 }

@@ -55,10 +55,12 @@ export class SwitchyardStack extends Stack {
       TABLE_NAME: tables.table.tableName,
       QUEUE_URL: jobs.queue.queueUrl,
       MARGIN_PERCENT: String(config.marginPercent),
+      // The pricing code works in basis points (src/billing/environment.ts reads MARGIN_BPS).
+      MARGIN_BPS: String(Math.round(config.marginPercent * 100)),
       ENABLED_PROVIDERS: config.enabledProviders.join(','),
     };
 
-    // api: tenants' requests (and Stripe webhooks, with billing). Writes the job, then enqueues it.
+    // api: tenants' requests and Stripe webhooks. Writes the job, then enqueues it.
     const api = new ServiceFunction(this, 'Api', {
       ...shared,
       name: 'api',
@@ -70,14 +72,16 @@ export class SwitchyardStack extends Stack {
       environment: {
         ...core,
         ADMIN_KEY_SECRET_ARN: secrets.adminKey.secretArn,
-        // Stripe webhooks arrive with billing; their signing secret is in the Stripe secret.
-        ...(config.billing && { STRIPE_SECRET_ARN: secrets.stripe.secretArn }),
+        // POST /v1/webhooks/stripe verifies signatures with the signing secret kept there.
+        STRIPE_SECRET_ARN: secrets.stripe.secretArn,
+        // USDC deposits are verified, and payout batches built, by API routes.
+        ...config.usdcEnvironment,
       },
     });
     tables.grantItemReadWrite(api.fn);
     jobs.queue.grantSendMessages(api.fn);
     secrets.adminKey.grantRead(api.fn);
-    if (config.billing) secrets.stripe.grantRead(api.fn);
+    secrets.stripe.grantRead(api.fn);
 
     // dispatch: places queued jobs on providers; consumes the jobs queue, re-enqueues with delay.
     const dispatch = new ServiceFunction(this, 'Dispatch', {

@@ -31,6 +31,26 @@ describe('loadStageConfig', () => {
     expect(config.customDomain).toBeUndefined();
   });
 
+  it('turns the USDC options into the environment the money code reads', () => {
+    const config = loadStageConfig(
+      ctx({
+        ...base,
+        usdcSolanaRpcUrl: 'https://api.mainnet-beta.solana.com',
+        usdcSolanaTreasury: 'Treasury1111111111111111111111111111111111',
+        usdcBaseConfirmations: '12',
+        usdcPayouts: { akash: { chain: 'solana', address: 'Payee111' } },
+      }),
+      projectRoot,
+    );
+    expect(config.usdcEnvironment).toEqual({
+      USDC_SOLANA_RPC_URL: 'https://api.mainnet-beta.solana.com',
+      USDC_SOLANA_TREASURY: 'Treasury1111111111111111111111111111111111',
+      USDC_BASE_CONFIRMATIONS: '12',
+      USDC_PAYOUTS: '{"akash":{"chain":"solana","address":"Payee111"}}',
+    });
+    expect(loadStageConfig(ctx(base), projectRoot).usdcEnvironment).toEqual({});
+  });
+
   it('reads numbers given as strings on the command line', () => {
     const config = loadStageConfig(ctx({ ...base, marginPercent: '22.5', dispatchMaxConcurrency: '4' }), projectRoot);
     expect(config.marginPercent).toBe(22.5);
@@ -41,12 +61,17 @@ describe('loadStageConfig', () => {
     [{ stage: 'Prod!' }, /stage/],
     [{ enabledProviders: ' , ' }, /enabledProviders/],
     [{ marginPercent: 'lots' }, /marginPercent/],
+    [{ marginPercent: '12.345' }, /basis points/],
     [{ dispatchMaxConcurrency: 1 }, /dispatchMaxConcurrency/], // SQS event sources need at least 2
     [{ alarmEmail: 'not-an-address' }, /alarmEmail/],
     [{ domainName: 'api.example.com' }, /certificateArn/],
     [{ logRetentionDays: 42 }, /logRetentionDays/],
     [{ billing: 'maybe' }, /billing/],
     [{ webhooks: 'yes' }, /webhooks/],
+    [{ usdcSolanaRpcUrl: 'https://api.mainnet-beta.solana.com' }, /together/],
+    [{ usdcBaseRpcUrl: 'http://rpc.example', usdcBaseTreasury: '0xabc' }, /https/],
+    [{ usdcBaseConfirmations: 'many' }, /usdcBaseConfirmations/],
+    [{ usdcPayouts: '[1]' }, /usdcPayouts/],
     [{ awsBatchJobQueueArns: 'gpu-fallback' }, /job queue ARN/],
     [{ awsBatchJobQueueArns: JOB_QUEUE }, /aws-batch/], // queue given, provider not enabled
   ])('rejects %j', (override, message) => {
@@ -84,6 +109,8 @@ describe('a production stage with every option', () => {
         dispatchMaxConcurrency: 50,
         logRetentionDays: 365,
         billing: 'true',
+        usdcBaseRpcUrl: 'https://mainnet.base.org',
+        usdcBaseTreasury: '0x00000000000000000000000000000000000000b0',
       },
       { withNag: true },
     );
@@ -101,9 +128,20 @@ describe('a production stage with every option', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'switchyard-prod-jobs' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'switchyard-prod-api',
-      Environment: { Variables: Match.objectLike({ STAGE: 'prod', MARGIN_PERCENT: '20' }) },
+      Environment: { Variables: Match.objectLike({ STAGE: 'prod', MARGIN_PERCENT: '20', MARGIN_BPS: '2000' }) },
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'switchyard/prod/stripe' });
+  });
+
+  it('gives the USDC settings to the api only', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'switchyard-prod-api',
+      Environment: { Variables: Match.objectLike({ USDC_BASE_RPC_URL: 'https://mainnet.base.org' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'switchyard-prod-dispatch',
+      Environment: { Variables: Match.objectLike({ USDC_BASE_RPC_URL: Match.absent() }) },
+    });
   });
 
   it('e-mails alarms', () => {
@@ -169,15 +207,10 @@ describe('a production stage with every option', () => {
 });
 
 describe('a stage without billing', () => {
-  it('has no billing function, schedule or alarms, and the api cannot read the Stripe secret', () => {
+  it('has no billing function, schedule or alarms', () => {
     const template = synthStack({ ...base, billing: 'false' }).template;
     template.resourceCountIs('AWS::Lambda::Function', 4); // api, dispatch, reconcile, webhooks
     expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(2);
-    const stripe = Object.keys(template.findResources('AWS::SecretsManager::Secret', { Properties: { Name: 'switchyard/dev/stripe' } }))[0]!;
-    const apiPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
-      (p as { Properties: { PolicyName: string } }).Properties.PolicyName.startsWith('Api'),
-    );
-    expect(JSON.stringify(apiPolicy)).not.toContain(stripe);
     const alarmNames = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName,
     );

@@ -109,13 +109,9 @@ describe('IAM', () => {
     }
   });
 
-  it('api: table items and indexes, send to the queue, admin key secret', () => {
+  it('api: table items and indexes, send to the queue, admin key and Stripe (webhook signing) secrets', () => {
     expect(grants('api')).toEqual(
-      [
-        ...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'),
-        // Stripe's webhook signing secret, once billing (and with it the webhook route) exists.
-        ...(billingExists ? READ_SECRET('stripe') : []),
-      ].sort(),
+      [...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe')].sort(),
     );
   });
 

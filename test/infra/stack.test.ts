@@ -140,6 +140,7 @@ describe('Lambda functions', () => {
       POWERTOOLS_METRICS_NAMESPACE: 'Switchyard',
       TABLE_NAME: { Ref: expect.any(String) },
       MARGIN_PERCENT: '15',
+      MARGIN_BPS: '1500',
       ENABLED_PROVIDERS: expect.any(String),
     });
     for (const [key, value] of Object.entries(env)) {
@@ -153,7 +154,7 @@ describe('Lambda functions', () => {
   it('gives each function exactly the secrets it uses', () => {
     const secrets = (name: string): string[] =>
       Object.keys(functionNamed(name).props.Environment.Variables).filter((k) => /_SECRETS?_ARN$/.test(k)).sort();
-    expect(secrets('api')).toEqual(['ADMIN_KEY_SECRET_ARN', ...(billingExists ? ['STRIPE_SECRET_ARN'] : [])]);
+    expect(secrets('api')).toEqual(['ADMIN_KEY_SECRET_ARN', 'STRIPE_SECRET_ARN']);
     expect(secrets('dispatch')).toEqual(['PROVIDER_SECRETS_ARN']);
     expect(secrets('reconcile')).toEqual(['PROVIDER_SECRETS_ARN']);
     if (FUNCTIONS.includes('webhooks')) expect(secrets('webhooks')).toEqual([]);
