@@ -224,7 +224,8 @@ export const requestArbitrary = (ctx: FuzzContext): fc.Arbitrary<FuzzRequest> =>
       target: fc.oneof({ weight: 6, arbitrary: routePath(ctx) }, { weight: 1, arbitrary: randomPath(ctx) }),
       wrongMethod: sometimes(fc.constantFrom(...METHODS), 12),
       auth: sometimes(auth(ctx), 95),
-      contentType: sometimes(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/problem+json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'garbage'), 85),
+      // Mostly JSON, so bodies get past the media-type check and into validation.
+      contentType: sometimes(fc.oneof({ weight: 2, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/problem+json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'garbage') }), 85),
       idempotencyKey: sometimes(fc.oneof(latin1, fc.constantFrom('same', 'k'.repeat(300))), 30),
       extra: sometimes(fc.tuple(fc.constantFrom('x-forwarded-for', 'content-length', 'transfer-encoding', 'x-tenant-id', 'host', 'stripe-signature'), fc.oneof(latin1, fc.constant('t=1,v1=00'))), 15),
     })
