@@ -1,5 +1,6 @@
 // The admin API: tenants and keys, scopes per route, rotation, revocation, expiry, audit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { api, localJob, startTestSystem } from '../support/system.js';
 
@@ -124,5 +125,23 @@ describe('admin API', () => {
     expect(next.body.items[0].id).not.toBe(page.body.items[0].id);
     const forged = Buffer.from(JSON.stringify({ pk: 'JOB#x', sk: 'JOB', gsi2pk: `AUDIT#${tenantId}`, gsi2sk: 'x' })).toString('base64url');
     expect((await api(system, 'GET', `/v1/audit?tenantId=${tenantId}&cursor=${forged}`, admin())).status).toBe(400);
+  });
+
+  it('accepts the operator key held in Secrets Manager (AWS) as an admin key, and nothing like it', async () => {
+    const secret = 'Zq7'.repeat(16); // 48 characters, like the stack's generated secret
+    const app = createApp({
+      jobs: { store: system.store, queue: system.queue, clock: { now: () => new Date() } },
+      tenants: system.tenants,
+      providers: system.deps.providers,
+      adminKey: async () => secret,
+    });
+    const create = (token: string) =>
+      app.request('/v1/tenants', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'From AWS' }) });
+    const ok = await create(secret);
+    expect(ok.status).toBe(201);
+    const { tenant } = (await ok.json()) as { tenant: { id: string } };
+    const audit = await api(system, 'GET', `/v1/audit?tenantId=${tenant.id}`, admin());
+    expect(audit.body.items[0].actor).toEqual({ tenantId: 'operator', keyId: 'admin-secret' });
+    for (const wrong of [secret.slice(0, -1), `${secret}x`, secret.toLowerCase()]) expect((await create(wrong)).status).toBe(401);
   });
 });
