@@ -2,7 +2,10 @@
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../src/api/app.js';
 import { systemClock } from '../src/core/ports.js';
-import { log, money, providersForDisplay, queue, store, tenants } from '../src/aws/runtime.js';
+import { log, queue, store, tenants } from '../src/aws/base.js';
+import { providersWithCredentials } from '../src/aws/job-path.js';
+import { money } from '../src/aws/money.js';
+import { apiSecurity } from '../src/aws/security.js';
 
 const app = createApp({
   jobs: {
@@ -13,9 +16,11 @@ const app = createApp({
     onEnqueueError: (jobId, error) => log('enqueue failed', { jobId, error: String(error) }),
   },
   tenants,
-  providers: providersForDisplay(),
+  // Quotes and GET /v1/providers ask the providers for live offers and catalogs.
+  providers: await providersWithCredentials(),
   money: money.api,
   log,
+  ...apiSecurity,
 });
 
 export const handler = handle(app);

@@ -1,6 +1,7 @@
 // Lambda entry point for the monthly billing run (EventBridge schedule).
 import { createBillingHandler, type BillingEvent } from '../src/handlers/billing-handler.js';
-import { billingRun, logger } from '../src/aws/runtime.js';
+import { logger } from '../src/aws/base.js';
+import { billingRun } from '../src/aws/money.js';
 
 export const handler = async (event: BillingEvent = {}) => {
   const summary = await createBillingHandler((period) => billingRun(period))(event);

@@ -1,6 +1,7 @@
 // Lambda entry point for webhook delivery (EventBridge schedule): delivers due outbox items.
 import { createWebhookHandler } from '../src/handlers/webhook-handler.js';
-import { logger, webhookDeliveryDeps } from '../src/aws/runtime.js';
+import { logger } from '../src/aws/base.js';
+import { webhookDeliveryDeps } from '../src/aws/security.js';
 
 const deliver = createWebhookHandler(webhookDeliveryDeps());
 

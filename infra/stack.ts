@@ -48,7 +48,7 @@ export class SwitchyardStack extends Stack {
       projectRoot: props.projectRoot,
       logRetention: config.logRetentionDays as logs.RetentionDays,
     };
-    // Every handler gets these: the shared runtime (src/aws/runtime.ts) builds the store and
+    // Every handler gets these: the shared runtime (src/aws/base.ts) builds the store and
     // the queue client at load time. A queue URL is not a permission; only the functions that
     // enqueue are granted sqs:SendMessage.
     const core = {
@@ -76,12 +76,15 @@ export class SwitchyardStack extends Stack {
         STRIPE_SECRET_ARN: secrets.stripe.secretArn,
         // USDC deposits are verified, and payout batches built, by API routes.
         ...config.usdcEnvironment,
+        // Quotes and GET /v1/providers ask the providers for live offers (read-only calls).
+        PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
       },
     });
     tables.grantItemReadWrite(api.fn);
     jobs.queue.grantSendMessages(api.fn);
     secrets.adminKey.grantRead(api.fn);
     secrets.stripe.grantRead(api.fn);
+    secrets.providers.grantRead(api.fn);
 
     // dispatch: places queued jobs on providers; consumes the jobs queue, re-enqueues with delay.
     const dispatch = new ServiceFunction(this, 'Dispatch', {

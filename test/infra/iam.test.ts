@@ -108,9 +108,9 @@ describe('IAM', () => {
     }
   });
 
-  it('api: table items and indexes, send to the queue, admin key and Stripe (webhook signing) secrets', () => {
+  it('api: table items and indexes, send to the queue, admin key, Stripe (webhook signing) and provider (quotes) secrets', () => {
     expect(grants('api')).toEqual(
-      [...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe')].sort(),
+      [...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe'), ...READ_SECRET('providers')].sort(),
     );
   });
 

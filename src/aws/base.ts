@@ -1,0 +1,30 @@
+// What every Lambda function shares, built once per container from the environment the
+// CDK stack sets: the logger, the table's stores and the jobs queue. Each function
+// imports only the other src/aws modules it needs, so its bundle carries nothing more
+// (the dispatcher has no Stripe, no chain clients).
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { createDynamoClient, documentClientOf } from '../adapters/dynamodb/client.js';
+import { DynamoJobStore } from '../adapters/dynamodb/job-store.js';
+import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.js';
+import { SqsJobQueue } from '../adapters/queue/sqs-queue.js';
+
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+};
+
+export const logger = new Logger();
+export const log = (message: string, fields?: Record<string, unknown>) => logger.warn(message, fields ?? {});
+
+export const db = documentClientOf(createDynamoClient());
+export const tableName = required('TABLE_NAME');
+export const store = new DynamoJobStore(db, tableName);
+export const tenants = new DynamoTenantStore(db, tableName);
+export const queue = new SqsJobQueue(new SQSClient({}), required('QUEUE_URL'));
+
+/** A JSON secret from Secrets Manager, cached for 5 minutes so a rotation lands without a redeploy. */
+export const readSecretJson = (arn: string) => getSecret(arn, { transform: 'json', maxAge: 300 });
+export const readSecretText = (arn: string) => getSecret(arn, { maxAge: 300 });

@@ -1,0 +1,45 @@
+// The dispatcher's and reconciler's dependencies: providers with their credentials, the
+// reliability stats, and the ledger accounting that settles finished jobs.
+import { DynamoBillingAccountStore } from '../adapters/dynamodb/billing-account-store.js';
+import { DynamoLedgerStore } from '../adapters/dynamodb/ledger-store.js';
+import { DynamoProviderStatsStore } from '../adapters/dynamodb/provider-stats-store.js';
+import { DEFAULT_DISPATCH_CONFIG } from '../core/dispatch.js';
+import { systemClock } from '../core/ports.js';
+import { registryOf, type ProviderRegistry } from '../core/provider.js';
+import { DEFAULT_RECONCILE_CONFIG, type ReconcileDeps } from '../core/reconcile.js';
+import { LedgerAccounting } from '../money/accounting.js';
+import { DEFAULT_PRICING } from '../money/pricing.js';
+import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
+import { db, log, queue, readSecretJson, store, tableName } from './base.js';
+
+export const enabledProviders = (): string[] =>
+  (process.env.ENABLED_PROVIDERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Providers with credentials from Secrets Manager. */
+export const providersWithCredentials = async (): Promise<ProviderRegistry> => {
+  const arn = process.env.PROVIDER_SECRETS_ARN;
+  const credentials = arn ? ((await readSecretJson(arn)) as ProviderCredentials) : {};
+  return registryOf(buildProviders(enabledProviders(), credentials ?? {}));
+};
+
+const accounting = new LedgerAccounting({
+  ledger: new DynamoLedgerStore(db, tableName),
+  billing: new DynamoBillingAccountStore(db, tableName),
+  clock: systemClock,
+  pricing: { ...DEFAULT_PRICING, ...(process.env.MARGIN_BPS ? { defaultMarginBps: Number(process.env.MARGIN_BPS) } : {}) },
+});
+
+export const reconcileDeps = async (): Promise<ReconcileDeps> => ({
+  store,
+  queue,
+  providers: await providersWithCredentials(),
+  clock: systemClock,
+  stats: new DynamoProviderStatsStore(db, tableName),
+  accounting,
+  config: DEFAULT_DISPATCH_CONFIG,
+  reconcile: DEFAULT_RECONCILE_CONFIG,
+  log,
+});
