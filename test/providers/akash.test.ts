@@ -11,7 +11,7 @@ let fake: AkashFake;
 let akash: AkashProvider;
 
 beforeEach(async () => {
-  fake = await startAkashFake({ seed: 11, apiKey: 'k-akash', scenario: { startDelayMs: 40, runMs: 80 }, bidDelayMs: 15 });
+  fake = await startAkashFake({ seed: 11, apiKey: 'k-akash', scenario: { startDelayMs: 400, runMs: 300 }, bidDelayMs: 15 });
   akash = createAkashProvider({ baseUrl: fake.url, apiKey: 'k-akash', bidWaitMs: 1_000, bidPollMs: 10 });
 });
 afterEach(async () => fake.close());

@@ -227,6 +227,8 @@ describe('nosana adapter', () => {
       }),
     });
     expect(res.status).toBe(200);
+    // Nosana refuses to stop a deployment that is still STARTING: let it come up first.
+    await waitForState(nosana, { attemptId: 'att-00', providerRef: refs[0]!.providerRef }, 'running');
     await nosana.cancel({ attemptId: 'att-00', providerRef: refs[0]!.providerRef });
     await new Promise((r) => setTimeout(r, 30));
     const owned = (await nosana.listOwned()).sort((x, y) => x.attemptId.localeCompare(y.attemptId));
