@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { ZodError } from 'zod';
-import { InvalidCursorError } from '../adapters/dynamodb/job-store.js';
+import { InvalidCursorError } from '../adapters/dynamodb/cursor.js';
 import { IdempotencyMismatchError, JobFinishedError, NotFoundError } from '../core/errors.js';
 import { ConflictError } from '../core/ports.js';
 import { requireApiKey } from './auth.js';

@@ -18,15 +18,10 @@ import {
   type JobStore,
 } from '../../core/ports.js';
 import type { JobWrite } from '../../core/transitions.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { GSI, RECONCILE_SHARDS, TABLE_KEYS, TTL_ATTRIBUTE, WEBHOOK_OUTBOX_PREFIX, outboxKey } from './table-design.js';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('cursor is not one this API returned');
-  }
-}
 
 const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
 const eventSk = (seq: number) => `EVENT#${String(seq).padStart(10, '0')}`;
@@ -222,26 +217,3 @@ export class DynamoJobStore implements JobStore {
       .slice(0, limit);
   }
 }
-
-const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
-
-const decodeCursor = (cursor: string, index: { partitionKey: string; sortKey: string }, partition: string): Record<string, unknown> => {
-  const partitionAttr = index.partitionKey;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  // A cursor must belong to the caller's own listing: never let it open another tenant's partition.
-  if (typeof key !== 'object' || key === null || (key as Record<string, unknown>)[partitionAttr] !== partition) {
-    throw new InvalidCursorError();
-  }
-  const values = Object.values(key);
-  if (values.length !== 4 || !values.every((v) => typeof v === 'string' && v.length > 0)) throw new InvalidCursorError();
-  // Exactly the index's and the table's key attributes: DynamoDB answers any other start key
-  // with a ValidationException, which would surface as a 500 (found by the API fuzzer).
-  const names = new Set(Object.keys(key));
-  if (![TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey].every((n) => names.has(n))) throw new InvalidCursorError();
-  return key as Record<string, unknown>;
-};

@@ -14,13 +14,8 @@ import {
   type PostingPage,
   accountKind,
 } from '../../money/ledger.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { GSI, LEDGER_ACCOUNT_SHARDS, ledgerKeys } from './table-design.js';
-
-export class InvalidLedgerCursorError extends Error {
-  constructor() {
-    super('cursor is not one this API returned');
-  }
-}
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -167,7 +162,7 @@ export class DynamoLedgerStore implements LedgerStore {
     opts: { from?: string; to?: string; kind?: PostingKind; limit?: number; cursor?: string },
   ): Promise<PostingPage> {
     const partition = ledgerKeys.tenantIndex(tenantId);
-    const start = opts.cursor ? decodeCursor(opts.cursor, partition) : undefined;
+    const start = opts.cursor ? decodeCursor(opts.cursor, GSI.tenantJobs, partition) : undefined;
     const items: Posting[] = [];
     let next: Record<string, unknown> | undefined = start;
     // Without a limit, read every page (usage over a period); with one, return one page.
@@ -194,7 +189,7 @@ export class DynamoLedgerStore implements LedgerStore {
       items.push(...(out.Items ?? []).map((i) => i.posting as Posting));
       next = out.LastEvaluatedKey;
     } while (next && !opts.limit);
-    return next ? { items, nextCursor: Buffer.from(JSON.stringify(next)).toString('base64url') } : { items };
+    return next ? { items, nextCursor: encodeCursor(next) } : { items };
   }
 
   async accountPostings(account: string, opts: { from?: string; to?: string } = {}): Promise<Posting[]> {
@@ -233,18 +228,4 @@ const rangeQuery = (partition: string, from?: string, to?: string) => {
     ExpressionAttributeNames: { '#p': GSI.tenantJobs.partitionKey, ...(range ? { '#s': GSI.tenantJobs.sortKey } : {}) },
     ExpressionAttributeValues: values,
   };
-};
-
-const decodeCursor = (cursor: string, partition: string): Record<string, unknown> => {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidLedgerCursorError();
-  }
-  // A cursor must stay in the caller's own ledger partition.
-  if (typeof key !== 'object' || key === null || (key as Record<string, unknown>)[GSI.tenantJobs.partitionKey] !== partition) {
-    throw new InvalidLedgerCursorError();
-  }
-  return key as Record<string, unknown>;
 };

@@ -19,13 +19,8 @@ import {
   type TenantRecord,
   type TenantStore,
 } from '../../core/ports.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { GSI } from './table-design.js';
-
-export class InvalidAuditCursorError extends Error {
-  constructor() {
-    super('cursor is not one this API returned');
-  }
-}
 
 const tenantKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'TENANT' });
 const secretKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'WEBHOOK_SECRET' });
@@ -169,11 +164,11 @@ export class DynamoTenantStore implements TenantStore {
         ExpressionAttributeValues: { ':p': partition },
         ScanIndexForward: false,
         Limit: opts.limit,
-        ExclusiveStartKey: opts.cursor ? decodeAuditCursor(opts.cursor, index, partition) : undefined,
+        ExclusiveStartKey: opts.cursor ? decodeCursor(opts.cursor, index, partition, (key) => key.sk === 'AUDIT' && (key.pk ?? '').startsWith('AUDIT#')) : undefined,
       }),
     );
     const items = (out.Items ?? []).map((i) => i.audit as AuditEvent);
-    return out.LastEvaluatedKey ? { items, nextCursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : { items };
+    return out.LastEvaluatedKey ? { items, nextCursor: encodeCursor(out.LastEvaluatedKey) } : { items };
   }
 
   async webhookSecret(tenantId: string): Promise<string> {
@@ -197,30 +192,3 @@ export class DynamoTenantStore implements TenantStore {
     }
   }
 }
-
-/** A cursor may only continue the same listing: exactly the four key attributes, all strings, same partition. */
-const decodeAuditCursor = (
-  cursor: string,
-  index: { partitionKey: string; sortKey: string },
-  partition: string,
-): Record<string, unknown> => {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidAuditCursorError();
-  }
-  const expected = ['pk', 'sk', index.partitionKey, index.sortKey].sort();
-  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new InvalidAuditCursorError();
-  const record = key as Record<string, unknown>;
-  const names = Object.keys(record).sort();
-  const ok =
-    names.length === expected.length &&
-    names.every((n, i) => n === expected[i]) &&
-    Object.values(record).every((v) => typeof v === 'string' && v.length > 0 && v.length < 1024) &&
-    record[index.partitionKey] === partition &&
-    record.sk === 'AUDIT' &&
-    String(record.pk).startsWith('AUDIT#');
-  if (!ok) throw new InvalidAuditCursorError();
-  return record;
-};
