@@ -17,6 +17,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     e2e: { type: 'string', default: '50' },
+    // Measure the API alone, with no dispatcher competing for the same cores.
+    'no-dispatch': { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
@@ -41,7 +43,7 @@ const dynamo = await startDynamoDbLocal();
 // Throughput phases run without the reconciler, whose polling of every running job would
 // otherwise compete for the same two cores; the submit-to-running phase needs it.
 const system = await startSystem({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName: 'bench_api', providers: [zeroDelay], loops: false });
-system.queue.start();
+if (!values['no-dispatch']) system.queue.start();
 
 const job = JSON.stringify({
   image: 'bench',
@@ -131,7 +133,7 @@ const figures = {
     p99Ms: round(percentile(e2e, 99)),
     reconcileIntervalMs,
   },
-  settings: { durationSeconds: duration, connections, cores: (await import('node:os')).cpus().length },
+  settings: { durationSeconds: duration, connections, dispatcherRunning: !values['no-dispatch'], cores: (await import('node:os')).cpus().length },
 };
 
 if (values.json) console.log(JSON.stringify(figures));
