@@ -127,3 +127,16 @@ describe('job lifecycle', () => {
     expect(byName['aws-batch'].gpus.find((g: any) => g.model === 'H100').pricePerGpuHourUsd).toBeGreaterThan(0);
   });
 });
+
+describe('job view', () => {
+  it('keeps the spec and attempts in the order the schema documents, whatever the store returns', async () => {
+    const res = await api(system, 'POST', '/v1/jobs', {
+      body: { placement: { fallback: 'none', networks: ['local'], strategy: 'fastest' }, maxPricePerGpuHourUsd: 3, maxDurationSeconds: 60, resources: { gpu: { count: 1, models: ['H100'] } }, command: ['true'], image: 'i' },
+    });
+    const job = await untilStatus(res.body.id, (s) => s === 'succeeded');
+    expect(Object.keys(job.spec)).toEqual(['image', 'command', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'placement']);
+    expect(Object.keys(job.spec.resources.gpu)).toEqual(['models', 'count']);
+    expect(Object.keys(job.spec.placement)).toEqual(['strategy', 'networks', 'fallback']);
+    expect(Object.keys(job.attempts[0]).slice(0, 3)).toEqual(['id', 'provider', 'status']);
+  });
+});

@@ -28,14 +28,36 @@ const security = [{ bearerAuth: [] }];
 const common = { 401: problemResponse('Missing or invalid API key'), 403: problemResponse('The key lacks the scope') };
 
 /** What a customer sees of a job: never the tenant, version or lease. */
+// DynamoDB maps come back in no particular order; a person reading JSON wants the order
+// they wrote it in, so the views put keys in the schema's order.
+const inOrder = <T extends object>(value: T, order: readonly string[]): T => {
+  const entries = Object.entries(value);
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return Object.fromEntries(entries.sort(([a], [b]) => rank(a) - rank(b))) as T;
+};
+const SPEC_ORDER = ['image', 'command', 'env', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'placement', 'webhookUrl'];
+const GPU_ORDER = ['models', 'count', 'minVramGb'];
+const PLACEMENT_ORDER = ['strategy', 'networks', 'regions', 'fallback'];
+const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'exitCode', 'reason', 'outputTail'];
+
+const specView = (spec: JobSpec): JobSpec =>
+  inOrder(
+    {
+      ...spec,
+      resources: inOrder({ ...spec.resources, gpu: inOrder(spec.resources.gpu, GPU_ORDER) }, ['gpu', 'cpu', 'memoryGb']),
+      placement: inOrder(spec.placement, PLACEMENT_ORDER),
+    },
+    SPEC_ORDER,
+  );
+
 export const jobView = (job: Job) => ({
   id: job.id,
   status: job.status,
   ...(job.reason ? { reason: job.reason } : {}),
   createdAt: job.createdAt,
   updatedAt: job.updatedAt,
-  spec: job.spec,
-  attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, ...attempt }) => attempt),
+  spec: specView(job.spec),
+  attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, ...attempt }) => inOrder(attempt, ATTEMPT_ORDER)),
   // What the customer pays, once the finished job is settled.
   ...(job.costMicroUsd !== undefined ? { costMicroUsd: job.costMicroUsd } : {}),
 });
