@@ -88,10 +88,16 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
   const notes: string[] = [];
   // First round: providers this job has not tried yet. Second: other offers of the ones it
   // has (another GPU type or tier), so a job allowed on one network is not failed while
-  // that network still has capacity of another kind.
-  for (const round of ['new-providers', 'other-offers'] as const) {
+  // that network still has capacity of another kind. Last: an offer whose one machine was
+  // lost after launch (a laptop restart for `local`, a passing fault) gets one more try; a
+  // refused launch does not, and maxAttempts bounds it all.
+  for (const round of ['new-providers', 'other-offers', 'second-try'] as const) {
     const triedProviders = new Set(round === 'new-providers' ? job.attempts.map((a) => a.provider) : []);
-    const excludeOffers = new Set(job.attempts.map(offerKey));
+    const excludeOffers = new Set(
+      job.attempts
+        .filter((a) => round !== 'second-try' || a.providerRef === undefined || job.attempts.filter((b) => offerKey(b) === offerKey(a)).length > 1)
+        .map(offerKey),
+    );
     const ranked = await rankOffers(deps.providers.all(), job.spec, triedProviders, { ...ctx, excludeOffers });
     notes.push(...ranked.notes);
     for (const offer of ranked.offers) {

@@ -85,6 +85,27 @@ describe('npm start', () => {
 });
 
 describe('restart with a data dir', () => {
+  it('runs a local job again when the restart killed it mid-run', async () => {
+    const { startSystem } = await import('../../src/local/system.js');
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-rerun-'));
+    const fast = { reconcileIntervalMs: 100, reconcile: { requeueAfterSeconds: 0 }, queue: { pollIntervalMs: 10 } };
+    const before = await startSystem({ port: 0, dataDir, apiKey: KEY, ...fast });
+    const res = await api(before, 'POST', '/v1/jobs', { body: localJob(['sh', '-c', 'sleep 1; echo finished']) });
+    await waitFor(() => api(before, 'GET', `/v1/jobs/${res.body.id}`).then((r) => r.body.status), (s) => s === 'running');
+    await before.stop(); // kills the command mid-run
+
+    const after = await startSystem({ port: 0, dataDir, apiKey: KEY, ...fast });
+    try {
+      const job = await waitFor(() => api(after, 'GET', `/v1/jobs/${res.body.id}`).then((r) => r.body), (j) => j.status === 'succeeded' || j.status === 'failed');
+      expect(job.status, JSON.stringify(job)).toBe('succeeded');
+      expect(job.attempts.map((a: any) => a.status)).toEqual(['failed', 'succeeded']);
+      expect(job.attempts[0].reason).toContain('no longer knows');
+      expect(job.attempts[1].outputTail).toContain('finished');
+    } finally {
+      await after.stop();
+    }
+  }, 90_000);
+
   it('runs a job that was queued when the system stopped', async () => {
     const { startSystem } = await import('../../src/local/system.js');
     const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-restart-'));
