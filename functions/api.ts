@@ -2,7 +2,8 @@
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../src/api/app.js';
 import { systemClock } from '../src/core/ports.js';
-import { log, queue, store, tenants } from '../src/aws/base.js';
+import { DynamoProviderStatsStore } from '../src/adapters/dynamodb/provider-stats-store.js';
+import { db, log, queue, store, tableName, tenants } from '../src/aws/base.js';
 import { providersWithCredentials } from '../src/aws/job-path.js';
 import { money } from '../src/aws/money.js';
 import { apiSecurity } from '../src/aws/security.js';
@@ -18,6 +19,7 @@ const app = createApp({
   tenants,
   // Quotes and GET /v1/providers ask the providers for live offers and catalogs.
   providers: await providersWithCredentials(),
+  stats: new DynamoProviderStatsStore(db, tableName),
   money: money.api,
   log,
   ...apiSecurity,

@@ -1,6 +1,7 @@
 import type { JobServiceDeps } from '../core/jobs-service.js';
 import type { TenantStore } from '../core/ports.js';
 import type { ProviderRegistry } from '../core/provider.js';
+import type { ProviderStatsStore } from '../core/reliability-store.js';
 import type { MoneyApiDeps } from './routes/money-deps.js';
 import type { RateLimiter } from '../ratelimit/token-bucket.js';
 import type { WebhookPolicy } from '../webhooks/address-policy.js';
@@ -10,6 +11,8 @@ export interface ApiDeps {
   jobs: JobServiceDeps;
   tenants: TenantStore;
   providers: ProviderRegistry;
+  /** Measured reliability: GET /v1/providers reports health from it (breaker state). */
+  stats?: ProviderStatsStore;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Per-API-key request limit (DynamoDB token bucket); no limit when unset. */
   rateLimiter?: RateLimiter;

@@ -103,12 +103,13 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   let queue: EmbeddedQueue | undefined;
   const lazyQueue = { send: (m: { jobId: string }) => queue!.send(m) };
+  const stats = new DynamoProviderStatsStore(db, tableName);
   const deps: ReconcileDeps = {
     store,
     queue: lazyQueue,
     providers: registry,
     clock,
-    stats: new DynamoProviderStatsStore(db, tableName),
+    stats,
     accounting: money.accounting,
     config: { ...DEFAULT_DISPATCH_CONFIG, ...options.dispatch },
     reconcile: { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile },
@@ -137,6 +138,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     jobs: { store, queue, clock, accounting: money.accounting, onEnqueueError: (jobId, error) => deps.log?.('enqueue failed', { jobId, error: String(error) }) },
     tenants,
     providers: registry,
+    stats,
     money: money.api,
     ...(options.log ? { log: options.log } : {}),
     ...(options.rateLimit === false ? {} : { rateLimiter: new DynamoRateLimiter(db, tableName, options.rateLimit ?? DEFAULT_RATE_LIMIT) }),
