@@ -72,8 +72,11 @@ beforeAll(async () => {
   system.db.middlewareStack.add(
     (next, context) => async (args) => {
       const store = tracker.getStore();
+      const result = await next(args);
+      // Counted once DynamoDB accepted it: a conditional write that lost a race (say, two
+      // cancels of one job) throws above and changed nothing.
       if (store && WRITES.test(String(context.commandName))) store.writes.push(...writtenKeys(args.input as Record<string, any>));
-      return next(args);
+      return result;
     },
     { step: 'initialize', name: 'fuzzWriteTracker' },
   );
