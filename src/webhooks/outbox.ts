@@ -3,9 +3,10 @@
 // Item: pk=OUTBOX#<jobId> sk=EVENT#<seq>, tenantId, url, event, deliveryAttempts, and while
 // undelivered gsi3pk=WEBHOOK#<shard> gsi3sk=<ISO time of the next attempt>.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobEvent } from '../core/job.js';
-import { GSI, RECONCILE_SHARDS, WEBHOOK_OUTBOX_PREFIX, outboxKey } from '../adapters/dynamodb/table-design.js';
+import { queryShards } from '../adapters/dynamodb/sharded-index.js';
+import { GSI, WEBHOOK_OUTBOX_PREFIX, outboxKey } from '../adapters/dynamodb/table-design.js';
 
 export interface OutboxItem {
   jobId: string;
@@ -49,24 +50,7 @@ export class DynamoOutbox {
   ) {}
 
   async due(now: string, limit: number): Promise<OutboxItem[]> {
-    const perShard = await Promise.all(
-      Array.from({ length: RECONCILE_SHARDS }, (_, shard) =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: GSI.reconcile.name,
-            KeyConditionExpression: '#p = :p AND #s <= :now',
-            ExpressionAttributeNames: { '#p': GSI.reconcile.partitionKey, '#s': GSI.reconcile.sortKey },
-            ExpressionAttributeValues: { ':p': `${WEBHOOK_OUTBOX_PREFIX}${shard}`, ':now': now },
-            Limit: limit,
-          }),
-        ),
-      ),
-    );
-    return perShard
-      .flatMap((out) => (out.Items ?? []).map(fromItem))
-      .sort((a, b) => a.due.localeCompare(b.due))
-      .slice(0, limit);
+    return (await queryShards(this.db, this.tableName, WEBHOOK_OUTBOX_PREFIX, { limit, until: now })).map(fromItem);
   }
 
   async get(jobId: string, seq: number): Promise<OutboxItem | undefined> {

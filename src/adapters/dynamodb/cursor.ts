@@ -2,6 +2,7 @@
 // client is checked before it reaches DynamoDB: it must hold exactly the table's and the
 // index's key attributes (DynamoDB rejects any other start key with an error that would
 // surface as a 500), and it must stay in the caller's own partition (never another tenant's).
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS } from './table-design.js';
 
 export class InvalidCursorError extends Error {
@@ -37,4 +38,28 @@ export const decodeCursor = (
     record[index.partitionKey] === partition;
   if (!wellFormed || !accept(record as Record<string, string>)) throw new InvalidCursorError();
   return record as Record<string, string>;
+};
+
+/** One page of an index partition, newest first, continuing from a client's cursor. */
+export const queryNewestFirst = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  index: { name: string; partitionKey: string; sortKey: string },
+  partition: string,
+  page: { limit: number; cursor?: string; accept?: (key: Record<string, string>) => boolean },
+): Promise<{ items: Record<string, unknown>[]; nextCursor?: string }> => {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeNames: { '#p': index.partitionKey },
+      ExpressionAttributeValues: { ':p': partition },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: page.cursor ? decodeCursor(page.cursor, index, partition, page.accept) : undefined,
+    }),
+  );
+  const items = out.Items ?? [];
+  return out.LastEvaluatedKey ? { items, nextCursor: encodeCursor(out.LastEvaluatedKey) } : { items };
 };

@@ -18,8 +18,9 @@ import {
   type JobStore,
 } from '../../core/ports.js';
 import type { JobWrite } from '../../core/transitions.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { GSI, RECONCILE_SHARDS, TABLE_KEYS, TTL_ATTRIBUTE, WEBHOOK_OUTBOX_PREFIX, outboxKey } from './table-design.js';
+import { queryNewestFirst } from './cursor.js';
+import { queryShards } from './sharded-index.js';
+import { GSI, RECONCILE_SHARDS, TTL_ATTRIBUTE, WEBHOOK_OUTBOX_PREFIX, outboxKey } from './table-design.js';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -136,21 +137,9 @@ export class DynamoJobStore implements JobStore {
   async list(tenantId: string, opts: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobPage> {
     const index = opts.status ? GSI.tenantStatusJobs : GSI.tenantJobs;
     const partition = opts.status ? `TENANT#${tenantId}#STATUS#${opts.status}` : `TENANT#${tenantId}`;
-    const start = opts.cursor ? decodeCursor(opts.cursor, index, partition) : undefined;
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': index.partitionKey },
-        ExpressionAttributeValues: { ':p': partition },
-        ScanIndexForward: false,
-        Limit: opts.limit,
-        ExclusiveStartKey: start,
-      }),
-    );
-    const items = (out.Items ?? []).map((i) => i.job as Job);
-    return out.LastEvaluatedKey ? { items, nextCursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+    const page = await queryNewestFirst(this.db, this.tableName, index, partition, opts);
+    const items = page.items.map((i) => i.job as Job);
+    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
   }
 
   async write(change: JobWrite): Promise<void> {
@@ -197,23 +186,6 @@ export class DynamoJobStore implements JobStore {
   }
 
   async needingReconcile(limit: number): Promise<Job[]> {
-    const perShard = await Promise.all(
-      Array.from({ length: RECONCILE_SHARDS }, (_, shard) =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: GSI.reconcile.name,
-            KeyConditionExpression: '#p = :p',
-            ExpressionAttributeNames: { '#p': GSI.reconcile.partitionKey },
-            ExpressionAttributeValues: { ':p': `RECONCILE#${shard}` },
-            Limit: limit,
-          }),
-        ),
-      ),
-    );
-    return perShard
-      .flatMap((out) => (out.Items ?? []).map((i) => i.job as Job))
-      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
-      .slice(0, limit);
+    return (await queryShards(this.db, this.tableName, 'RECONCILE#', { limit })).map((i) => i.job as Job);
   }
 }

@@ -19,7 +19,7 @@ import {
   type TenantRecord,
   type TenantStore,
 } from '../../core/ports.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { queryNewestFirst } from './cursor.js';
 import { GSI } from './table-design.js';
 
 const tenantKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'TENANT' });
@@ -155,20 +155,12 @@ export class DynamoTenantStore implements TenantStore {
   async listAudit(opts: { tenantId?: string; limit: number; cursor?: string }): Promise<AuditPage> {
     const index = opts.tenantId ? GSI.tenantStatusJobs : GSI.tenantJobs;
     const partition = opts.tenantId ? `AUDIT#${opts.tenantId}` : 'AUDIT';
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': index.partitionKey },
-        ExpressionAttributeValues: { ':p': partition },
-        ScanIndexForward: false,
-        Limit: opts.limit,
-        ExclusiveStartKey: opts.cursor ? decodeCursor(opts.cursor, index, partition, (key) => key.sk === 'AUDIT' && (key.pk ?? '').startsWith('AUDIT#')) : undefined,
-      }),
-    );
-    const items = (out.Items ?? []).map((i) => i.audit as AuditEvent);
-    return out.LastEvaluatedKey ? { items, nextCursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+    const page = await queryNewestFirst(this.db, this.tableName, index, partition, {
+      ...opts,
+      accept: (key) => key.sk === 'AUDIT' && (key.pk ?? '').startsWith('AUDIT#'),
+    });
+    const items = page.items.map((i) => i.audit as AuditEvent);
+    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
   }
 
   async webhookSecret(tenantId: string): Promise<string> {
