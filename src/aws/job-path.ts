@@ -32,14 +32,30 @@ const accounting = new LedgerAccounting({
   pricing: { ...DEFAULT_PRICING, ...(process.env.MARGIN_BPS ? { defaultMarginBps: Number(process.env.MARGIN_BPS) } : {}) },
 });
 
-export const reconcileDeps = async (): Promise<ReconcileDeps> => ({
-  store,
-  queue,
-  providers: await providersWithCredentials(),
-  clock: systemClock,
-  stats: new DynamoProviderStatsStore(db, tableName),
-  accounting,
-  config: DEFAULT_DISPATCH_CONFIG,
-  reconcile: DEFAULT_RECONCILE_CONFIG,
-  log,
-});
+const stats = new DynamoProviderStatsStore(db, tableName);
+
+/** Provider adapters are rebuilt at most this often, so a rotated provider secret lands without a redeploy. */
+const PROVIDERS_MAX_AGE_MS = 5 * 60 * 1000;
+let cached: { deps: Promise<ReconcileDeps>; builtAt: number } | undefined;
+
+/** The job path's dependencies, built once per container and refreshed with the provider secret. */
+export const reconcileDeps = (): Promise<ReconcileDeps> => {
+  if (!cached || Date.now() - cached.builtAt > PROVIDERS_MAX_AGE_MS) {
+    const deps = providersWithCredentials().then(
+      (providers): ReconcileDeps => ({
+        store,
+        queue,
+        providers,
+        clock: systemClock,
+        stats,
+        accounting,
+        config: DEFAULT_DISPATCH_CONFIG,
+        reconcile: DEFAULT_RECONCILE_CONFIG,
+        log,
+      }),
+    );
+    cached = { deps, builtAt: Date.now() };
+    deps.catch(() => (cached = undefined)); // a failed secret read is retried on the next invocation
+  }
+  return cached.deps;
+};
