@@ -240,6 +240,7 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
   ];
 
   const server = await startFakeServer({
+    provider: 'akash',
     scenario,
     routes,
     errorBody: (status, message) => ({ error: CODES[status] ?? 'InternalServerError', message }),

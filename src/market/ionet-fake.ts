@@ -112,6 +112,7 @@ export const startIoNetFake = async (options: { seed: number; scenario?: Scenari
   };
 
   const server = await startFakeServer({
+    provider: 'ionet',
     scenario,
     errorBody: (status, message) => ({ detail: status === 429 ? 'Too many requests' : message }),
     authenticate: (req) => (req.headers['x-api-key'] === apiKey && !scenario.authRevoked ? undefined : detail(401, 'Invalid API key')),

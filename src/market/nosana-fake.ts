@@ -175,6 +175,7 @@ export const startNosanaFake = async (options: NosanaFakeOptions): Promise<Nosan
   };
 
   const server = await startFakeServer({
+    provider: 'nosana',
     scenario,
     errorBody: (status, message) => ({ error: status === 429 ? 'Too Many Requests' : message }),
     authenticate: (req) => {

@@ -166,6 +166,7 @@ export const startVastFake = async (options: VastFakeOptions): Promise<VastFake>
   };
 
   const server = await startFakeServer({
+    provider: 'vastai',
     scenario,
     errorBody: (status, message) =>
       status === 429 ? { detail: 'API requests too frequent endpoint threshold=4.5' } : { success: false, error: `http_${status}`, msg: message },

@@ -176,6 +176,7 @@ export const startAwsBatchFake = async (opts: AwsBatchFakeOptions): Promise<AwsB
   };
 
   const server = await startFakeServer({
+    provider: 'aws-batch',
     scenario,
     routes,
     authenticate,

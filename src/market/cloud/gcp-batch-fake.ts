@@ -164,6 +164,7 @@ export const startGcpBatchFake = async (opts: GcpBatchFakeOptions): Promise<GcpB
   const base = '/v1/projects/:project/locations/:location/jobs';
   const parentOf = (p: Record<string, string>): string => `projects/${p.project}/locations/${p.location}`;
   const server = await startFakeServer({
+    provider: 'gcp-batch',
     scenario,
     authenticate: (req) => {
       const auth = req.headers.authorization ?? '';

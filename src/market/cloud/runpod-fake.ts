@@ -136,6 +136,7 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
   };
 
   const server = await startFakeServer({
+    provider: 'runpod',
     scenario,
     authenticate: (req: FakeRequest) => {
       const auth = req.headers.authorization ?? '';

@@ -3,6 +3,7 @@
 // then the route. Each fake only supplies routes, its auth rule and its error body.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { recordExchange } from './contract-recorder.js';
 import type { Scenario } from './scenario.js';
 
 export interface FakeRequest {
@@ -30,6 +31,8 @@ export interface Route {
 }
 
 export interface FakeServerOptions {
+  /** The provider whose published API this fake serves (the contract suite's name for it). */
+  provider: string;
   scenario: Scenario;
   routes: Route[];
   /** Returns an error response when the request's credentials are not accepted. */
@@ -77,34 +80,46 @@ const send = (res: ServerResponse, out: FakeResponse): void => {
 
 export const startFakeServer = async (options: FakeServerOptions): Promise<RunningFake> => {
   const { scenario, routes } = options;
-  const handle = async (raw: IncomingMessage): Promise<FakeResponse> => {
-    const url = new URL(raw.url ?? '/', 'http://127.0.0.1');
-    const method = raw.method ?? 'GET';
+  const route = async (method: string, url: URL, headers: IncomingMessage['headers'], body: unknown): Promise<FakeResponse & { injected?: boolean }> => {
     const fault = scenario.takeHttpFault(method, url.pathname);
     if (fault) {
-      const headers: Record<string, string> =
+      const faultHeaders: Record<string, string> =
         fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-      return { status: fault.status, headers, body: options.errorBody(fault.status, 'injected fault') };
+      return { status: fault.status, headers: faultHeaders, body: options.errorBody(fault.status, 'injected fault'), injected: true };
     }
-    for (const route of routes) {
-      if (route.method !== method) continue;
-      const params = matchPath(route.pattern, url.pathname);
+    for (const r of routes) {
+      if (r.method !== method) continue;
+      const params = matchPath(r.pattern, url.pathname);
       if (!params) continue;
-      const req: FakeRequest = {
-        method,
-        path: url.pathname,
-        query: url.searchParams,
-        headers: raw.headers,
-        params,
-        body: await readBody(raw),
-      };
-      if (!route.public) {
+      const req: FakeRequest = { method, path: url.pathname, query: url.searchParams, headers, params, body };
+      if (!r.public) {
         const denied = options.authenticate(req);
         if (denied) return denied;
       }
-      return route.handle(req);
+      return r.handle(req);
     }
     return { status: 404, body: options.errorBody(404, `no route for ${method} ${url.pathname}`) };
+  };
+
+  const handle = async (raw: IncomingMessage): Promise<FakeResponse> => {
+    const url = new URL(raw.url ?? '/', 'http://127.0.0.1');
+    const method = raw.method ?? 'GET';
+    const body = await readBody(raw);
+    const { injected, ...out } = await route(method, url, raw.headers, body).catch(
+      (err: unknown): FakeResponse & { injected?: boolean } => ({ status: 500, body: options.errorBody(500, String(err)) }),
+    );
+    recordExchange({
+      provider: options.provider,
+      method,
+      path: url.pathname,
+      query: [...url.searchParams.entries()],
+      ...(raw.headers['content-type'] ? { requestContentType: raw.headers['content-type'] } : {}),
+      ...(body === undefined ? {} : { requestBody: body }),
+      status: out.status,
+      ...(out.body === undefined ? {} : { responseBody: out.body }),
+      injected: injected === true,
+    });
+    return out;
   };
 
   const server = createServer((req, res) => {
