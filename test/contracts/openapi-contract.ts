@@ -19,7 +19,13 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 export interface OpenApiContractOptions {
   provider: string;
   /** Path inside ../shared/provider-specs. */
-  file: string;
+  file?: string;
+  /**
+   * For a provider with no machine-readable spec: an OpenAPI 3.1 document written in code
+   * from its FACTS.md table (each schema citing its row), with `source` naming that table.
+   */
+  document?: Record<string, unknown>;
+  source?: string;
   /** Edits to the loaded document before use (e.g. a generator's broken pattern), each with its reason in a comment. */
   patch?: (doc: Json) => void;
   /** Strip a trailing `/` from paths before matching (Vast: the spec omits it, the API takes it). */
@@ -51,8 +57,9 @@ export class OpenApiContract implements ProviderContract {
 
   constructor(private readonly options: OpenApiContractOptions) {
     this.provider = options.provider;
-    this.source = options.file;
-    const doc = structuredClone(readSpec(options.file)) as Json;
+    this.source = options.source ?? options.file ?? 'an in-code document';
+    if (!options.file && !options.document) throw new Error(`contract for ${options.provider} names no spec`);
+    const doc = structuredClone(options.file ? readSpec(options.file) : options.document!) as Json;
     const is31 = String(doc.openapi ?? '').startsWith('3.1');
     if (!is31) normalizeOpenApi30(doc);
     options.patch?.(doc);

@@ -12,6 +12,12 @@ import { providerSpecsDir, readSpec, SpecsMissingError } from './spec-files.js';
 
 const TESTS = ['test/providers', 'test/local/fake-market.test.ts', 'test/contracts'];
 
+// `-- --only vastai` runs just that provider's adapter tests (files under test/providers
+// whose name contains it) and reports just it: for working on one adapter.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+const passThrough = onlyAt >= 0 ? process.argv.slice(2).filter((_, i) => i !== onlyAt - 2 && i !== onlyAt - 1) : process.argv.slice(2);
+
 const main = (): number => {
   try {
     readSpec('ionet/openapi/full/IO_Explorer__IO_CLouds.json'); // fails plainly when ../shared/provider-specs is absent
@@ -24,11 +30,13 @@ const main = (): number => {
   }
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-contracts-'));
   try {
-    const vitest = spawnSync('npx', ['vitest', 'run', ...TESTS, ...process.argv.slice(2)], {
+    const tests = only ? [only, 'test/contracts'] : TESTS; // vitest filters by file-name substring
+    const vitest = spawnSync('npx', ['vitest', 'run', ...tests, ...passThrough], {
       stdio: 'inherit',
       env: { ...process.env, SWITCHYARD_CONTRACT_RECORD: dir },
     });
-    const summaries = summarise(CONTRACTS, readRecordings(dir));
+    const contracts = only ? Object.fromEntries(Object.entries(CONTRACTS).filter(([name]) => name === only)) : CONTRACTS;
+    const summaries = summarise(contracts, readRecordings(dir));
     console.log(`\nContract check against ${providerSpecsDir()}:`);
     for (const s of summaries) {
       console.log(`  ${formatSummary(s)}   [${s.source}]`);
@@ -36,7 +44,7 @@ const main = (): number => {
       if (s.violations.length > 40) console.log(`      … and ${s.violations.length - 40} more`);
       for (const a of s.assumptions) console.log(`      assumption: ${a}`);
     }
-    for (const [provider, why] of Object.entries(UNCHECKED)) console.log(`  ${provider}: not checked: ${why}`);
+    for (const [provider, why] of Object.entries(UNCHECKED)) if (!only || only === provider) console.log(`  ${provider}: not checked: ${why}`);
     const violations = summaries.reduce((n, s) => n + s.violations.length, 0);
     console.log(violations === 0 ? 'contracts: every exchange matches its published operation' : `contracts: ${violations} distinct violations`);
     return vitest.status === 0 && violations === 0 ? 0 : 1;
