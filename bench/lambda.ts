@@ -1,0 +1,94 @@
+// Lambda cold-start budget: builds every function in functions/ with the esbuild settings
+// the CDK stack uses (infra/constructs/service-function.ts: ESM, node22, minified, AWS SDK
+// external, the require shim), and a minimal Hono-on-Lambda handler as the floor, then
+// measures each bundle's size and init time: the median over fresh `node` processes of
+// importing the bundle (which constructs the handler at module scope).
+// `npm run bench:lambda -- --json` prints { functions: { <name>: { bundleKb, initMs } }, floor }.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const { values } = parseArgs({
+  options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: '20' } },
+});
+const runs = Number(values.runs);
+const root = resolve(import.meta.dirname, '..');
+// Inside the repository so the bundles resolve the external @aws-sdk/* from node_modules, as the runtime's do.
+const outDir = join(root, 'dist', 'bench-lambda');
+mkdirSync(outDir, { recursive: true });
+
+// The same settings as ServiceFunction's `bundling` block.
+const REQUIRE_SHIM =
+  "import { createRequire as __switchyardCreateRequire } from 'node:module';" +
+  'const require = __switchyardCreateRequire(import.meta.url);';
+const bundle = async (entry: string, name: string): Promise<string> => {
+  const outfile = join(outDir, `${name}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    banner: { js: REQUIRE_SHIM },
+    minify: true,
+    external: ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+  return outfile;
+};
+
+// What the stack sets; nothing at module scope may reach the network with these.
+const lambdaEnv = {
+  ...process.env,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  TABLE_NAME: 'switchyard-bench',
+  QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/switchyard-bench',
+  POWERTOOLS_SERVICE_NAME: 'switchyard-bench',
+  POWERTOOLS_METRICS_NAMESPACE: 'Switchyard',
+  POWERTOOLS_DEV: 'false',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+const initOnce = (file: string): number => {
+  const script = `const t = performance.now(); const m = await import(${JSON.stringify(file)}); if (typeof m.handler !== 'function') throw new Error('no handler'); process.stdout.write(String(performance.now() - t));`;
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: lambdaEnv, encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`init of ${file} failed: ${out.stderr.slice(0, 2000)}`);
+  return Number(out.stdout);
+};
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const measure = (file: string) => ({
+  bundleKb: Math.round(statSync(file).size / 1024),
+  initMs: Number(median(Array.from({ length: runs }, () => initOnce(file))).toFixed(1)),
+});
+
+const floorEntry = join(outDir, 'floor-entry.ts');
+writeFileSync(
+  floorEntry,
+  "import { Hono } from 'hono';\nimport { handle } from 'hono/aws-lambda';\nconst app = new Hono();\napp.get('/', (c) => c.text('ok'));\nexport const handler = handle(app);\n",
+);
+const floor = measure(await bundle(floorEntry, 'floor'));
+const functions: Record<string, { bundleKb: number; initMs: number }> = {};
+for (const file of readdirSync(join(root, 'functions')).filter((f) => f.endsWith('.ts')).sort()) {
+  const name = file.replace(/\.ts$/, '');
+  functions[name] = measure(await bundle(join(root, 'functions', file), name));
+}
+
+if (values.json) console.log(JSON.stringify({ functions, floor, runs }));
+else {
+  console.log(`Lambda bundles (esbuild as in CDK) and init time (median of ${runs} fresh node ${process.version} processes)`);
+  console.log(`${'function'.padEnd(12)} ${'bundle KB'.padStart(10)} ${'init ms'.padStart(9)} ${'× floor'.padStart(8)}`);
+  for (const [name, m] of Object.entries({ ...functions, 'floor (hono)': floor })) {
+    console.log(`${name.padEnd(12)} ${String(m.bundleKb).padStart(10)} ${m.initMs.toFixed(1).padStart(9)} ${(m.initMs / floor.initMs).toFixed(2).padStart(8)}`);
+  }
+}
