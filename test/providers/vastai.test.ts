@@ -55,11 +55,19 @@ describe('vastai adapter', () => {
   });
 
   it('launch -> pending -> running -> succeeded, with the job command and env passed through', async () => {
+    // A clock that moves only when the test says, so each state is read deterministically.
+    await fake.close();
+    let now = Date.UTC(2026, 11, 1);
+    fake = await startVastFake({ seed: 7, apiKey: 'k-vast', scenario: { startDelayMs: 1_000, runMs: 1_000, now: () => now } });
+    vast = createVastProvider({ baseUrl: fake.url, apiKey: 'k-vast' });
     const { providerRef } = await vast.launch(request(await firstOffer()));
-    const first = await vast.status({ attemptId: 'att-1', providerRef });
-    expect(first.state).toBe('pending');
-    const { seen, final } = await waitForState(vast, { attemptId: 'att-1', providerRef }, 'succeeded');
-    expect(seen).toContain('running');
+    const ref = { attemptId: 'att-1', providerRef };
+    expect((await vast.status(ref)).state).toBe('pending');
+    now += 1_500;
+    expect((await vast.status(ref)).state).toBe('running');
+    now += 1_000;
+    const final = await vast.status(ref);
+    expect(final.state).toBe('succeeded');
     expect(final.exitCode).toBe(0);
     const [inst] = fake.instances();
     expect(inst?.args).toEqual(['python', '-c', 'print(1)']);
@@ -145,11 +153,17 @@ describe('vastai adapter', () => {
   });
 
   it('a host that goes offline mid-run is lost with providerFault', async () => {
-    fake.scenario.planNextLaunch({ kind: 'lost', afterMs: 20 });
+    await fake.close();
+    let now = Date.UTC(2026, 11, 1);
+    fake = await startVastFake({ seed: 7, apiKey: 'k-vast', scenario: { startDelayMs: 1_000, runMs: 10_000, now: () => now } });
+    vast = createVastProvider({ baseUrl: fake.url, apiKey: 'k-vast' });
+    fake.scenario.planNextLaunch({ kind: 'lost', afterMs: 2_000 });
     const { providerRef } = await vast.launch(request(await firstOffer()));
-    const { final, seen } = await waitForState(vast, { attemptId: 'att-1', providerRef }, 'lost');
-    expect(seen).toContain('running');
-    expect(final.providerFault).toBe(true);
+    const ref = { attemptId: 'att-1', providerRef };
+    now += 1_500;
+    expect((await vast.status(ref)).state).toBe('running');
+    now += 2_000;
+    expect(await vast.status(ref)).toMatchObject({ state: 'lost', providerFault: true });
   });
 
   it('a refused launch (offer gone) is a capacity error', async () => {
