@@ -15,6 +15,10 @@ export interface Offer {
   region?: string;
   /** The provider's own estimate, or ours from its history. */
   expectedStartSeconds: number;
+  /** The provider's id for the physical machine behind the offer (Vast.ai: `machine_id`), where it gives one. */
+  hostId?: string;
+  /** The provider's own reliability score for that machine, 0..1 (Vast.ai: `reliability`), where it gives one. */
+  hostReliability?: number;
 }
 
 export interface OfferQuery {

@@ -1,14 +1,15 @@
-// Fake Vast.ai: the parts of the REST API Switchyard uses, served from a seeded market.
-// Follows the same docs as src/providers/vastai (see there for URLs):
-//   POST /api/v0/bundles/ (search offers; filter objects {eq,neq,gt,gte,lt,lte,in,notin},
-//        plus limit/order/type), GET /api/v0/bundles/?q=<json>  — public, no auth
-//   PUT  /api/v0/asks/{id}/      create instance -> {success, new_contract}
-//   GET  /api/v0/instances/      -> {instances_found, instances: [...]}
-//   GET  /api/v0/instances/{id}/ -> {instances: {...}} or {instances: null} when unknown
-//   DELETE /api/v0/instances/{id}/ -> {success, msg}
-// Auth as documented: `Authorization: Bearer <key>` (the older `?api_key=` also works).
-// Errors use the documented {success:false, error, msg} shape; 429 uses {detail}. The
-// 401 `error` code string is not documented, so "unauthorized" is our choice.
+// Fake Vast.ai: the operations of the published OpenAPI file (vast-ai/docs
+// api-reference/openapi.yaml) Switchyard uses, served from a seeded market, and nothing else:
+//   POST   /api/v0/bundles/        searchOffers -> {offers: [...]}; filter objects
+//          {eq,neq,gt,gte,lt,lte,in,notin}, limit, order; 404 {error, msg: "Invalid user key"}
+//          is the operation's documented answer to a bad key
+//   PUT    /api/v0/asks/{id}/      createInstance -> {success, new_contract}; 400 invalid_args,
+//          403 "Offer … is not your own" (for offers marked host-only), 404/410 no_such_ask
+//   GET    /api/v1/instances       showInstances: keyset pages (limit ≤ 25, after_token ->
+//          next_token), select_filters on stored columns (id, label, actual_status, …)
+//   DELETE /api/v0/instances/{id}/ destroyInstance -> {success, msg}; 404 not_found
+// Bearer auth; error bodies {success: false, error, msg} (components/schemas/Error); 429 {detail}.
+// Trailing slashes are accepted either way (the spec omits them, the CLI sends them).
 //
 // Prices (USD per GPU-hour, on-demand), read 2026-11-29 from public summaries of the
 // live market: usagepricing.com/blueprint/vast-ai (rates captured June 2026: RTX 4090
@@ -17,16 +18,17 @@
 import {
   Inventory,
   createScenario,
-  phaseAt,
   startFakeServer,
   type FakeRequest,
   type FakeResponse,
   type GpuSupply,
   type Host,
+  type Route,
   type Scenario,
   type ScenarioOptions,
-  type Workload,
 } from './shared/index.js';
+import { parseDockerEnvFlags } from './vastai-env.js';
+import { listInstances, type FakeInstance } from './vastai-instances.js';
 import { matchesVastQuery, orderOffers } from './vastai-query.js';
 
 export const VAST_DEFAULT_SUPPLY: GpuSupply[] = [
@@ -34,6 +36,7 @@ export const VAST_DEFAULT_SUPPLY: GpuSupply[] = [
   { model: 'RTX 4090', vramGb: 24, machines: 6, gpusPerMachine: 1, pricePerGpuHourUsd: 0.75, regions: ['US', 'DE', 'SE'] },
   { model: 'RTX 4090', vramGb: 24, machines: 2, gpusPerMachine: 4, pricePerGpuHourUsd: 0.7, regions: ['US'] },
   { model: 'A100 SXM4', vramGb: 80, machines: 3, gpusPerMachine: 1, pricePerGpuHourUsd: 1.19, regions: ['US', 'NL'] },
+  { model: 'A100 SXM', vramGb: 80, machines: 1, gpusPerMachine: 1, pricePerGpuHourUsd: 1.25, regions: ['US'] },
   { model: 'H100 SXM', vramGb: 80, machines: 3, gpusPerMachine: 1, pricePerGpuHourUsd: 2.2, regions: ['US', 'FI'] },
   { model: 'H100 SXM', vramGb: 80, machines: 2, gpusPerMachine: 8, pricePerGpuHourUsd: 2.1, regions: ['US'] },
   { model: 'H100 NVL', vramGb: 94, machines: 2, gpusPerMachine: 1, pricePerGpuHourUsd: 2.53, regions: ['CA'] },
@@ -46,23 +49,16 @@ export interface VastFakeOptions {
   apiKey?: string;
 }
 
-interface Instance {
-  id: number;
-  hostId: number;
-  label: string;
-  image: string;
-  env: unknown;
-  args: string[];
-  workload: Workload;
-  startDate: number;
-}
-
 export interface VastFake {
   url: string;
   scenario: Scenario;
   apiKey: string;
-  /** Instances that exist (not destroyed), for assertions. */
-  instances(): Array<{ id: number; label: string; image: string; env: unknown; args: string[] }>;
+  /** Instances that exist (not destroyed), for assertions; env parsed back from the flag string. */
+  instances(): Array<{ id: number; label: string; image: string; env: Record<string, string>; args: string[] }>;
+  /** Marks an offer as one only its host may rent: createInstance answers the documented 403. */
+  hostOnly(offerId: number): void;
+  /** The platform gives an instance id to another workload (tests of the ownership check). */
+  reassign(instanceId: number, label: string): void;
   close(): Promise<void>;
 }
 
@@ -71,10 +67,14 @@ const err = (status: number, error: string, msg: string): FakeResponse => ({
   body: { success: false, error, msg },
 });
 
+/** A per-machine score in [0.90, 0.999], fixed by the host id (the market's hosts differ). */
+const reliabilityOf = (h: Host): number => Math.round((0.9 + ((h.id * 37) % 100) / 1010) * 10_000) / 10_000;
+
 const offerOf = (h: Host) => ({
   id: h.id,
   ask_contract_id: h.id,
   machine_id: h.id,
+  host_id: 50_000 + h.id,
   gpu_name: h.model,
   num_gpus: h.gpus,
   gpu_ram: h.vramGb * 1024,
@@ -82,7 +82,8 @@ const offerOf = (h: Host) => ({
   dph_base: Math.round(h.pricePerGpuHourUsd * h.gpus * 10_000) / 10_000,
   dph_total: Math.round(h.pricePerGpuHourUsd * h.gpus * 10_000) / 10_000,
   geolocation: `${h.region === 'US' ? 'Texas' : 'Region'}, ${h.region}`,
-  reliability: 0.98,
+  reliability: reliabilityOf(h),
+  reliability2: reliabilityOf(h),
   verification: 'verified',
   verified: true,
   rentable: true,
@@ -96,46 +97,25 @@ export const startVastFake = async (options: VastFakeOptions): Promise<VastFake>
   const scenario = createScenario(options.seed, options.scenario ?? {}, VAST_DEFAULT_SUPPLY);
   const apiKey = options.apiKey ?? 'vast-test-key';
   const inventory = new Inventory(scenario);
-  const live = new Map<number, Instance>();
+  const live = new Map<number, FakeInstance>();
+  const hostOnly = new Set<number>();
   let nextInstanceId = 7_100_000 + Math.floor(scenario.rng.next() * 1000);
 
-  const search = (query: Record<string, unknown>): FakeResponse => {
-    const offers = inventory.free().map(offerOf).filter((o) => matchesVastQuery(o, query));
-    const limit = typeof query.limit === 'number' ? query.limit : 64;
-    return { status: 200, body: { offers: orderOffers(offers, query.order).slice(0, limit) } };
+  const keyOf = (req: FakeRequest): string | undefined => {
+    const header = req.headers.authorization;
+    return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
   };
+  const authorized = (req: FakeRequest): boolean => keyOf(req) === apiKey && !scenario.authRevoked;
 
-  const view = (inst: Instance) => {
-    const host = inventory.get(inst.hostId)!;
-    const p = phaseAt(inst.workload, scenario.now());
-    // Status words from the documented actual_status table.
-    const actual =
-      p.phase === 'provisioning' ? null : p.phase === 'starting' ? 'loading' : p.phase === 'running' ? 'running' : p.phase === 'exited' ? 'exited' : 'offline';
-    const statusMsg =
-      p.phase === 'exited'
-        ? `Exited (${p.exitCode})`
-        : p.phase === 'lost'
-          ? 'Host machine disconnected'
-          : p.phase === 'running'
-            ? `success, running ${inst.image}`
-            : 'Pulling image';
-    return {
-      id: inst.id,
-      label: inst.label,
-      image_uuid: inst.image,
-      actual_status: actual,
-      intended_status: 'running',
-      cur_state: 'running',
-      status_msg: statusMsg,
-      gpu_name: host.model,
-      num_gpus: host.gpus,
-      gpu_ram: host.vramGb * 1024,
-      dph_total: Math.round(host.pricePerGpuHourUsd * host.gpus * 10_000) / 10_000,
-      machine_id: host.id,
-      geolocation: `${host.region}`,
-      start_date: inst.startDate / 1000,
-      extra_env: inst.env,
-    };
+  const search = (req: FakeRequest): FakeResponse => {
+    // searchOffers documents its bad-key answer as 404 "Invalid user key".
+    if (!authorized(req)) return err(404, 'auth_error', 'Invalid user key');
+    const query = req.body;
+    if (!query || typeof query !== 'object' || Array.isArray(query)) return err(400, 'invalid_request', 'Invalid json body');
+    const q = query as Record<string, unknown>;
+    const offers = inventory.free().map(offerOf).filter((o) => matchesVastQuery(o, q));
+    const limit = typeof q.limit === 'number' ? q.limit : 64;
+    return { status: 200, body: { offers: orderOffers(offers, q.order).slice(0, limit) } };
   };
 
   const create = (req: FakeRequest): FakeResponse => {
@@ -145,79 +125,54 @@ export const startVastFake = async (options: VastFakeOptions): Promise<VastFake>
     if (typeof body.image !== 'string' || body.image.length === 0 || body.image.length > 1024) {
       return err(400, 'invalid_args', 'Invalid args: image is required');
     }
-    if (typeof body.label === 'string' && body.label.length > 256) return err(400, 'invalid_args', 'label too long');
+    if (body.env !== undefined && typeof body.env !== 'string') return err(400, 'invalid_args', 'Invalid args: env must be a string of docker flags');
+    if (typeof body.label === 'string' && body.label.length > 1024) return err(400, 'invalid_args', 'label too long');
     const host = inventory.get(askId);
     if (!host || host.rentedBy) return err(404, 'invalid_args', `no_such_ask Instance type by id ${askId} is not available.`);
+    if (hostOnly.has(askId)) return err(403, 'invalid_args', `Offer ${askId} is not your own. Hosts can only rent their own machines.`);
     const plan = scenario.takeLaunchPlan();
     if (plan.kind === 'refuse') return err(410, 'no_such_ask', `no_such_ask Instance type ${askId} is no longer available.`);
     const id = nextInstanceId++;
     inventory.rent(askId, String(id));
     live.set(id, {
       id,
-      hostId: askId,
-      label: typeof body.label === 'string' ? body.label : '',
+      host,
+      label: typeof body.label === 'string' ? body.label : null,
       image: body.image,
-      env: body.env,
+      env: parseDockerEnvFlags(typeof body.env === 'string' ? body.env : ''),
       args: Array.isArray(body.args) ? body.args.map(String) : [],
+      runtype: typeof body.runtype === 'string' ? body.runtype : 'ssh',
       workload: { acceptedAt: scenario.now(), plan, startDelayMs: scenario.startDelayMs, runMs: scenario.runMs },
       startDate: scenario.now(),
     });
     return { status: 200, body: { success: true, new_contract: id } };
   };
 
+  const destroy = (req: FakeRequest): FakeResponse => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id)) return err(400, 'invalid_args', 'invalid instance_id');
+    if (!live.has(id)) return err(404, 'not_found', 'Instance not found');
+    live.delete(id);
+    inventory.release(String(id));
+    return { status: 200, body: { success: true, msg: 'Instance destroyed successfully' } };
+  };
+
+  // Each v0 route answers with and without the trailing slash.
+  const both = (method: string, pattern: string, handle: Route['handle'], isPublic = false): Route[] =>
+    [pattern, pattern.replace(/\/$/, '')].map((p) => ({ method, pattern: p, handle, ...(isPublic ? { public: true } : {}) }));
+
   const server = await startFakeServer({
     provider: 'vastai',
     scenario,
     errorBody: (status, message) =>
       status === 429 ? { detail: 'API requests too frequent endpoint threshold=4.5' } : { success: false, error: `http_${status}`, msg: message },
-    authenticate: (req) => {
-      const header = req.headers.authorization;
-      const key = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : req.query.get('api_key');
-      if (!key || key !== apiKey || scenario.authRevoked) return err(401, 'unauthorized', 'Invalid or missing API key');
-      return undefined;
-    },
+    authenticate: (req) => (authorized(req) ? undefined : err(401, 'auth_error', 'Invalid user key')),
     routes: [
-      { method: 'POST', pattern: '/api/v0/bundles/', public: true, handle: (req) => search((req.body ?? {}) as Record<string, unknown>) },
-      {
-        method: 'GET',
-        pattern: '/api/v0/bundles/',
-        public: true,
-        handle: (req) => {
-          try {
-            return search(JSON.parse(req.query.get('q') ?? '{}') as Record<string, unknown>);
-          } catch {
-            return err(400, 'invalid_args', 'Invalid json body');
-          }
-        },
-      },
-      { method: 'PUT', pattern: '/api/v0/asks/:id/', handle: create },
-      {
-        method: 'GET',
-        pattern: '/api/v0/instances/',
-        handle: () => {
-          const instances = [...live.values()].map(view);
-          return { status: 200, body: { instances_found: instances.length, instances } };
-        },
-      },
-      {
-        method: 'GET',
-        pattern: '/api/v0/instances/:id/',
-        handle: (req) => {
-          const inst = live.get(Number(req.params.id));
-          return { status: 200, body: { instances: inst ? view(inst) : null } };
-        },
-      },
-      {
-        method: 'DELETE',
-        pattern: '/api/v0/instances/:id/',
-        handle: (req) => {
-          const id = Number(req.params.id);
-          if (!live.has(id)) return err(404, 'no_such_instance', `Instance ${id} not found`);
-          live.delete(id);
-          inventory.release(String(id));
-          return { status: 200, body: { success: true, msg: 'Instance destroyed successfully' } };
-        },
-      },
+      // Public at the router: the handler gives the operation's own bad-key answer.
+      ...both('POST', '/api/v0/bundles/', search, true),
+      ...both('PUT', '/api/v0/asks/:id/', create),
+      ...both('GET', '/api/v1/instances/', (req) => listInstances([...live.values()], req.query, scenario.now())),
+      ...both('DELETE', '/api/v0/instances/:id/', destroy),
     ],
   });
 
@@ -225,7 +180,13 @@ export const startVastFake = async (options: VastFakeOptions): Promise<VastFake>
     url: server.url,
     scenario,
     apiKey,
-    instances: () => [...live.values()].map((i) => ({ id: i.id, label: i.label, image: i.image, env: i.env, args: i.args })),
+    instances: () =>
+      [...live.values()].map((i) => ({ id: i.id, label: i.label ?? '', image: i.image, env: Object.fromEntries(i.env), args: i.args })),
+    hostOnly: (offerId) => void hostOnly.add(offerId),
+    reassign: (instanceId, label) => {
+      const inst = live.get(instanceId);
+      if (inst) inst.label = label;
+    },
     close: server.close,
   };
 };

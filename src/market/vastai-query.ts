@@ -1,5 +1,6 @@
-// The Vast.ai search-offer query language as documented for POST /api/v0/bundles/:
-// each field maps to {operator: value} with eq, neq, gt, gte, lt, lte, in, notin;
+// The Vast.ai search-offer query language as documented for POST /api/v0/bundles
+// (openapi.yaml searchOffers; also showInstances' select_filters): each field maps to
+// {operator: value} with eq, neq, gt, gte, lt, lte, in, notin;
 // `limit`, `order` ([[field, "asc"|"desc"]]), `type` and `allocated_storage` are not
 // filters. `rented` is dropped server-side per the docs.
 const NOT_FILTERS = new Set(['limit', 'order', 'type', 'allocated_storage', 'target_reliability', 'rented']);

@@ -45,7 +45,9 @@ describe('vastai adapter', () => {
     expect(cheap.every((o) => o.pricePerGpuHourUsd <= 2.3)).toBe(true);
 
     const a100 = await vast.offers({ gpu: { models: ['A100-80GB'], count: 1, minVramGb: 80 }, maxPricePerGpuHourUsd: 10 });
+    expect(a100.length).toBe(4); // 3 "A100 SXM4" + 1 "A100 SXM"
     expect(a100.map((o) => [o.gpuModel, o.vramGb])).toEqual(a100.map(() => ['A100-80GB', 80]));
+    expect(await vast.offers({ gpu: { models: ['A100-40GB'], count: 1 }, maxPricePerGpuHourUsd: 10 })).toEqual([]);
 
     const us = await vast.offers({ gpu: { models: ['RTX4090'], count: 1 }, maxPricePerGpuHourUsd: 10, regions: ['us'] });
     expect(us.length).toBeGreaterThan(0);
@@ -53,15 +55,75 @@ describe('vastai adapter', () => {
   });
 
   it('launch -> pending -> running -> succeeded, with the job command and env passed through', async () => {
+    // A clock that moves only when the test says, so each state is read deterministically.
+    await fake.close();
+    let now = Date.UTC(2026, 11, 1);
+    fake = await startVastFake({ seed: 7, apiKey: 'k-vast', scenario: { startDelayMs: 1_000, runMs: 1_000, now: () => now } });
+    vast = createVastProvider({ baseUrl: fake.url, apiKey: 'k-vast' });
     const { providerRef } = await vast.launch(request(await firstOffer()));
-    const first = await vast.status({ attemptId: 'att-1', providerRef });
-    expect(first.state).toBe('pending');
-    const { seen, final } = await waitForState(vast, { attemptId: 'att-1', providerRef }, 'succeeded');
-    expect(seen).toContain('running');
+    const ref = { attemptId: 'att-1', providerRef };
+    expect((await vast.status(ref)).state).toBe('pending');
+    now += 1_500;
+    expect((await vast.status(ref)).state).toBe('running');
+    now += 1_000;
+    const final = await vast.status(ref);
+    expect(final.state).toBe('succeeded');
     expect(final.exitCode).toBe(0);
     const [inst] = fake.instances();
     expect(inst?.args).toEqual(['python', '-c', 'print(1)']);
     expect(inst?.env).toMatchObject({ FOO: 'bar', SWITCHYARD_ATTEMPT_ID: 'att-1' });
+  });
+
+  it('offers carry the machine id and Vast\'s per-machine reliability score', async () => {
+    const offers = await vast.offers({ gpu: { models: ['RTX4090'], count: 1 }, maxPricePerGpuHourUsd: 10 });
+    expect(offers.length).toBeGreaterThan(1);
+    for (const o of offers) {
+      expect(o.hostId).toBe(o.offerId); // the fake's machine_id equals its offer id
+      expect(o.hostReliability).toBeGreaterThanOrEqual(0.9);
+      expect(o.hostReliability).toBeLessThan(1);
+    }
+    expect(new Set(offers.map((o) => o.hostReliability)).size).toBeGreaterThan(1);
+  });
+
+  it('"A100 SXM" and "A100 SXM4" both serve a job asking for A100', async () => {
+    const offers = await vast.offers({ gpu: { models: ['A100'], count: 1 }, maxPricePerGpuHourUsd: 10 });
+    expect(offers.length).toBe(4);
+    expect(offers.every((o) => o.gpuModel === 'A100')).toBe(true);
+  });
+
+  it('env goes as a Docker-flag string; values with spaces survive; an unquotable value launches nothing', async () => {
+    const offer = await firstOffer();
+    const { providerRef } = await vast.launch({ ...request(offer, 'att-env'), env: { GREETING: 'hello world', PATHS: 'a:b' } });
+    expect(fake.instances()[0]).toMatchObject({ id: Number(providerRef), env: { GREETING: 'hello world', PATHS: 'a:b', SWITCHYARD_JOB_ID: 'job-1' } });
+    const err = await providerError(vast.launch({ ...request(offer, 'att-quote'), env: { BAD: "it's" } }));
+    expect(err.kind).toBe('permanent');
+    expect(fake.instances()).toHaveLength(1);
+  });
+
+  it("passes the agent's wrapped command through createInstance's args unchanged", async () => {
+    const wrapped = ['sh', '-c', 'exec "$@"', 'switchyard-agent', 'python', '-c', 'print("a b")'];
+    await vast.launch({ ...request(await firstOffer(), 'att-wrap'), command: wrapped });
+    expect(fake.instances()[0]?.args).toEqual(wrapped);
+  });
+
+  it('a 403 "offer is not your own" is a refused offer (capacity), and the next offer launches', async () => {
+    const offers = await vast.offers({ gpu: { models: ['RTX4090'], count: 1 }, maxPricePerGpuHourUsd: 10 });
+    fake.hostOnly(Number(offers[0]!.offerId));
+    const err = await providerError(vast.launch(request(offers[0]!, 'att-403')));
+    expect(err.kind).toBe('capacity');
+    expect(err.message).toContain('not your own');
+    const { providerRef } = await vast.launch(request(offers[1]!, 'att-403'));
+    expect(fake.instances().map((i) => String(i.id))).toEqual([providerRef]);
+  });
+
+  it('an instance id that now carries another label is lost, and cancel leaves it alone', async () => {
+    const { providerRef } = await vast.launch(request(await firstOffer(), 'att-own'));
+    fake.reassign(Number(providerRef), 'someone-elses-job');
+    const s = await vast.status({ attemptId: 'att-own', providerRef });
+    expect(s).toMatchObject({ state: 'lost', providerFault: true });
+    expect(s.message).toContain('not this attempt');
+    await vast.cancel({ attemptId: 'att-own', providerRef });
+    expect(fake.instances()).toHaveLength(1);
   });
 
   it('a failing workload reports failed with its exit code', async () => {
@@ -91,11 +153,17 @@ describe('vastai adapter', () => {
   });
 
   it('a host that goes offline mid-run is lost with providerFault', async () => {
-    fake.scenario.planNextLaunch({ kind: 'lost', afterMs: 20 });
+    await fake.close();
+    let now = Date.UTC(2026, 11, 1);
+    fake = await startVastFake({ seed: 7, apiKey: 'k-vast', scenario: { startDelayMs: 1_000, runMs: 10_000, now: () => now } });
+    vast = createVastProvider({ baseUrl: fake.url, apiKey: 'k-vast' });
+    fake.scenario.planNextLaunch({ kind: 'lost', afterMs: 2_000 });
     const { providerRef } = await vast.launch(request(await firstOffer()));
-    const { final, seen } = await waitForState(vast, { attemptId: 'att-1', providerRef }, 'lost');
-    expect(seen).toContain('running');
-    expect(final.providerFault).toBe(true);
+    const ref = { attemptId: 'att-1', providerRef };
+    now += 1_500;
+    expect((await vast.status(ref)).state).toBe('running');
+    now += 2_000;
+    expect(await vast.status(ref)).toMatchObject({ state: 'lost', providerFault: true });
   });
 
   it('a refused launch (offer gone) is a capacity error', async () => {
@@ -129,10 +197,28 @@ describe('vastai adapter', () => {
   it('a wrong or revoked key is an auth error', async () => {
     const wrong = createVastProvider({ baseUrl: fake.url, apiKey: 'nope' });
     expect((await providerError(wrong.listOwned())).kind).toBe('auth');
+    // searchOffers documents 404 "Invalid user key" as its answer to a bad key.
+    expect((await providerError(wrong.offers({ gpu: { models: ['H100'], count: 1 }, maxPricePerGpuHourUsd: 10 }))).kind).toBe('auth');
     const offer = await firstOffer();
     fake.scenario.revokeAuth();
     expect((await providerError(vast.launch(request(offer)))).kind).toBe('auth');
     expect(fake.instances()).toHaveLength(0);
+  });
+
+  it('listOwned reads every page of the v1 list (25 per page)', async () => {
+    await fake.close();
+    fake = await startVastFake({
+      seed: 9,
+      apiKey: 'k-vast',
+      scenario: { supply: [{ model: 'RTX 3090', vramGb: 24, machines: 60, gpusPerMachine: 1, pricePerGpuHourUsd: 0.2 }] },
+    });
+    vast = createVastProvider({ baseUrl: fake.url, apiKey: 'k-vast' });
+    const offers = await vast.offers({ gpu: { models: ['RTX3090'], count: 1 }, maxPricePerGpuHourUsd: 10 });
+    expect(offers.length).toBe(60);
+    const refs = await Promise.all(offers.slice(0, 55).map((o, i) => vast.launch(request(o, `att-p${i}`))));
+    const owned = await vast.listOwned();
+    expect(owned).toHaveLength(55);
+    expect(new Set(owned.map((o) => o.providerRef))).toEqual(new Set(refs.map((r) => r.providerRef)));
   });
 
   it('listOwned returns only instances labelled by Switchyard', async () => {

@@ -1,12 +1,15 @@
-// Vast.ai instance status -> ProviderStatus. The status words are the documented
-// `actual_status` values (docs.vast.ai/cli/reference/show-instance): null (provisioning),
-// loading, running, stopped, frozen, exited, rebooting, unknown, offline; `cur_state`
-// becomes "unloaded" when the host released the contract.
+// Vast.ai instance status -> ProviderStatus. openapi.yaml types `actual_status` as
+// string|null ("Current status of the instance container") without a value list; the
+// words below are the ones docs.vast.ai/cli/reference/show-instance lists: null
+// (provisioning), loading, running, stopped, frozen, exited, rebooting, unknown, offline;
+// `cur_state` ("Current state of the machine contract") becomes "unloaded" when the host
+// released the contract.
 import type { ProviderStatus } from '../../core/provider.js';
 
 export interface VastInstance {
   id: number;
   label?: string | null;
+  machine_id?: number;
   actual_status?: string | null;
   intended_status?: string | null;
   cur_state?: string | null;
@@ -14,9 +17,10 @@ export interface VastInstance {
 }
 
 /**
- * Vast reports no exit code field. With runtype "args" the container's main process is
- * the job, and the Docker status line Vast surfaces in status_msg ("Exited (1) …") is the
- * only place the code appears, so it is parsed from there when present.
+ * Vast reports no exit code field (openapi.yaml Instance has only actual_status and
+ * status_msg). With runtype "args" the container's main process is the job, and the Docker
+ * status line Vast surfaces in status_msg ("Exited (1) …") is the only place the code can
+ * appear, so it is parsed from there when present (ASSUMED: the spec gives no format).
  */
 const exitCodeOf = (msg: string | null | undefined): number | undefined => {
   const m = /exited \((\d+)\)/i.exec(msg ?? '');
@@ -43,7 +47,7 @@ export const mapVastStatus = (inst: VastInstance): ProviderStatus => {
     case 'exited': {
       const exitCode = exitCodeOf(inst.status_msg);
       if (exitCode === undefined) {
-        return { state: 'failed', message: `exited without a reported exit code${message ? `: ${message}` : ''}` };
+        return { state: 'failed', message: `container exited; exit code not reported by Vast.ai${message ? ` (${message})` : ''}` };
       }
       return { state: exitCode === 0 ? 'succeeded' : 'failed', exitCode, message };
     }

@@ -1,19 +1,32 @@
-// Vast.ai adapter. Docs followed (read 2026-11-29):
-//   https://docs.vast.ai/api-reference/introduction            (base URL, Bearer auth)
-//   https://docs.vast.ai/api-reference/search/search-offers     (POST /api/v0/bundles/, query operators)
-//     and the generated spec api-reference/openapi/yaml/search_offers.yaml in github.com/vast-ai/docs
-//   https://docs.vast.ai/api-reference/instances/create-instance (PUT /api/v0/asks/{id}/, errors
-//     400 invalid_args / 404 + 410 no_such_ask / 429 {detail})
-//   https://docs.vast.ai/api-reference/creating-instances-with-api (label, runtype "args", env)
-//   https://docs.vast.ai/cli/reference/show-instance            (actual_status/cur_state values)
-//   openapi yaml auto_get_api_v0_instances_id / auto_get_api_v0_instances (show returns
-//     {instances: null} for an unknown id with HTTP 200; list returns {instances_found, instances})
-//   https://docs.vast.ai/api-reference/instances/destroy-instance (DELETE /api/v0/instances/{id}/)
-// Unclear in the docs, decided here: `env` is documented both as an object and as a
-// Docker-flag string; we send the object form (what the create-instance guide shows).
-// Vast exposes no exit code field (see status.ts). /api/v0/instances/ is deprecated for
-// accounts created after 2026-06-02 in favour of /api/v1/instances/, whose shape the docs
-// we read do not give; this adapter uses v0.
+// Vast.ai adapter. Follows the published OpenAPI 3.1 file (vast-ai/docs
+// api-reference/openapi.yaml, copy in ../shared/provider-specs/vastai; it wins over the
+// older per-endpoint files). Operations used:
+//   POST   /api/v0/bundles/        searchOffers: filter objects {eq, in, lte, gte, …}; `type`
+//          is the schema's enum `ondemand | bid | reserved` — "ondemand" is sent. (Issue 9
+//          said `on-demand`: that spelling appears only in the operation's *example*, which
+//          contradicts its own enum; the schema is followed.) `order` is typed as an array
+//          of [field, direction] pairs with minItems 2 / maxItems 2, so exactly two sort keys
+//          are sent. Each offer's `reliability` and `machine_id` go into the Offer.
+//   PUT    /api/v0/asks/{id}/      createInstance: image, label, disk, runtype "args", args,
+//          env (a Docker-flag STRING per the schema, see env-flags.ts), cancel_unavail.
+//          200 {success, new_contract}; 404/410 offer gone -> capacity; 403 "Offer … is not
+//          your own" -> capacity (a refused offer; try the next), see client.ts; 401 -> auth.
+//   GET    /api/v1/instances       showInstances, paged, with select_filters on id / label
+//          (instances.ts) — status, ownership, idempotent launch and listOwned all read it.
+//          The undocumented v0 list is not used, nor is GET /api/v0/instances/{id} (its
+//          answer for an unknown id is not documented; the filtered list's is: empty).
+//   DELETE /api/v0/instances/{id}/ destroyInstance: 200, or 404 "Instance not found" (gone).
+// Paths keep the trailing `/` the CLI sends on v0 routes (the spec omits it; see the
+// provider-specs README); the v1 list is called as the spec writes it.
+// Command: runtype "args" passes `args` to the image's ENTRYPOINT ("Arguments array to
+// passed to the image entrypoint"); the schema has no entrypoint override, so a wrapped
+// command such as ['sh', '-c', script, 'switchyard-agent', …cmd] reaches the container as
+// Docker CMD words, unchanged — an image whose ENTRYPOINT does not exec its arguments will
+// not run it (docs/providers/vastai.md).
+// Ownership: the label `switchyard-<attemptId>`, set at create; an instance read back with
+// another label is not ours (state lost), and is never destroyed by cancel.
+// No exit code in the API (status.ts). ASSUMED where the spec is silent: GPU name spellings
+// (gpu-names.ts), the env string's quoting (env-flags.ts), status words (status.ts).
 import {
   ProviderError,
   type AttemptRef,
@@ -28,7 +41,9 @@ import {
 import type { HttpClient } from '../shared/http-client.js';
 import { apiKeyProviderInfo } from '../shared/provider-info.js';
 import { createVastClient } from './client.js';
-import { requestedModelFor, vastFamily } from './gpu-names.js';
+import { dockerEnvFlags } from './env-flags.js';
+import { requestedModelFor, searchNamesFor } from './gpu-names.js';
+import { VastInstances } from './instances.js';
 import { mapVastStatus, type VastInstance } from './status.js';
 
 export interface VastConfig {
@@ -50,23 +65,33 @@ interface VastOffer {
   gpu_ram: number;
   dph_total: number;
   geolocation?: string | null;
+  machine_id?: number;
+  reliability?: number;
+  reliability2?: number;
 }
 
 const countryOf = (geo: string | null | undefined): string | undefined => {
   const cc = geo?.split(',').pop()?.trim();
-  return cc ? cc.toUpperCase() : undefined;
+  return cc && /^[A-Za-z]{2}$/.test(cc) ? cc.toUpperCase() : undefined;
+};
+
+const reliabilityOf = (o: VastOffer): number | undefined => {
+  const r = o.reliability ?? o.reliability2;
+  return typeof r === 'number' && r >= 0 && r <= 1 ? r : undefined;
 };
 
 export class VastProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
   private readonly client: HttpClient;
+  private readonly instances: VastInstances;
   private readonly prefix: string;
 
   constructor(private readonly config: VastConfig) {
     this.name = config.name ?? 'vastai';
     this.prefix = config.labelPrefix ?? 'switchyard-';
     this.client = createVastClient(config);
+    this.instances = new VastInstances(this.client);
   }
 
   info(): ProviderInfo {
@@ -75,7 +100,7 @@ export class VastProvider implements Provider {
   }
 
   async offers(query: OfferQuery): Promise<Offer[]> {
-    const names = [...new Set(query.gpu.models.flatMap((m) => vastFamily(m)?.names ?? []))];
+    const names = searchNamesFor(query.gpu.models);
     if (names.length === 0) return [];
     const body = {
       verified: { eq: true },
@@ -86,7 +111,10 @@ export class VastProvider implements Provider {
       ...(query.gpu.minVramGb ? { gpu_ram: { gte: query.gpu.minVramGb * 1000 } } : {}),
       dph_total: { lte: query.maxPricePerGpuHourUsd * query.gpu.count },
       type: 'ondemand',
-      order: [['dph_total', 'asc']],
+      order: [
+        ['dph_total', 'asc'],
+        ['reliability', 'desc'],
+      ],
       limit: 64,
     };
     const res = await this.client.call<{ offers?: VastOffer[] }>('POST', '/api/v0/bundles/', body);
@@ -101,6 +129,7 @@ export class VastProvider implements Provider {
       if (!model || o.num_gpus !== query.gpu.count || perGpu > query.maxPricePerGpuHourUsd) continue;
       if (query.gpu.minVramGb && o.gpu_ram < query.gpu.minVramGb * 1000) continue;
       if (regions && (!region || !regions.includes(region))) continue;
+      const reliability = reliabilityOf(o);
       out.push({
         provider: this.name,
         offerId: String(o.id),
@@ -110,30 +139,31 @@ export class VastProvider implements Provider {
         pricePerGpuHourUsd: Math.round(perGpu * 10_000) / 10_000,
         ...(region ? { region } : {}),
         expectedStartSeconds: this.config.expectedStartSeconds ?? 120,
+        ...(o.machine_id !== undefined ? { hostId: String(o.machine_id) } : {}),
+        ...(reliability !== undefined ? { hostReliability: reliability } : {}),
       });
     }
-    return out;
+    return out.sort((a, b) => a.pricePerGpuHourUsd - b.pricePerGpuHourUsd);
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
-    const label = `${this.prefix}${request.attemptId}`;
+    const label = this.labelOf(request.attemptId);
     // Idempotency: Vast has no client token, but the label is set atomically at create,
     // so an earlier launch of this attempt is found by it. (Two launches racing in the
     // same instant could both miss; the reconciler's sweep destroys the loser.)
-    const existing = await this.findByLabel(label);
+    const existing = await this.instances.byLabel(label);
     if (existing) return { providerRef: String(existing.id) };
     const askId = Number(request.offer.offerId);
     if (!Number.isInteger(askId)) throw new ProviderError('permanent', `not a Vast offer id: ${request.offer.offerId}`);
+    const env = dockerEnvFlags({ ...request.env, SWITCHYARD_ATTEMPT_ID: request.attemptId, SWITCHYARD_JOB_ID: request.jobId });
     const body = {
-      client_id: 'me',
       image: request.image,
       label,
-      env: { ...request.env, SWITCHYARD_ATTEMPT_ID: request.attemptId, SWITCHYARD_JOB_ID: request.jobId },
+      env,
       disk: this.config.diskGb ?? 32,
-      // "args" keeps the image entrypoint and passes the job's command to it.
       runtype: 'args',
       ...(request.command.length > 0 ? { args: request.command } : {}),
-      // Fail fast rather than sit queued on a host that cannot start us now.
+      // Fail fast (410) rather than sit queued on a host that cannot start us now.
       cancel_unavail: true,
     };
     const res = await this.client.call<{ success?: boolean; new_contract?: number; msg?: string }>(
@@ -151,40 +181,45 @@ export class VastProvider implements Provider {
   async status(ref: AttemptRef): Promise<ProviderStatus> {
     const inst = await this.resolve(ref);
     if (!inst) throw new ProviderError('unknown-job', `vastai has no instance for attempt ${ref.attemptId}`);
+    if (inst.label !== this.labelOf(ref.attemptId)) {
+      return {
+        state: 'lost',
+        providerFault: true,
+        message: `vastai instance ${inst.id} carries label ${JSON.stringify(inst.label ?? null)}, not this attempt's: the machine is no longer ours`,
+      };
+    }
     return mapVastStatus(inst);
   }
 
   async cancel(ref: AttemptRef): Promise<void> {
-    const id = ref.providerRef ?? (await this.findByLabel(`${this.prefix}${ref.attemptId}`))?.id;
-    if (id === undefined) return; // never launched or already gone
+    const inst = await this.resolve(ref);
+    // Never launched, already destroyed, or someone else's instance now: nothing of ours to stop.
+    if (!inst || inst.label !== this.labelOf(ref.attemptId)) return;
     try {
-      await this.client.call('DELETE', `/api/v0/instances/${id}/`);
+      await this.client.call('DELETE', `/api/v0/instances/${inst.id}/`);
     } catch (err) {
-      if (err instanceof ProviderError && err.kind === 'unknown-job') return; // already destroyed
+      if (err instanceof ProviderError && err.kind === 'unknown-job') return; // destroyed meanwhile
       throw err;
     }
   }
 
   /** Instances whose label says Switchyard launched them, for the reconciler's sweep. */
   async listOwned(): Promise<AttemptRef[]> {
-    return (await this.list())
+    // select_filters offers no prefix operator, so every page is read and filtered here.
+    return (await this.instances.list())
       .filter((i) => i.label?.startsWith(this.prefix))
       .map((i) => ({ attemptId: i.label!.slice(this.prefix.length), providerRef: String(i.id) }));
   }
 
+  private labelOf(attemptId: string): string {
+    return `${this.prefix}${attemptId}`;
+  }
+
   private async resolve(ref: AttemptRef): Promise<VastInstance | undefined> {
-    if (!ref.providerRef) return this.findByLabel(`${this.prefix}${ref.attemptId}`);
-    const res = await this.client.call<{ instances?: VastInstance | null }>('GET', `/api/v0/instances/${ref.providerRef}/`);
-    return res.instances ?? undefined;
-  }
-
-  private async list(): Promise<VastInstance[]> {
-    const res = await this.client.call<{ instances?: VastInstance[] }>('GET', '/api/v0/instances/');
-    return res.instances ?? [];
-  }
-
-  private async findByLabel(label: string): Promise<VastInstance | undefined> {
-    return (await this.list()).find((i) => i.label === label);
+    if (!ref.providerRef) return this.instances.byLabel(this.labelOf(ref.attemptId));
+    const id = Number(ref.providerRef);
+    if (!Number.isInteger(id)) throw new ProviderError('unknown-job', `not a Vast instance id: ${ref.providerRef}`);
+    return this.instances.byId(id);
   }
 }
 
