@@ -31,6 +31,12 @@ describe('GCP Batch status mapping', () => {
     expect(gcpJobStatus({ status: { state: 'FAILED', statusEvents: [{ taskExecution: { exitCode: 50001 } }] } })).toMatchObject({ state: 'lost', providerFault: true });
     expect(gcpJobStatus({ status: { state: 'STATE_UNSPECIFIED' } })).toMatchObject({ state: 'pending', message: expect.stringContaining('STATE_UNSPECIFIED') });
   });
+
+  it('keeps a job whose VMs are still being cleaned up live, and ends it at CANCELLED', () => {
+    expect(gcpJobStatus({ status: { state: 'CANCELLATION_IN_PROGRESS' } }).state).toBe('running');
+    expect(gcpJobStatus({ status: { state: 'DELETION_IN_PROGRESS' } }).state).toBe('running');
+    expect(gcpJobStatus({ status: { state: 'CANCELLED' } })).toMatchObject({ state: 'failed', providerFault: false });
+  });
 });
 
 describe('RunPod status mapping', () => {
