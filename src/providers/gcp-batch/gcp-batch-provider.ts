@@ -8,7 +8,7 @@
 // - projects.locations.jobs.list    GET  /v1/{parent}/jobs?filter=…&pageToken=… → ListJobsResponse
 // - projects.locations.jobs.cancel  POST /v1/{name}:cancel  body CancelJobRequest → Operation
 //   (new since the 2024 document; the job goes CANCELLATION_IN_PROGRESS → CANCELLED)
-// - Job: taskGroups[].taskSpec {runnables[].container {imageUri, commands}, environment
+// - Job: taskGroups[].taskSpec {runnables[].container {imageUri, entrypoint, commands}, environment
 //   .variables, maxRunDuration (google-duration "3600s"), maxRetryCount}, taskCount (int64,
 //   a string); allocationPolicy {location.allowedLocations, instances[] {policy {machineType,
 //   accelerators[] {type, count (int64)}, provisioningModel}, installGpuDrivers}}; labels;
@@ -69,6 +69,9 @@ const errorMessage = (body: unknown): string | undefined => {
   return e && typeof e.message === 'string' ? `${String(e.status ?? '')} ${e.message}`.trim() : undefined;
 };
 
+const containerFor = (imageUri: string, command: string[]): Record<string, unknown> =>
+  command.length === 0 ? { imageUri } : { imageUri, entrypoint: command[0], commands: command.slice(1) };
+
 const attemptOf = (job: GcpJob): string | undefined =>
   job.taskGroups?.[0]?.taskSpec?.environment?.variables?.SWITCHYARD_ATTEMPT_ID;
 
@@ -115,7 +118,9 @@ export class GcpBatchProvider implements Provider {
           {
             taskCount: '1',
             taskSpec: {
-              runnables: [{ container: { imageUri: request.image, commands: request.command } }],
+              // entrypoint + commands = exactly this argv, whatever ENTRYPOINT the image sets
+              // (Container.entrypoint "Overrides the ENTRYPOINT"; commands override CMD).
+              runnables: [{ container: containerFor(request.image, request.command) }],
               environment: {
                 variables: { ...request.env, SWITCHYARD_ATTEMPT_ID: request.attemptId, SWITCHYARD_JOB_ID: request.jobId },
               },

@@ -46,7 +46,11 @@ describe('GCP Batch adapter', () => {
       taskGroups: Array<{ taskSpec: { runnables: Array<{ container: unknown }>; environment: { variables: Record<string, string> } } }>;
       allocationPolicy: { instances: Array<{ policy: unknown }> };
     };
-    expect(spec.taskGroups[0]!.taskSpec.runnables[0]!.container).toEqual({ imageUri: request.image, commands: request.command });
+    expect(spec.taskGroups[0]!.taskSpec.runnables[0]!.container).toEqual({
+      imageUri: request.image,
+      entrypoint: request.command[0],
+      commands: request.command.slice(1),
+    });
     expect(spec.taskGroups[0]!.taskSpec.environment.variables).toMatchObject({ MODEL: 'llama', SWITCHYARD_ATTEMPT_ID: 'att-ok' });
     expect(spec.allocationPolicy.instances[0]!.policy).toMatchObject({
       machineType: 'g2-standard-4',
