@@ -17,7 +17,8 @@
 // field, unevaluatedProperties: false); `args` is one string, "Arguments passed to the
 // container entrypoint". RunPod's docs show that string split like a shell command line
 // (default Container Start Command `bash -c '/start.sh'`, docs.runpod.io/pods/templates/
-// overview). The same page's JSON `{cmd, entrypoint}` form is documented to run the
+// overview; `runpodctl create pods --args "bash -c 'your-bash-command'"`, docs.runpod.io/docs/
+// create-pod). The templates page's JSON `{cmd, entrypoint}` form is documented to run the
 // command twice, so it is not used.
 // ASSUMED (spec silent): RunPod splits `args` into words by POSIX shell quoting (single
 // quotes honoured, nothing expanded), and the image's ENTRYPOINT is unset or execs its
@@ -26,7 +27,8 @@
 //
 // Outcome without an exit code. The Pod record has none. WRAPPER runs the command, then
 // stops its own Pod on exit 0 (status EXITED) and terminates it otherwise (TERMINATED),
-// with runpodctl and RUNPOD_POD_ID, which RunPod documents as present in every Pod. So a
+// with runpodctl and RUNPOD_POD_ID (docs.runpod.io/docs/create-pod: "runpodctl stop pod
+// $RUNPOD_POD_ID" from inside a Pod; `runpodctl remove pod` likewise). So a
 // failed command reads as failed, never as a lost machine; status messages say "exit code
 // not reported by RunPod" (the job agent reports the code).
 // ASSUMED (spec silent): getPod answers a Pod terminated moments ago with status
