@@ -5,18 +5,31 @@
 // the key's private key; iss = client_email, scope, aud = https://oauth2.googleapis.com/token,
 // exp within an hour of iat> → {access_token, expires_in, token_type: "Bearer"}; a bad
 // assertion → 400 {error: "invalid_grant", error_description}.
+// Workload identity federation: POST /v1/token, Google's Security Token Service exchange
+// (https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token, RFC 8693):
+// grant_type=urn:ietf:params:oauth:grant-type:token-exchange, audience (the pool provider),
+// subject_token, subject_token_type, requested_token_type, scope → {access_token,
+// issued_token_type, token_type, expires_in}; an unknown subject token → 400 invalid_grant.
 // It issues a key pair of its own and hands out the matching service-account key JSON, with
-// `token_uri` naming this endpoint; the Batch fake accepts only tokens issued here and
-// unexpired. Recorded as provider "google-oauth" (not a Batch operation).
+// `token_uri` naming this endpoint, and an external_account config whose `token_url` names
+// the STS route; the Batch fake accepts only tokens issued here and unexpired. Recorded as
+// provider "google-oauth" (not a Batch operation).
 import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { startFakeServer, type FakeResponse, type RunningFake, type Scenario } from '../shared/index.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 const GOOGLE_AUDIENCE = 'https://oauth2.googleapis.com/token';
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
 export interface GoogleOAuthFake extends RunningFake {
   serviceAccountKey: Record<string, string>;
+  /** A workload identity federation config reading its subject token from `file`, which must hold `subjectToken`. */
+  externalAccountConfig(file: string): Record<string, unknown>;
+  /** The identity token the fake's STS accepts (as if from the pool's identity provider). */
+  subjectToken: string;
   /** Every access token issued, with when it expires (wall-clock ms: the client library judges expiry by it). */
   issued: Map<string, number>;
   /** True when the token was issued here and has not expired. */
@@ -57,6 +70,16 @@ export const startGoogleOAuthFake = async (opts: { scenario: Scenario; project: 
   const clientEmail = `switchyard@${opts.project}.iam.gserviceaccount.com`;
   const issued = new Map<string, number>();
   const lifetime = opts.tokenLifetimeSeconds ?? 3600;
+  const subjectToken = `subject-${randomBytes(12).toString('hex')}`;
+  const audience = `//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/switchyard/providers/aws`;
+  const issue = (): string => {
+    const token = `ya29.fake-${randomBytes(16).toString('hex')}`;
+    issued.set(token, Date.now() + lifetime * 1000);
+    return token;
+  };
+  const formOf = (body: unknown): URLSearchParams =>
+    // The fake server parses JSON; a form body arrives as its raw text.
+    new URLSearchParams((body as { __invalidJson?: string } | undefined)?.__invalidJson ?? '');
 
   const server = await startFakeServer({
     provider: 'google-oauth',
@@ -69,16 +92,24 @@ export const startGoogleOAuthFake = async (opts: { scenario: Scenario; project: 
         pattern: '/token',
         public: true,
         handle: (req) => {
-          // The fake server parses JSON; a form body arrives as its raw text.
-          const raw = (req.body as { __invalidJson?: string } | undefined)?.__invalidJson ?? '';
-          const form = new URLSearchParams(raw);
+          const form = formOf(req.body);
           if (form.get('grant_type') !== JWT_BEARER_GRANT) return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'Invalid grant_type' } };
           if (opts.scenario.authRevoked) return invalidGrant('Invalid grant: account not found');
           const why = refusal(form.get('assertion') ?? '', publicKey, clientEmail);
           if (why) return invalidGrant(why);
-          const token = `ya29.fake-${randomBytes(16).toString('hex')}`;
-          issued.set(token, Date.now() + lifetime * 1000);
-          return { status: 200, body: { access_token: token, expires_in: lifetime, token_type: 'Bearer' } };
+          return { status: 200, body: { access_token: issue(), expires_in: lifetime, token_type: 'Bearer' } };
+        },
+      },
+      {
+        method: 'POST',
+        pattern: '/v1/token',
+        public: true,
+        handle: (req) => {
+          const form = formOf(req.body);
+          if (form.get('grant_type') !== TOKEN_EXCHANGE_GRANT) return { status: 400, body: { error: 'invalid_request', error_description: 'Invalid grant_type' } };
+          if (form.get('audience') !== audience) return { status: 400, body: { error: 'invalid_target', error_description: 'The target service indicated by the "audience" parameters is invalid.' } };
+          if (opts.scenario.authRevoked || form.get('subject_token') !== subjectToken) return invalidGrant('The subject token is invalid.');
+          return { status: 200, body: { access_token: issue(), issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: lifetime } };
         },
       },
     ],
@@ -87,6 +118,14 @@ export const startGoogleOAuthFake = async (opts: { scenario: Scenario; project: 
     ...server,
     issued,
     accepts: (token) => (issued.get(token) ?? 0) > Date.now(),
+    subjectToken,
+    externalAccountConfig: (file) => ({
+      type: 'external_account',
+      audience,
+      subject_token_type: JWT_TOKEN_TYPE,
+      token_url: `${server.url}/v1/token`,
+      credential_source: { file },
+    }),
     serviceAccountKey: {
       type: 'service_account',
       project_id: opts.project,

@@ -1,5 +1,8 @@
 // The GCP Batch adapter, over fetch against the fake Batch REST v1 API on 127.0.0.1.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Offer } from '../../../src/core/provider.js';
 import { startGcpBatchFake, type GcpBatchFake } from '../../../src/market/cloud/gcp-batch-fake.js';
 import { createGcpBatchProvider, gcpJobIdFor, type GcpBatchProvider } from '../../../src/providers/gcp-batch/gcp-batch-provider.js';
@@ -158,6 +161,27 @@ describe('GCP Batch adapter', () => {
     const key = { ...fake.serviceAccountKey, client_email: 'intruder@elsewhere.iam.gserviceaccount.com' };
     const wrong = createGcpBatchProvider({ project: 'acme-ml', location: 'us-central1', credentials: key, baseUrl: `${fake.url}/v1` });
     expect((await providerError(wrong.status({ attemptId: 'att-token' }))).kind).toBe('auth');
+  });
+
+  it('gets its tokens through workload identity federation (external_account → STS exchange)', async () => {
+    const { fake } = await setup();
+    const dir = mkdtempSync(join(tmpdir(), 'sy-wif-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'subject-token');
+    writeFileSync(file, fake.oauth.subjectToken);
+    const config = fake.oauth.externalAccountConfig(file);
+    const federated = createGcpBatchProvider({ project: 'acme-ml', location: 'us-central1', credentials: config, baseUrl: `${fake.url}/v1` });
+    await federated.launch(launchRequest('att-wif', await offerFor(federated)));
+    expect((await federated.status({ attemptId: 'att-wif' })).state).toBe('pending');
+    expect(fake.oauth.issued.size).toBe(1);
+    // A subject token the pool does not vouch for gets no Google token.
+    writeFileSync(file, 'forged');
+    const forged = createGcpBatchProvider({ project: 'acme-ml', location: 'us-central1', credentials: config, baseUrl: `${fake.url}/v1` });
+    expect((await providerError(forged.status({ attemptId: 'att-wif' }))).kind).toBe('auth');
+  });
+
+  it('refuses credentials that are neither a service-account key nor an external_account config', () => {
+    expect(() => createGcpBatchProvider({ project: 'p', location: 'l', credentials: { type: 'authorized_user' } })).toThrow(/service_account/);
   });
 
   it('refreshes a token before it expires instead of sending a stale one', async () => {
