@@ -30,7 +30,8 @@
 // with runpodctl and RUNPOD_POD_ID (docs.runpod.io/docs/create-pod: "runpodctl stop pod
 // $RUNPOD_POD_ID" from inside a Pod; `runpodctl remove pod` likewise). So a
 // failed command reads as failed, never as a lost machine; status messages say "exit code
-// not reported by RunPod" (the job agent reports the code).
+// not reported by RunPod" (the job agent reports the code). A Pod stopped by hand in RunPod's
+// console also reads EXITED; only the agent's report can tell that apart.
 // ASSUMED (spec silent): getPod answers a Pod terminated moments ago with status
 // TERMINATED (the PodStatus enum lists it: "pod has been permanently deleted") before it
 // disappears; a 404 for a Pod we launched reads as lost (host gone, removed outside us).
