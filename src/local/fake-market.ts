@@ -59,8 +59,8 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
     },
     nosana: { apiKey: nosana.apiKey, baseUrl: nosana.url },
     'aws-batch': { region: aws.region, jobQueue: 'switchyard-gpu', endpoint: aws.url, ...aws.credentials },
-    'gcp-batch': { project: 'switchyard-local', location: 'us-central1', accessToken: gcp.token, baseUrl: `${gcp.url}/v1` },
-    runpod: { apiKey: runpod.apiKey, baseUrl: `${runpod.url}/v1` },
+    'gcp-batch': { project: gcp.project, location: 'us-central1', credentials: JSON.stringify(gcp.serviceAccountKey), baseUrl: `${gcp.url}/v1` },
+    runpod: { apiKey: runpod.apiKey, baseUrl: runpod.url },
   };
   const fakes = { akash, vastai: vast, ionet, nosana, 'aws-batch': aws, 'gcp-batch': gcp, runpod };
   return {

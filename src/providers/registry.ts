@@ -61,8 +61,15 @@ const SPECS: Record<string, ProviderSpec> = {
   },
   'gcp-batch': {
     kind: 'cloud',
-    required: ['project', 'location', 'accessToken'],
-    build: (s) => createGcpBatchProvider({ project: s.project!, location: s.location!, accessToken: s.accessToken!, ...opt(s, 'baseUrl') }),
+    // credentials: a service-account key or a workload identity (external_account) config, as JSON.
+    required: ['project', 'location', 'credentials'],
+    build: (s) =>
+      createGcpBatchProvider({
+        project: s.project!,
+        location: s.location!,
+        credentials: JSON.parse(s.credentials!) as Record<string, unknown>,
+        ...opt(s, 'baseUrl'),
+      }),
   },
   runpod: {
     kind: 'cloud',

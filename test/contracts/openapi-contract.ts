@@ -73,9 +73,10 @@ export class OpenApiContract implements ProviderContract {
         const op = (item as Json)[method];
         if (!op) continue;
         const segments = this.normalize(template).split('/');
-        const regex = new RegExp(
-          `^${segments.map((s) => (/^\{[^}]+\}$/.test(s) ? '([^/]+)' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}$`,
-        );
+        // A parameter may share its segment with literal text (Google's custom verbs: `{jobsId}:cancel`).
+        const segmentRegex = (s: string): string =>
+          s.split(/(\{[^}]+\})/).map((part) => (/^\{[^}]+\}$/.test(part) ? '([^/]+?)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+        const regex = new RegExp(`^${segments.map(segmentRegex).join('/')}$`);
         this.operations.push({
           id: `${method.toUpperCase()} ${template}`,
           method: method.toUpperCase(),

@@ -3,12 +3,14 @@
 // FACTS.md table (each schema citing its row).
 import type { ProviderContract } from './contract.js';
 import { akashContract } from './providers/akash.js';
+import { gcpBatchContract } from './providers/gcp-batch.js';
 import { ionetContract } from './providers/ionet.js';
 import { runpodContract } from './providers/runpod.js';
 import { vastaiContract } from './providers/vastai.js';
 
 export const CONTRACTS: Record<string, () => ProviderContract> = {
   akash: akashContract,
+  'gcp-batch': gcpBatchContract,
   ionet: ionetContract,
   runpod: runpodContract,
   vastai: vastaiContract,

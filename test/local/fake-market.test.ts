@@ -75,7 +75,7 @@ describe('a job allowed on one network', () => {
   it("tries that network's other offers when the cheapest one has no capacity", async () => {
     // The fake's default stock has no community H100: the cheapest H100 offer is refused.
     const fake = await startRunPodFake({ seed: 3, startDelayMs: 100, runMs: 300 });
-    const runpod = createRunPodProvider({ apiKey: fake.apiKey, baseUrl: `${fake.url}/v1` });
+    const runpod = createRunPodProvider({ apiKey: fake.apiKey, baseUrl: fake.url });
     const s = await startTestSystem({ providers: [runpod], reconcileIntervalMs: 100 });
     try {
       const res = await api(s, 'POST', '/v1/jobs', { body: gpuJob({ networks: ['runpod'], fallback: 'cloud' }, ['H100']) });

@@ -1,11 +1,16 @@
-// A fake GCP Batch REST API v1 on 127.0.0.1: projects.locations.jobs create (?jobId),
-// get, list (labels filter, pageToken) and delete (returns an Operation), with
-// `Authorization: Bearer <token>` and google.rpc.Status error bodies
-// (`{ error: { code, message, status } }`). Point the adapter at `${fake.url}/v1`.
+// A fake GCP Batch REST API v1 on 127.0.0.1, serving the methods of the discovery document
+// (../shared/provider-specs/gcp-batch/specs/batch-v1.json) the adapter uses:
+// projects.locations.jobs create (?jobId), get, list (labels filter, pageToken) and cancel
+// (`…/jobs/{job}:cancel` → Operation), with Google's JSON error model
+// (`{ error: { code, message, status } }`, AIP-193). Point the adapter at `${fake.url}/v1`.
+// Auth: `Authorization: Bearer <token>` where the token must come from the fake Google
+// OAuth endpoint beside it (google-oauth-fake.ts) and be unexpired; `serviceAccountKey` is
+// the key JSON (its token_uri names that endpoint) to give the adapter.
 // Simulation: QUEUED → SCHEDULED → RUNNING → SUCCEEDED/FAILED; each job rents a host of
 // its accelerator type; with none free, or a scripted refusal, the job sits SCHEDULED
 // and then FAILS without any task having run. A lost VM fails the job with the reserved
-// exit code 50002. Deleted jobs show DELETION_IN_PROGRESS briefly, then 404.
+// exit code 50002. A cancelled job reads CANCELLATION_IN_PROGRESS for half a start delay
+// (VMs being cleaned up), then CANCELLED; cancelling a finished job is 400 FAILED_PRECONDITION.
 // Event descriptions are illustrative text; the adapter reads only codes and states.
 import { randomUUID } from 'node:crypto';
 import {
@@ -20,10 +25,13 @@ import {
   type ScenarioOptions,
   type Workload,
 } from '../shared/index.js';
+import { startGoogleOAuthFake, type GoogleOAuthFake } from './google-oauth-fake.js';
 
 export interface GcpBatchFakeOptions extends ScenarioOptions {
   seed: number;
-  tokens?: string[];
+  project?: string;
+  /** expires_in of the access tokens the OAuth fake issues; default 3600. */
+  tokenLifetimeSeconds?: number;
 }
 
 interface FakeGcpJob {
@@ -33,12 +41,15 @@ interface FakeGcpJob {
   labels: Record<string, string>;
   createTime: number;
   workload: Workload;
-  deletedAt?: number;
+  cancelledAt?: number;
 }
 
 export interface GcpBatchFake extends RunningFake {
   scenario: Scenario;
-  token: string;
+  project: string;
+  /** The service-account key JSON to give the adapter (token_uri → the OAuth fake). */
+  serviceAccountKey: Record<string, string>;
+  oauth: GoogleOAuthFake;
   jobs: Map<string, FakeGcpJob>;
 }
 
@@ -52,10 +63,10 @@ const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND',
   409: 'ALREADY_EXISTS', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE',
 };
-const rpcError = (code: number, message: string): { error: { code: number; message: string; status: string } } => ({
-  error: { code, message, status: STATUS_NAMES[code] ?? 'UNKNOWN' },
+const rpcError = (code: number, message: string, status?: string): { error: { code: number; message: string; status: string } } => ({
+  error: { code, message, status: status ?? STATUS_NAMES[code] ?? 'UNKNOWN' },
 });
-const fail = (code: number, message: string): FakeResponse => ({ status: code, body: rpcError(code, message) });
+const fail = (code: number, message: string, status?: string): FakeResponse => ({ status: code, body: rpcError(code, message, status) });
 
 const JOB_ID_RE = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ISO = (ms: number): string => new Date(ms).toISOString();
@@ -63,7 +74,8 @@ const ISO = (ms: number): string => new Date(ms).toISOString();
 export const startGcpBatchFake = async (opts: GcpBatchFakeOptions): Promise<GcpBatchFake> => {
   const scenario = createScenario(opts.seed, opts, GCP_BATCH_FAKE_SUPPLY);
   const inventory = new Inventory(scenario);
-  const tokens = new Set(opts.tokens ?? ['ya29.fake-switchyard-token']);
+  const project = opts.project ?? 'switchyard-local';
+  const oauth = await startGoogleOAuthFake({ scenario, project, tokenLifetimeSeconds: opts.tokenLifetimeSeconds });
   const jobs = new Map<string, FakeGcpJob>();
 
   const event = (at: number, description: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -74,9 +86,12 @@ export const startGcpBatchFake = async (opts: GcpBatchFakeOptions): Promise<GcpB
   const statusOf = (job: FakeGcpJob): Record<string, unknown> | undefined => {
     const now = scenario.now();
     const w = job.workload;
-    if (job.deletedAt !== undefined) {
-      if (now - job.deletedAt >= w.startDelayMs / 2) return undefined;
-      return { state: 'DELETION_IN_PROGRESS', statusEvents: [event(job.deletedAt, `Job ${job.name} is being deleted.`)] };
+    if (job.cancelledAt !== undefined) {
+      const cleaning = now - job.cancelledAt < w.startDelayMs / 2;
+      return {
+        state: cleaning ? 'CANCELLATION_IN_PROGRESS' : 'CANCELLED',
+        statusEvents: [event(job.cancelledAt, cleaning ? 'Job state is set from RUNNING to CANCELLATION_IN_PROGRESS.' : 'Job state is set from CANCELLATION_IN_PROGRESS to CANCELLED.')],
+      };
     }
     const events = [event(w.acceptedAt, 'Job state is set from QUEUED to SCHEDULED.')];
     if (w.plan.kind === 'refuse') {
@@ -110,14 +125,13 @@ export const startGcpBatchFake = async (opts: GcpBatchFakeOptions): Promise<GcpB
 
   const view = (job: FakeGcpJob): Record<string, unknown> | undefined => {
     const status = statusOf(job);
-    return status && { ...job.spec, name: job.name, uid: job.uid, labels: job.labels, status, createTime: ISO(job.createTime) };
+    return status && { ...job.spec, name: job.name, uid: job.uid, labels: job.labels, status, createTime: ISO(job.createTime), updateTime: ISO(scenario.now()) };
   };
 
   const settle = (): void => {
     for (const job of jobs.values()) {
       const state = statusOf(job)?.state;
       if (state !== 'QUEUED' && state !== 'SCHEDULED' && state !== 'RUNNING') inventory.release(job.name);
-      if (state === undefined) jobs.delete(job.name);
     }
   };
 
@@ -168,7 +182,7 @@ export const startGcpBatchFake = async (opts: GcpBatchFakeOptions): Promise<GcpB
     scenario,
     authenticate: (req) => {
       const auth = req.headers.authorization ?? '';
-      return scenario.authRevoked || !tokens.has(auth.replace(/^Bearer /, ''))
+      return scenario.authRevoked || !oauth.accepts(auth.replace(/^Bearer /, ''))
         ? fail(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.')
         : undefined;
     },
@@ -187,19 +201,33 @@ export const startGcpBatchFake = async (opts: GcpBatchFakeOptions): Promise<GcpB
         },
       },
       {
-        method: 'DELETE',
-        pattern: `${base}/:job`,
+        method: 'POST',
+        pattern: `${base}/:jobVerb`,
         handle: (req) => {
           settle();
-          const job = jobs.get(`${parentOf(req.params)}/jobs/${req.params.job}`);
+          const [jobId, verb] = (req.params.jobVerb ?? '').split(':');
+          if (verb !== 'cancel') return fail(404, `no route for ${req.path}`);
+          const job = jobs.get(`${parentOf(req.params)}/jobs/${jobId}`);
           if (!job) return fail(404, 'Job not found');
-          job.deletedAt ??= scenario.now();
+          const state = statusOf(job)?.state;
+          if (state === 'SUCCEEDED' || state === 'FAILED') return fail(400, `Job ${job.name} is in state ${state} and cannot be cancelled`, 'FAILED_PRECONDITION');
+          job.cancelledAt ??= scenario.now();
           inventory.release(job.name);
           const op = `${parentOf(req.params)}/operations/operation-${randomUUID()}`;
-          return { status: 200, body: { name: op, metadata: { '@type': 'type.googleapis.com/google.cloud.batch.v1.OperationMetadata', target: job.name, verb: 'delete' }, done: false } };
+          return { status: 200, body: { name: op, metadata: { '@type': 'type.googleapis.com/google.cloud.batch.v1.OperationMetadata', target: job.name, verb: 'cancel' }, done: false } };
         },
       },
     ],
   });
-  return { ...server, scenario, token: [...tokens][0]!, jobs };
+  return {
+    ...server,
+    close: async () => {
+      await Promise.all([server.close(), oauth.close()]);
+    },
+    scenario,
+    project,
+    serviceAccountKey: oauth.serviceAccountKey,
+    oauth,
+    jobs,
+  };
 };

@@ -1,12 +1,15 @@
-// A fake RunPod REST API v1 on 127.0.0.1: POST /pods, GET /pods, GET /pods/:podId,
-// DELETE /pods/:podId, with `Authorization: Bearer <key>`, field names and desiredStatus
-// values from https://docs.runpod.io/api-reference (servers: https://rest.runpod.io/v1).
-// Point the adapter at `${fake.url}/v1`.
+// A fake RunPod REST API v2 on 127.0.0.1, serving only what
+// ../shared/provider-specs/runpod/api-reference-v2/openapi.json publishes for Pods:
+// POST /v2/pods (createPod → 201 Pod), GET /v2/pods (listPods → {pods}), GET and DELETE
+// /v2/pods/{id} (getPod, deletePod → 204), bearerAuth, RFC 9457 problem+json errors
+// (ErrorResponse {title, status, detail}). Point the adapter at `fake.url`.
 // Simulation: each Pod rents a whole host of its GPU type from the scenario's inventory;
-// none free → the create fails with RunPod's "no longer any instances available" message.
-// The wrapped container (see the adapter) ends as EXITED after exit 0 and TERMINATED after
-// a failure; a lost host makes the Pod vanish (404). Error bodies are `{ error, status }`
-// (RunPod's docs do not specify them; this is the shape we assume).
+// none free → 400 with RunPod's "no longer any instances available" detail (createPod
+// documents capacity as a 400 told apart by `detail` only). Status follows PodStatus:
+// PROVISIONING → STARTING → RUNNING, then what the adapter's wrapper does inside the
+// container: EXITED after exit 0 (runpodctl stop), TERMINATED after a failure (runpodctl
+// remove). A lost host makes the Pod vanish (404). A deleted Pod reads TERMINATED on GET
+// and is gone from the list ("no longer appears in listPods", deletePod).
 import { randomBytes } from 'node:crypto';
 import {
   createScenario,
@@ -27,17 +30,18 @@ export interface RunPodFakeOptions extends ScenarioOptions {
   apiKeys?: string[];
 }
 
-interface FakePod {
+export interface FakePod {
   id: string;
   name: string;
-  imageName: string;
+  image: string;
   gpuTypeId: string;
   gpuCount: number;
-  cloudType: string;
+  cloud: 'SECURE' | 'COMMUNITY';
   env: Record<string, string>;
-  dockerEntrypoint: string[];
-  dockerStartCmd: string[];
+  args: string;
+  disk: number;
   costPerHr: number;
+  createdAt: number;
   workload: Workload;
   deleted?: boolean;
 }
@@ -58,7 +62,20 @@ export const RUNPOD_FAKE_SUPPLY: GpuSupply[] = [
 export const NO_CAPACITY_MESSAGE =
   'There are no longer any instances available with the requested specifications. Please refresh and try again.';
 
-const err = (status: number, message: string): FakeResponse => ({ status, body: { error: message, status } });
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+};
+const problem = (status: number, detail: string, errors?: string[]) => ({
+  title: TITLES[status] ?? 'Error', status, detail, ...(errors ? { errors } : {}),
+});
+const err = (status: number, detail: string, errors?: string[]): FakeResponse => ({
+  status,
+  body: problem(status, detail, errors),
+  headers: { 'content-type': 'application/problem+json' },
+});
+
+const CREATE_FIELDS = new Set(['name', 'image', 'cloud', 'gpu', 'args', 'env', 'disk', 'ports', 'registry', 'dataCenterIds', 'mounts', 'cpu', 'globalNetworking', 'startJupyter', 'startSsh', 'templateId']);
 
 export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFake> => {
   const scenario = createScenario(opts.seed, opts, RUNPOD_FAKE_SUPPLY);
@@ -66,33 +83,51 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
   const keys = new Set(opts.apiKeys ?? ['rpa_FAKESWITCHYARDKEY']);
   const pods = new Map<string, FakePod>();
 
-  /** desiredStatus as the wrapped container would have driven it; undefined once the Pod vanished. */
+  /** The Pod as getPod returns it; undefined once the Pod vanished with its host. */
   const view = (pod: FakePod): Record<string, unknown> | undefined => {
     const phase = phaseAt(pod.workload, scenario.now());
-    if (phase.phase === 'lost') return undefined;
-    let desiredStatus = 'RUNNING';
-    let lastStatusChange = `Rented by User: ${new Date(pod.workload.acceptedAt).toString()}`;
-    if (pod.deleted) desiredStatus = 'TERMINATED';
-    else if (phase.phase === 'exited') {
-      desiredStatus = phase.exitCode === 0 ? 'EXITED' : 'TERMINATED';
-      lastStatusChange = `${phase.exitCode === 0 ? 'Exited' : 'Terminated'} by User: runpodctl`;
-    }
-    const started = phase.phase === 'running' || phase.phase === 'exited';
+    if (phase.phase === 'lost' && !pod.deleted) return undefined;
+    const status = pod.deleted
+      ? 'TERMINATED'
+      : phase.phase === 'provisioning'
+        ? 'PROVISIONING'
+        : phase.phase === 'starting'
+          ? 'STARTING'
+          : phase.phase === 'running'
+            ? 'RUNNING'
+            : phase.phase === 'exited' && phase.exitCode === 0
+              ? 'EXITED'
+              : 'TERMINATED';
+    const running = status === 'RUNNING';
+    const startedAt = pod.workload.acceptedAt + pod.workload.startDelayMs;
+    const actions: Record<string, string[]> = {
+      PROVISIONING: ['stop', 'terminate'], STARTING: ['stop', 'terminate'], RUNNING: ['stop', 'restart', 'terminate'],
+      EXITED: ['start', 'terminate'], ERROR: ['start', 'terminate'], TERMINATED: [],
+    };
     return {
       id: pod.id,
       name: pod.name,
-      image: pod.imageName,
-      desiredStatus,
-      lastStatusChange,
-      ...(started ? { lastStartedAt: new Date(pod.workload.acceptedAt + pod.workload.startDelayMs).toISOString() } : {}),
+      image: pod.image,
+      args: pod.args,
+      disk: pod.disk,
+      ports: [],
       env: pod.env,
-      dockerEntrypoint: pod.dockerEntrypoint,
-      dockerStartCmd: pod.dockerStartCmd,
-      gpu: { id: pod.gpuTypeId, count: pod.gpuCount, displayName: pod.gpuTypeId },
-      costPerHr: pod.costPerHr.toFixed(2),
-      adjustedCostPerHr: pod.costPerHr,
-      interruptible: false,
-      machineId: `m-${pod.id}`,
+      registry: null,
+      status,
+      actions: actions[status],
+      mounts: {},
+      gpu: { id: pod.gpuTypeId, count: pod.gpuCount },
+      cloud: pod.cloud,
+      dataCenterId: 'US-KS-2',
+      cudaVersion: '12.8',
+      ssh: { proxy: null, direct: null },
+      template: null,
+      cost: running || status === 'PROVISIONING' || status === 'STARTING' ? Number(pod.costPerHr.toFixed(2)) : 0,
+      locked: false,
+      globalNetworking: { enabled: false },
+      runtime: running ? { uptime: Math.floor((scenario.now() - startedAt) / 1000), ports: [] } : null,
+      createdAt: new Date(pod.createdAt).toISOString(),
+      startedAt: running || status === 'EXITED' ? new Date(startedAt).toISOString() : null,
     };
   };
 
@@ -100,36 +135,38 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
   const settle = (): void => {
     for (const pod of pods.values()) {
       const v = view(pod);
-      if (!v || v.desiredStatus !== 'RUNNING') inventory.release(pod.id);
+      if (!v || !['PROVISIONING', 'STARTING', 'RUNNING'].includes(String(v.status))) inventory.release(pod.id);
     }
   };
 
   const createPod = (body: Record<string, unknown>): FakeResponse => {
+    const unknown = Object.keys(body).filter((k) => !CREATE_FIELDS.has(k));
+    if (unknown.length > 0) return err(422, 'request body failed validation', unknown.map((k) => `$: additional properties '${k}' not allowed`));
     const name = typeof body.name === 'string' ? body.name : '';
-    const imageName = typeof body.imageName === 'string' ? body.imageName : '';
-    const gpuTypeIds = Array.isArray(body.gpuTypeIds) ? (body.gpuTypeIds as string[]) : [];
-    const gpuCount = typeof body.gpuCount === 'number' ? body.gpuCount : 1;
-    if (!imageName || gpuTypeIds.length === 0) return err(400, 'imageName and gpuTypeIds are required');
+    const image = typeof body.image === 'string' ? body.image : '';
+    const gpu = (body.gpu ?? {}) as { id?: unknown; count?: unknown };
+    if (!name || !image || typeof gpu.id !== 'string') return err(422, 'request body failed validation', ['name, image and gpu.id are required']);
+    if (body.args !== undefined && typeof body.args !== 'string') return err(422, 'request body failed validation', ['$.args: expected string']);
+    const gpuCount = typeof gpu.count === 'number' ? gpu.count : 1;
     const plan = scenario.takeLaunchPlan();
-    const host =
-      plan.kind === 'refuse'
-        ? undefined
-        : inventory.free((h) => gpuTypeIds.includes(h.model) && h.gpus >= gpuCount)[0];
-    if (!host) return err(500, `create pod: ${NO_CAPACITY_MESSAGE}`);
+    const host = plan.kind === 'refuse' ? undefined : inventory.free((h) => h.model === gpu.id && h.gpus >= gpuCount)[0];
+    if (!host) return err(400, NO_CAPACITY_MESSAGE);
     const id = randomBytes(7).toString('hex');
     inventory.rent(host.id, id);
+    const now = scenario.now();
     const pod: FakePod = {
       id,
       name,
-      imageName,
+      image,
       gpuTypeId: host.model,
       gpuCount,
-      cloudType: String(body.cloudType ?? 'SECURE'),
+      cloud: body.cloud === 'COMMUNITY' ? 'COMMUNITY' : 'SECURE',
       env: (body.env as Record<string, string> | undefined) ?? {},
-      dockerEntrypoint: (body.dockerEntrypoint as string[] | undefined) ?? [],
-      dockerStartCmd: (body.dockerStartCmd as string[] | undefined) ?? [],
+      args: typeof body.args === 'string' ? body.args : '',
+      disk: typeof body.disk === 'number' ? body.disk : 50,
       costPerHr: host.pricePerGpuHourUsd * gpuCount,
-      workload: { acceptedAt: scenario.now(), plan, startDelayMs: scenario.startDelayMs, runMs: scenario.runMs },
+      createdAt: now,
+      workload: { acceptedAt: now, plan, startDelayMs: scenario.startDelayMs, runMs: scenario.runMs },
     };
     pods.set(id, pod);
     return { status: 201, body: view(pod) };
@@ -141,13 +178,14 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
     authenticate: (req: FakeRequest) => {
       const auth = req.headers.authorization ?? '';
       const key = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-      return scenario.authRevoked || !keys.has(key) ? err(401, 'Unauthorized') : undefined;
+      if (!key) return err(401, 'missing bearer token');
+      return scenario.authRevoked || !keys.has(key) ? err(401, 'invalid bearer token') : undefined;
     },
-    errorBody: (status, message) => ({ error: message, status }),
+    errorBody: (status, message) => problem(status, message),
     routes: [
       {
         method: 'POST',
-        pattern: '/v1/pods',
+        pattern: '/v2/pods',
         handle: (req) => {
           settle();
           return createPod(typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {});
@@ -155,34 +193,31 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
       },
       {
         method: 'GET',
-        pattern: '/v1/pods',
-        handle: (req) => {
+        pattern: '/v2/pods',
+        handle: () => {
           settle();
-          const name = req.query.get('name');
-          const status = req.query.get('desiredStatus');
           const list = [...pods.values()]
             .map(view)
-            .filter((p): p is Record<string, unknown> => p !== undefined)
-            .filter((p) => (name === null || p.name === name) && (status === null || p.desiredStatus === status));
-          return { status: 200, body: list };
+            .filter((p): p is Record<string, unknown> => p !== undefined && p.status !== 'TERMINATED');
+          return { status: 200, body: { pods: list } };
         },
       },
       {
         method: 'GET',
-        pattern: '/v1/pods/:podId',
+        pattern: '/v2/pods/:id',
         handle: (req) => {
           settle();
-          const pod = pods.get(req.params.podId ?? '');
+          const pod = pods.get(req.params.id ?? '');
           const v = pod && view(pod);
           return v ? { status: 200, body: v } : err(404, 'pod not found');
         },
       },
       {
         method: 'DELETE',
-        pattern: '/v1/pods/:podId',
+        pattern: '/v2/pods/:id',
         handle: (req) => {
-          const pod = pods.get(req.params.podId ?? '');
-          if (!pod || !view(pod)) return err(404, 'pod not found');
+          const pod = pods.get(req.params.id ?? '');
+          if (!pod || !view(pod) || pod.deleted) return err(404, 'pod not found');
           pod.deleted = true;
           inventory.release(pod.id);
           return { status: 204 };

@@ -20,6 +20,13 @@
 // attempt racing each other could still both submit: the core never runs two at once.
 // For the same reason the SDK's own retries are off (maxAttempts 1): a retried SubmitJob
 // after a lost response would be a second job. The core retries transient errors itself.
+//
+// Ownership: every status read checks that the job carries this attempt — the
+// `switchyard:attempt-id` tag (JobDetail.tags, set by SubmitJob with propagateTags) and the
+// job name derived from the attempt id. A job id that answers for anything else is a lost
+// machine, never this attempt's success, and cancel leaves such a job alone.
+// No published spec in ../shared/provider-specs: the requests are built by the official SDK
+// (@aws-sdk/client-batch), so the contract suite does not check AWS traffic.
 import {
   BatchClient,
   DescribeJobsCommand,
@@ -60,6 +67,10 @@ export interface AwsBatchConfig {
 }
 
 const LIVE_STATUSES = new Set(['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING']);
+
+/** The job was launched for this attempt: its exact tag and its derived name. */
+const carries = (job: JobDetail, attemptId: string): boolean =>
+  job.tags?.[ATTEMPT_TAG] === attemptId && job.jobName === jobNameFor(attemptId);
 
 export class AwsBatchProvider implements Provider {
   readonly name: string;
@@ -135,13 +146,16 @@ export class AwsBatchProvider implements Provider {
   async status(ref: AttemptRef): Promise<ProviderStatus> {
     const job = await this.resolve(ref);
     if (!job) throw new ProviderError('unknown-job', `aws-batch: no job for attempt ${ref.attemptId}`);
+    if (!carries(job, ref.attemptId)) {
+      return { state: 'lost', providerFault: true, message: `job ${String(job.jobId)} does not carry attempt ${ref.attemptId}: not this attempt's machine` };
+    }
     return batchJobStatus(job);
   }
 
   /** Idempotent: a finished job is left alone, an unknown one means nothing to stop. */
   async cancel(ref: AttemptRef): Promise<void> {
     const job = await this.resolve(ref);
-    if (!job?.jobId || !LIVE_STATUSES.has(job.status ?? '')) return;
+    if (!job?.jobId || !carries(job, ref.attemptId) || !LIVE_STATUSES.has(job.status ?? '')) return;
     try {
       await this.client.send(
         new TerminateJobCommand({ jobId: job.jobId, reason: `Cancelled by Switchyard (attempt ${ref.attemptId})` }),
@@ -172,7 +186,7 @@ export class AwsBatchProvider implements Provider {
       const jobs = await this.describe(ids);
       return jobs.flatMap((j) => {
         const attemptId = j.tags?.[ATTEMPT_TAG];
-        return attemptId && j.jobId ? [{ attemptId, providerRef: j.jobId }] : [];
+        return attemptId && j.jobId && carries(j, attemptId) ? [{ attemptId, providerRef: j.jobId }] : [];
       });
     } catch (err) {
       throw classifyAwsError(err, 'listOwned');
@@ -203,7 +217,7 @@ export class AwsBatchProvider implements Provider {
       for (const s of page.jobSummaryList ?? []) if (s.jobId) candidates.push(s.jobId);
     }
     // The name filter is case-insensitive; the tag is the exact attempt id.
-    return (await this.describe(candidates)).find((j) => j.tags?.[ATTEMPT_TAG] === attemptId);
+    return (await this.describe(candidates)).find((j) => carries(j, attemptId));
   }
 
   /** DescribeJobs takes up to 100 ids per call; unknown ids are simply absent. */

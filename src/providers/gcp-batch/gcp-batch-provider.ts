@@ -1,24 +1,31 @@
 // GCP Batch as a Switchyard provider (cloud fallback), over the Batch REST API v1.
 //
-// Docs followed (https://cloud.google.com/batch/docs/reference/rest/v1/projects.locations.jobs):
-// - create  POST   https://batch.googleapis.com/v1/{parent=projects/*/locations/*}/jobs?jobId=…
-//           (jobId: at most 63 characters, lowercase letter first, [a-z0-9-]); body: Job
-// - get     GET    https://batch.googleapis.com/v1/{name=projects/*/locations/*/jobs/*}
-// - delete  DELETE https://batch.googleapis.com/v1/{name=…/jobs/*} → a long-running Operation
-// - list    GET    …/{parent}/jobs?filter=…&pageToken=… → { jobs, nextPageToken }
-// - Job: taskGroups[].taskSpec.runnables[].container {imageUri, commands},
-//   taskSpec.environment.variables, taskSpec.maxRunDuration ("3600s"), maxRetryCount;
-//   allocationPolicy.instances[].policy {machineType, accelerators[{type,count}],
-//   provisioningModel}, installGpuDrivers; allocationPolicy.location.allowedLocations;
-//   labels; status {state, statusEvents}
-// - Errors: google.rpc.Status JSON `{ "error": { "code", "message", "status" } }`
-//   (https://cloud.google.com/apis/design/errors); 409 ALREADY_EXISTS on a duplicate jobId.
-// Auth: an OAuth 2.0 access token (scope https://www.googleapis.com/auth/cloud-platform)
-// as `Authorization: Bearer`. Getting one (metadata server, service-account key) is the
-// caller's job: pass `accessToken` as a string or a function; no Google library is installed.
+// Spec followed: the Batch API v1 discovery document (../shared/provider-specs/gcp-batch/
+// specs/batch-v1.json, revision 20260521; rootUrl https://batch.googleapis.com/). Methods:
+// - projects.locations.jobs.create  POST /v1/{parent}/jobs?jobId=…  body Job → Job
+//   (jobId: lowercase letter first, [a-z0-9-], at most 63 characters)
+// - projects.locations.jobs.get     GET  /v1/{name}  → Job
+// - projects.locations.jobs.list    GET  /v1/{parent}/jobs?filter=…&pageToken=… → ListJobsResponse
+// - projects.locations.jobs.cancel  POST /v1/{name}:cancel  body CancelJobRequest → Operation
+//   (new since the 2024 document; the job goes CANCELLATION_IN_PROGRESS → CANCELLED)
+// - Job: taskGroups[].taskSpec {runnables[].container {imageUri, entrypoint, commands}, environment
+//   .variables, maxRunDuration (google-duration "3600s"), maxRetryCount}, taskCount (int64,
+//   a string); allocationPolicy {location.allowedLocations, instances[] {policy {machineType,
+//   accelerators[] {type, count (int64)}, provisioningModel}, installGpuDrivers}}; labels;
+//   logsPolicy; status {state, statusEvents[] {taskExecution.exitCode}}.
+// - Errors: Google's JSON error model `{ error: { code, message, status } }` (AIP-193);
+//   409 ALREADY_EXISTS on a duplicate jobId.
+// Auth: OAuth 2.0 access tokens (scope cloud-platform, the document's `auth`) from a
+// service-account key or a workload identity config through google-auth-library, cached and
+// refreshed by it (token.ts).
 //
-// Idempotency: the jobId is derived from the attempt id, so a repeated create answers
-// 409 ALREADY_EXISTS and the adapter returns the existing job.
+// Idempotency: the jobId is derived from the attempt id, so a repeated create answers 409
+// ALREADY_EXISTS and the adapter returns the existing job, after checking it is this
+// attempt's. Ownership: every status read checks the job's SWITCHYARD_ATTEMPT_ID variable
+// (set at launch in taskSpec.environment); a job that does not carry it is a lost machine.
+// Stop: jobs.cancel on a live job (Batch then stops the VMs); a job that finished has
+// already had its VMs released by Batch, so there is nothing to stop. Jobs are not deleted:
+// their record (and exit code) stays readable.
 import { createHash } from 'node:crypto';
 import {
   ProviderError,
@@ -35,7 +42,8 @@ import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-c
 import type { HttpClient } from '../shared/http-client.js';
 import { jsonHttp } from '../shared/http-json.js';
 import { DEFAULT_GCP_BATCH_CATALOG, type GcpBatchCatalogEntry } from './catalog.js';
-import { gcpJobStatus, type GcpJob } from './status.js';
+import { gcpJobStatus, LIVE_STATES, type GcpJob } from './status.js';
+import { googleTokenSource, type GoogleCredentials } from './token.js';
 
 export interface GcpBatchConfig {
   /** Provider name in Switchyard; default "gcp-batch". */
@@ -43,14 +51,14 @@ export interface GcpBatchConfig {
   project: string;
   /** Region the jobs are created in, e.g. "us-central1". */
   location: string;
-  accessToken: string | (() => Promise<string>);
+  /** A service-account key or an external-account (workload identity) config, parsed. */
+  credentials: GoogleCredentials;
   /** Default https://batch.googleapis.com/v1. */
   baseUrl?: string;
   catalog?: GcpBatchCatalogEntry[];
 }
 
 export const MANAGED_LABEL = 'managed-by';
-const LIVE_STATES = new Set(['QUEUED', 'SCHEDULED', 'RUNNING']);
 
 /** Deterministic, valid jobId: "sy-" + 40 hex characters of the attempt id's hash. */
 export const gcpJobIdFor = (attemptId: string): string =>
@@ -60,6 +68,9 @@ const errorMessage = (body: unknown): string | undefined => {
   const e = (body as { error?: { status?: unknown; message?: unknown } } | undefined)?.error;
   return e && typeof e.message === 'string' ? `${String(e.status ?? '')} ${e.message}`.trim() : undefined;
 };
+
+const containerFor = (imageUri: string, command: string[]): Record<string, unknown> =>
+  command.length === 0 ? { imageUri } : { imageUri, entrypoint: command[0], commands: command.slice(1) };
 
 const attemptOf = (job: GcpJob): string | undefined =>
   job.taskGroups?.[0]?.taskSpec?.environment?.variables?.SWITCHYARD_ATTEMPT_ID;
@@ -78,7 +89,7 @@ export class GcpBatchProvider implements Provider {
     this.http = jsonHttp({
       name: this.name,
       baseUrl: config.baseUrl ?? 'https://batch.googleapis.com/v1',
-      token: config.accessToken,
+      token: googleTokenSource(this.name, config.credentials),
       errorMessage,
     });
   }
@@ -107,7 +118,9 @@ export class GcpBatchProvider implements Provider {
           {
             taskCount: '1',
             taskSpec: {
-              runnables: [{ container: { imageUri: request.image, commands: request.command } }],
+              // entrypoint + commands = exactly this argv, whatever ENTRYPOINT the image sets
+              // (Container.entrypoint "Overrides the ENTRYPOINT"; commands override CMD).
+              runnables: [{ container: containerFor(request.image, request.command) }],
               environment: {
                 variables: { ...request.env, SWITCHYARD_ATTEMPT_ID: request.attemptId, SWITCHYARD_JOB_ID: request.jobId },
               },
@@ -144,15 +157,27 @@ export class GcpBatchProvider implements Provider {
   }
 
   async status(ref: AttemptRef): Promise<ProviderStatus> {
-    const job = await this.getJob(ref.providerRef ?? `${this.parent}/jobs/${gcpJobIdFor(ref.attemptId)}`);
+    const name = ref.providerRef ?? this.jobNameFor(ref.attemptId);
+    const job = await this.getJob(name);
     if (!job) throw new ProviderError('unknown-job', `${this.name}: no job for attempt ${ref.attemptId}`);
+    if (attemptOf(job) !== ref.attemptId) {
+      return { state: 'lost', providerFault: true, message: `job ${name} does not carry attempt ${ref.attemptId}: not this attempt's machine` };
+    }
     return gcpJobStatus(job);
   }
 
-  /** Idempotent: deleting a job that is gone (404) is success. */
+  /** Idempotent: a job that is gone, finished or already being cancelled needs nothing; one that is not ours is left alone. */
   async cancel(ref: AttemptRef): Promise<void> {
-    const name = ref.providerRef ?? `${this.parent}/jobs/${gcpJobIdFor(ref.attemptId)}`;
-    await this.http.request('DELETE', `/${name}`, { allow: [404] });
+    const name = ref.providerRef ?? this.jobNameFor(ref.attemptId);
+    const job = await this.getJob(name);
+    if (!job || attemptOf(job) !== ref.attemptId || !LIVE_STATES.has(job.status?.state ?? '')) return;
+    // 404: deleted meanwhile. 400 FAILED_PRECONDITION: it finished meanwhile (Batch released its VMs).
+    const { status } = await this.http.request('POST', `/${name}:cancel`, { body: {}, allow: [404, 400] });
+    if (status !== 400) return;
+    const again = await this.getJob(name);
+    if (again && LIVE_STATES.has(again.status?.state ?? '')) {
+      throw new ProviderError('permanent', `${this.name}: jobs.cancel refused for live job ${name}`);
+    }
   }
 
   /** Live jobs carrying Switchyard's label, for the orphan sweep. */
@@ -171,6 +196,10 @@ export class GcpBatchProvider implements Provider {
       pageToken = page?.nextPageToken || undefined;
     } while (pageToken);
     return owned;
+  }
+
+  private jobNameFor(attemptId: string): string {
+    return `${this.parent}/jobs/${gcpJobIdFor(attemptId)}`;
   }
 
   private async getJob(name: string): Promise<GcpJob | undefined> {

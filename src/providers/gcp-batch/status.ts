@@ -1,9 +1,12 @@
 // Maps a GCP Batch Job (projects.locations.jobs.get) to Switchyard's ProviderStatus.
-// JobStatus.State: QUEUED | SCHEDULED | RUNNING | SUCCEEDED | FAILED | DELETION_IN_PROGRESS
-// (https://cloud.google.com/batch/docs/reference/rest/v1/projects.locations.jobs#State).
-// Exit codes come from status.statusEvents[].taskExecution.exitCode, defined only for
-// task-level events where a task failed (StatusEvent reference); 50000 means "failed for
-// a reason with no code of its own". Batch reserves codes for infrastructure failures
+// JobStatus.state (batch-v1.json schemas.JobStatus): QUEUED | SCHEDULED | RUNNING |
+// SUCCEEDED | FAILED | DELETION_IN_PROGRESS | CANCELLATION_IN_PROGRESS | CANCELLED
+// (the last two new since the 2024 document). While a job is being cancelled or deleted
+// "the resources used by the Job are still being cleaned up", so those read as still
+// running: the reconciler must not count the machine gone before CANCELLED.
+// Exit codes come from status.statusEvents[].taskExecution.exitCode, "only defined for
+// task-level status events where the task fails" (schemas.StatusEvent); TaskExecution
+// .exitCode: 0 on success, 50000 for a failure with no code of its own. Batch reserves codes for infrastructure failures
 // (https://cloud.google.com/batch/docs/troubleshooting#reserved-exit-codes): 50001 Spot VM
 // preempted, 50002 VM stopped reporting, 50003 VM rebooted, 50006 VM recreated — the
 // machine was lost, so: lost, provider fault; 50005 the task exceeded maxRunDuration.
@@ -26,6 +29,9 @@ export interface GcpJob {
   taskGroups?: Array<{ taskSpec?: { environment?: { variables?: Record<string, string> } } }>;
   status?: { state?: string; statusEvents?: GcpStatusEvent[] };
 }
+
+/** States in which the job may still hold VMs that bill. */
+export const LIVE_STATES = new Set(['QUEUED', 'SCHEDULED', 'RUNNING']);
 
 const MACHINE_LOST = new Set([50001, 50002, 50003, 50006]);
 const MAX_RUN_DURATION_EXCEEDED = 50005;
@@ -50,8 +56,11 @@ export const gcpJobStatus = (job: GcpJob): ProviderStatus => {
       if (exitCode === MAX_RUN_DURATION_EXCEEDED) return withMessage({ state: 'failed', timedOut: true, exitCode });
       return withMessage({ state: 'failed', providerFault: false, exitCode });
     }
+    case 'CANCELLATION_IN_PROGRESS':
     case 'DELETION_IN_PROGRESS':
-      return { state: 'failed', providerFault: false, message: message ?? 'the job is being deleted' };
+      return { state: 'running', message: message ?? `the job is ${job.status?.state === 'CANCELLATION_IN_PROGRESS' ? 'being cancelled' : 'being deleted'}; its VMs are still being cleaned up` };
+    case 'CANCELLED':
+      return withMessage({ state: 'failed', providerFault: false, message: message ?? 'the job was cancelled; its VMs were released' });
     default:
       return { state: 'pending', message: `unknown GCP Batch state ${String(job.status?.state)}` };
   }

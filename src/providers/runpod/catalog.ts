@@ -4,7 +4,7 @@
 // Source: https://www.runpod.io/pricing (Pods, on-demand), recorded 2026-11-29 from the
 // stored public pages available to us; RunPod changes these often, so deployments pass
 // their own catalog (RunPodConfig.catalog). GPU type ids are RunPod's own strings, as
-// `gpuTypeIds` in POST /pods takes them (e.g. "NVIDIA GeForce RTX 4090").
+// `gpu.id` in POST /v2/pods takes them (GpuConfig.id, e.g. the spec's example "NVIDIA GeForce RTX 4090").
 import type { CloudCatalogEntry } from '../shared/cloud-catalog.js';
 
 export type RunPodCloudType = 'SECURE' | 'COMMUNITY';

@@ -1,27 +1,46 @@
-// RunPod Pods as a Switchyard provider (cloud fallback), over RunPod's REST API v1.
+// RunPod Pods as a Switchyard provider (cloud fallback), over RunPod's REST API v2.
 //
-// Docs followed (https://docs.runpod.io/api-reference, server https://rest.runpod.io/v1,
-// `Authorization: Bearer <API key>`):
-// - POST /pods            create a Pod (name, imageName, gpuTypeIds, gpuCount, cloudType,
-//                         computeType, dockerEntrypoint, dockerStartCmd, env, containerDiskInGb,
-//                         volumeInGb, interruptible)
-// - GET /pods?name=…      list Pods, filterable by name and desiredStatus
-// - GET /pods/{podId}     one Pod: desiredStatus RUNNING | EXITED | TERMINATED, lastStartedAt, …
-// - DELETE /pods/{podId}  terminate (204)
-// REST v1 rather than GraphQL or the v2 API: v1 is the documented, generally available
-// REST surface; RunPod marks v2 as beta.
+// Spec followed: ../shared/provider-specs/runpod/api-reference-v2/openapi.json ("Runpod REST
+// API 2.0.0", server https://api.runpod.io, security `bearerAuth`: `Authorization: Bearer
+// <API key>`). REST v1 (rest.runpod.io/v1) was retired on 2026-11-15
+// (api-reference-v2/migrate-from-v1.mdx, line 9). Operations used:
+// - createPod  POST   /v2/pods       CreatePodRequest {name, image, gpu {id, count}, cloud,
+//                                     args (string), env, disk} → 201 Pod
+// - listPods   GET    /v2/pods       → 200 {pods: Pod[]} (no name filter in v2: filtered here)
+// - getPod     GET    /v2/pods/{id}  → 200 Pod | 404
+// - deletePod  DELETE /v2/pods/{id}  → 204 | 404 ("permanently terminates and deletes")
+// Errors are RFC 9457 problem+json `{title, status, detail, errors?}` (ErrorResponse).
+// createPod documents 400 for both a broken rule and "no capacity", told apart only by the
+// human-readable `detail` (createPod description); 402 insufficient balance; 403 no access.
 //
-// What the docs leave unclear, and what this adapter assumes:
-// - Error bodies: not specified in the OpenAPI; we read `error` or `message`.
-// - No capacity: the documented message "There are no longer any instances available
-//   with the requested specifications" (seen from GraphQL and runpodctl); matched by text.
-// - Exit codes: a Pod's API record has none. The container is wrapped so that it stops its
-//   own Pod when the command exits 0 (desiredStatus EXITED) and removes it otherwise
-//   (TERMINATED), using runpodctl and RUNPOD_POD_ID, which RunPod documents as present in
-//   Pods. So success reports exit code 0, and failure reports no code.
-// - "Started": v1 has no container state; a RUNNING Pod with lastStartedAt counts as running.
-// - A Pod we launched that the API no longer knows (404) and that we did not delete is
-//   reported as lost, a provider fault (host gone, account-side removal).
+// Running an arbitrary command. v2 has no entrypoint override (CreatePodRequest has no such
+// field, unevaluatedProperties: false); `args` is one string, "Arguments passed to the
+// container entrypoint". RunPod's docs show that string split like a shell command line
+// (default Container Start Command `bash -c '/start.sh'`, docs.runpod.io/pods/templates/
+// overview; `runpodctl create pods --args "bash -c 'your-bash-command'"`, docs.runpod.io/docs/
+// create-pod). The templates page's JSON `{cmd, entrypoint}` form is documented to run the
+// command twice, so it is not used.
+// ASSUMED (spec silent): RunPod splits `args` into words by POSIX shell quoting (single
+// quotes honoured, nothing expanded), and the image's ENTRYPOINT is unset or execs its
+// arguments (as `sh -c …` images and NVIDIA's entrypoint script do). We send
+// `sh -c WRAPPER switchyard <command…>`, every word single-quoted (shell.ts).
+//
+// Outcome without an exit code. The Pod record has none. WRAPPER runs the command, then
+// stops its own Pod on exit 0 (status EXITED) and terminates it otherwise (TERMINATED),
+// with runpodctl and RUNPOD_POD_ID (docs.runpod.io/docs/create-pod: "runpodctl stop pod
+// $RUNPOD_POD_ID" from inside a Pod; `runpodctl remove pod` likewise). So a
+// failed command reads as failed, never as a lost machine; status messages say "exit code
+// not reported by RunPod" (the job agent reports the code). A Pod stopped by hand in RunPod's
+// console also reads EXITED; only the agent's report can tell that apart.
+// ASSUMED (spec silent): getPod answers a Pod terminated moments ago with status
+// TERMINATED (the PodStatus enum lists it: "pod has been permanently deleted") before it
+// disappears; a 404 for a Pod we launched reads as lost (host gone, removed outside us).
+//
+// Ownership: every status read checks that the Pod carries this attempt's name
+// (switchyard-<attemptId>) and env SWITCHYARD_ATTEMPT_ID; a Pod id that now holds some
+// other workload is reported lost, never as this attempt's success.
+// Host reliability: the v2 Pod and GpuType schemas expose no host id or reliability score.
+// Pods are on-demand: v2's CreatePodRequest has no interruptible/spot field.
 import {
   ProviderError,
   type AttemptRef,
@@ -37,42 +56,43 @@ import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-c
 import type { HttpClient } from '../shared/http-client.js';
 import { jsonHttp } from '../shared/http-json.js';
 import { DEFAULT_RUNPOD_CATALOG, type RunPodCatalogEntry } from './catalog.js';
+import { shellJoin } from './shell.js';
+import { NO_EXIT_CODE, podStatus, type RunPodPod } from './status.js';
 
 export interface RunPodConfig {
   /** Provider name in Switchyard; default "runpod". */
   name?: string;
   apiKey: string;
-  /** Default https://rest.runpod.io/v1. */
+  /** Default https://api.runpod.io (paths carry the /v2 prefix, as the spec writes them). */
   baseUrl?: string;
   catalog?: RunPodCatalogEntry[];
   containerDiskInGb?: number;
 }
 
-export interface RunPodPod {
-  id: string;
-  name?: string;
-  desiredStatus?: 'RUNNING' | 'EXITED' | 'TERMINATED' | string;
-  lastStartedAt?: string;
-  lastStatusChange?: string;
-  env?: Record<string, string>;
-}
+export { podStatus, type RunPodPod } from './status.js';
 
 export const POD_NAME_PREFIX = 'switchyard-';
 export const podNameFor = (attemptId: string): string => `${POD_NAME_PREFIX}${attemptId}`;
 
-/**
- * Runs the job's command, then stops the Pod on exit 0 or removes it otherwise, so the
- * outcome shows in desiredStatus and the GPU stops billing either way.
- */
+/** Runs the command, then stops the Pod on exit 0 or terminates it otherwise: the outcome shows in `status` and the GPU stops billing either way. */
 export const WRAPPER_SCRIPT =
   '"$@"; code=$?; if [ "$code" -eq 0 ]; then runpodctl stop pod "$RUNPOD_POD_ID"; ' +
   'else runpodctl remove pod "$RUNPOD_POD_ID"; fi; exit "$code"';
 
+/** The `args` string for a command: `sh -c WRAPPER switchyard <command…>`, shell-quoted. */
+export const podArgsFor = (command: string[]): string => shellJoin(['sh', '-c', WRAPPER_SCRIPT, 'switchyard', ...command]);
+
+/** RFC 9457 body (ErrorResponse): detail, then title. */
 const errorMessage = (body: unknown): string | undefined => {
   if (typeof body !== 'object' || body === null) return undefined;
-  const b = body as { error?: unknown; message?: unknown };
-  return typeof b.error === 'string' ? b.error : typeof b.message === 'string' ? b.message : undefined;
+  const b = body as { detail?: unknown; title?: unknown; errors?: unknown };
+  const extra = Array.isArray(b.errors) && b.errors.length > 0 ? ` (${b.errors.join('; ')})` : '';
+  if (typeof b.detail === 'string') return `${b.detail}${extra}`;
+  return typeof b.title === 'string' ? `${b.title}${extra}` : undefined;
 };
+
+const owns = (pod: RunPodPod, attemptId: string): boolean =>
+  pod.name === podNameFor(attemptId) && pod.env?.SWITCHYARD_ATTEMPT_ID === attemptId;
 
 export class RunPodProvider implements Provider {
   readonly name: string;
@@ -85,10 +105,11 @@ export class RunPodProvider implements Provider {
     this.catalog = config.catalog ?? DEFAULT_RUNPOD_CATALOG;
     this.http = jsonHttp({
       name: this.name,
-      baseUrl: config.baseUrl ?? 'https://rest.runpod.io/v1',
+      baseUrl: config.baseUrl ?? 'https://api.runpod.io',
       token: config.apiKey,
       errorMessage,
-      capacityPattern: /no longer any instances available|not enough free GPUs/i,
+      // ASSUMED: v2's capacity `detail` keeps the wording RunPod's GraphQL API and runpodctl use.
+      capacityPattern: /no longer any instances available|not enough free GPUs|no capacity/i,
     });
   }
 
@@ -105,91 +126,74 @@ export class RunPodProvider implements Provider {
     if (!entry) throw new ProviderError('permanent', `${this.name}: no catalog entry ${request.offer.offerId}`);
     const existing = await this.findByAttempt(request.attemptId);
     if (existing) return { providerRef: existing.id };
-    const { body } = await this.http.request('POST', '/pods', {
+    const { body } = await this.http.request('POST', '/v2/pods', {
       body: {
         name: podNameFor(request.attemptId),
-        imageName: request.image,
-        computeType: 'GPU',
-        cloudType: entry.cloudType,
-        gpuTypeIds: [entry.gpuTypeId],
-        gpuCount: request.offer.gpuCount,
-        // Switchyard moves failed work itself; a spot Pod's interruption would look like success (EXITED).
-        interruptible: false,
-        dockerEntrypoint: ['sh', '-c', WRAPPER_SCRIPT, 'switchyard'],
-        dockerStartCmd: request.command,
+        image: request.image,
+        cloud: entry.cloudType,
+        gpu: { id: entry.gpuTypeId, count: request.offer.gpuCount },
+        args: podArgsFor(request.command),
         env: { ...request.env, SWITCHYARD_ATTEMPT_ID: request.attemptId, SWITCHYARD_JOB_ID: request.jobId },
-        containerDiskInGb: this.config.containerDiskInGb ?? 50,
-        // No volume: a stopped Pod then holds nothing that bills.
-        volumeInGb: 0,
+        disk: this.config.containerDiskInGb ?? 50,
+        // No `mounts`: a stopped Pod then keeps no persistent volume that bills.
       },
     });
     const id = (body as Partial<RunPodPod> | undefined)?.id;
-    if (!id) throw new ProviderError('transient', `${this.name} POST /pods: no pod id in the answer`);
+    if (!id) throw new ProviderError('transient', `${this.name} POST /v2/pods: no pod id in the answer`);
     return { providerRef: id };
   }
 
   async status(ref: AttemptRef): Promise<ProviderStatus> {
-    const pod = ref.providerRef ? await this.getPod(ref.providerRef) : await this.findByAttempt(ref.attemptId);
+    if (!ref.providerRef) {
+      const pod = await this.findByAttempt(ref.attemptId);
+      if (!pod) throw new ProviderError('unknown-job', `${this.name}: no pod for attempt ${ref.attemptId}`);
+      return podStatus(pod);
+    }
+    const pod = await this.getPod(ref.providerRef);
     if (!pod) {
-      if (ref.providerRef) {
-        return { state: 'lost', providerFault: true, message: `pod ${ref.providerRef} no longer exists at RunPod` };
-      }
-      throw new ProviderError('unknown-job', `${this.name}: no pod for attempt ${ref.attemptId}`);
+      return { state: 'lost', providerFault: true, message: `pod ${ref.providerRef} no longer exists at RunPod; ${NO_EXIT_CODE}` };
+    }
+    if (!owns(pod, ref.attemptId)) {
+      return {
+        state: 'lost',
+        providerFault: true,
+        message: `pod ${ref.providerRef} does not carry attempt ${ref.attemptId} (name ${String(pod.name)}): not this attempt's machine`,
+      };
     }
     return podStatus(pod);
   }
 
   /** Idempotent: terminating a Pod that is already gone is success. */
   async cancel(ref: AttemptRef): Promise<void> {
-    const podId = ref.providerRef ?? (await this.findByAttempt(ref.attemptId))?.id;
-    if (!podId) return;
-    await this.http.request('DELETE', `/pods/${encodeURIComponent(podId)}`, { allow: [404] });
+    const pod = ref.providerRef ? await this.getPod(ref.providerRef) : await this.findByAttempt(ref.attemptId);
+    // Never terminate a Pod that is not this attempt's (an id reused for another workload).
+    if (!pod || !owns(pod, ref.attemptId) || pod.status === 'TERMINATED') return;
+    await this.http.request('DELETE', `/v2/pods/${encodeURIComponent(pod.id)}`, { allow: [404] });
   }
 
-  /** Pods this Switchyard launched that still hold a GPU, for the orphan sweep. */
+  /** Every Pod this Switchyard launched that still exists (running or stopped), for the orphan sweep. */
   async listOwned(): Promise<AttemptRef[]> {
-    const { body } = await this.http.request('GET', '/pods', { query: { desiredStatus: 'RUNNING' } });
-    return asPods(body).flatMap((p) => {
+    return (await this.listPods()).flatMap((p) => {
       const attemptId = p.env?.SWITCHYARD_ATTEMPT_ID;
-      return p.name?.startsWith(POD_NAME_PREFIX) && attemptId && p.desiredStatus === 'RUNNING'
-        ? [{ attemptId, providerRef: p.id }]
-        : [];
+      return attemptId && owns(p, attemptId) && p.status !== 'TERMINATED' ? [{ attemptId, providerRef: p.id }] : [];
     });
   }
 
   private async getPod(podId: string): Promise<RunPodPod | undefined> {
-    const { status, body } = await this.http.request('GET', `/pods/${encodeURIComponent(podId)}`, { allow: [404] });
+    const { status, body } = await this.http.request('GET', `/v2/pods/${encodeURIComponent(podId)}`, { allow: [404] });
     return status === 404 ? undefined : (body as RunPodPod);
   }
 
-  /** The attempt's Pod, by its derived name; the env var guards against a name typed by hand. */
+  private async listPods(): Promise<RunPodPod[]> {
+    const { body } = await this.http.request('GET', '/v2/pods');
+    const pods = (body as { pods?: unknown } | undefined)?.pods;
+    return Array.isArray(pods) ? (pods as RunPodPod[]) : [];
+  }
+
+  /** The attempt's Pod, by its derived name and env var (listPods has no name filter in v2). */
   private async findByAttempt(attemptId: string): Promise<RunPodPod | undefined> {
-    const { body } = await this.http.request('GET', '/pods', { query: { name: podNameFor(attemptId) } });
-    return asPods(body).find(
-      (p) => p.name === podNameFor(attemptId) && p.env?.SWITCHYARD_ATTEMPT_ID === attemptId,
-    );
+    return (await this.listPods()).find((p) => owns(p, attemptId));
   }
 }
-
-const asPods = (body: unknown): RunPodPod[] => (Array.isArray(body) ? (body as RunPodPod[]) : []);
-
-export const podStatus = (pod: RunPodPod): ProviderStatus => {
-  const message = pod.lastStatusChange;
-  const withMessage = (s: ProviderStatus): ProviderStatus => (message ? { ...s, message } : s);
-  switch (pod.desiredStatus) {
-    case 'RUNNING':
-      return withMessage({ state: pod.lastStartedAt ? 'running' : 'pending' });
-    case 'EXITED':
-      return withMessage({ state: 'succeeded', exitCode: 0 });
-    case 'TERMINATED':
-      return {
-        state: 'failed',
-        providerFault: false,
-        message: `pod terminated: the command exited non-zero or the pod was removed (RunPod reports no exit code)${message ? `; ${message}` : ''}`,
-      };
-    default:
-      return { state: 'pending', message: `unknown RunPod desiredStatus ${String(pod.desiredStatus)}` };
-  }
-};
 
 export const createRunPodProvider = (config: RunPodConfig): RunPodProvider => new RunPodProvider(config);

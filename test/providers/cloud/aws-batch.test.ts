@@ -154,4 +154,17 @@ describe('AWS Batch adapter', () => {
     expect(await provider.status({ attemptId: 'att-done', providerRef: done.providerRef })).toMatchObject({ state: 'succeeded' });
     expect(await provider.listOwned()).toEqual([{ attemptId: 'att-live', providerRef: live.providerRef }]);
   });
+
+  it('reports a job id that answers for another attempt as lost, and does not terminate it', async () => {
+    const { fake, provider, clock } = await setup();
+    const { providerRef } = await provider.launch(launchRequest('att-mine', await offerFor(provider)));
+    clock.advance(150);
+    // The id now names somebody else's job (a reused id, a job submitted by hand).
+    fake.jobs.jobs.get(providerRef)!.tags['switchyard:attempt-id'] = 'att-other';
+    expect(await provider.status({ attemptId: 'att-mine', providerRef })).toMatchObject({ state: 'lost', providerFault: true });
+    await provider.cancel({ attemptId: 'att-mine', providerRef });
+    expect(fake.jobs.jobs.get(providerRef)!.terminated).toBeUndefined();
+    // Nor is it listed as Switchyard's: its name and tag disagree.
+    expect(await provider.listOwned()).toEqual([]);
+  });
 });

@@ -1,23 +1,23 @@
 // The GCP Batch adapter, over fetch against the fake Batch REST v1 API on 127.0.0.1.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Offer } from '../../../src/core/provider.js';
-import { startGcpBatchFake } from '../../../src/market/cloud/gcp-batch-fake.js';
+import { startGcpBatchFake, type GcpBatchFake } from '../../../src/market/cloud/gcp-batch-fake.js';
 import { createGcpBatchProvider, gcpJobIdFor, type GcpBatchProvider } from '../../../src/providers/gcp-batch/gcp-batch-provider.js';
 import { cloudHarness } from '../support/cloud.js';
 import { providerError } from '../support/errors.js';
 import { firstOfferOf, launchRequest, query } from '../support/requests.js';
 
-const setup = cloudHarness(
-  (now) => startGcpBatchFake({ seed: 5, now, startDelayMs: 100, runMs: 200 }),
-  (fake) => {
-    const token = fake.token;
-    return createGcpBatchProvider({
-      project: 'acme-ml',
-      location: 'us-central1',
-      accessToken: async () => token,
-      baseUrl: `${fake.url}/v1`,
-    });
-  },
+const build = (fake: GcpBatchFake) =>
+  createGcpBatchProvider({ project: 'acme-ml', location: 'us-central1', credentials: fake.serviceAccountKey, baseUrl: `${fake.url}/v1` });
+
+const setup = cloudHarness((now) => startGcpBatchFake({ seed: 5, project: 'acme-ml', now, startDelayMs: 100, runMs: 200 }), build);
+// Tokens that expire inside google-auth-library's 5-minute refresh window are renewed before every use.
+const shortTokens = cloudHarness(
+  (now) => startGcpBatchFake({ seed: 6, project: 'acme-ml', now, startDelayMs: 100, runMs: 200, tokenLifetimeSeconds: 120 }),
+  build,
 );
 
 const offerFor = (provider: GcpBatchProvider, model = 'L4'): Promise<Offer> => firstOfferOf(provider, query([model], 100));
@@ -49,7 +49,11 @@ describe('GCP Batch adapter', () => {
       taskGroups: Array<{ taskSpec: { runnables: Array<{ container: unknown }>; environment: { variables: Record<string, string> } } }>;
       allocationPolicy: { instances: Array<{ policy: unknown }> };
     };
-    expect(spec.taskGroups[0]!.taskSpec.runnables[0]!.container).toEqual({ imageUri: request.image, commands: request.command });
+    expect(spec.taskGroups[0]!.taskSpec.runnables[0]!.container).toEqual({
+      imageUri: request.image,
+      entrypoint: request.command[0],
+      commands: request.command.slice(1),
+    });
     expect(spec.taskGroups[0]!.taskSpec.environment.variables).toMatchObject({ MODEL: 'llama', SWITCHYARD_ATTEMPT_ID: 'att-ok' });
     expect(spec.allocationPolicy.instances[0]!.policy).toMatchObject({
       machineType: 'g2-standard-4',
@@ -79,18 +83,39 @@ describe('GCP Batch adapter', () => {
     expect((await provider.status({ attemptId: 'att-idem' })).state).toBe('pending');
   });
 
-  it('cancels by deleting the job; again, or with nothing launched, is fine', async () => {
+  it('cancels with jobs.cancel: CANCELLATION_IN_PROGRESS still holds the VMs, CANCELLED is terminal; again, or with nothing launched, is fine', async () => {
     const { fake, provider, clock } = await setup();
     const { providerRef } = await provider.launch(launchRequest('att-cancel', await offerFor(provider)));
+    const ref = { attemptId: 'att-cancel', providerRef };
     clock.advance(150);
-    await provider.cancel({ attemptId: 'att-cancel', providerRef });
-    expect(fake.jobs.get(providerRef)?.deletedAt).toBeDefined();
-    expect((await provider.status({ attemptId: 'att-cancel', providerRef })).message).toContain('being deleted');
-    await provider.cancel({ attemptId: 'att-cancel', providerRef });
+    await provider.cancel(ref);
+    expect(fake.jobs.get(providerRef)?.cancelledAt).toBeDefined();
+    expect(await provider.status(ref)).toMatchObject({ state: 'running', message: expect.stringContaining('CANCELLATION_IN_PROGRESS') });
+    await provider.cancel(ref);
     clock.advance(100);
-    await provider.cancel({ attemptId: 'att-cancel', providerRef });
-    expect((await providerError(provider.status({ attemptId: 'att-cancel', providerRef }))).kind).toBe('unknown-job');
+    expect(await provider.status(ref)).toMatchObject({ state: 'failed', providerFault: false });
+    await provider.cancel(ref);
     await provider.cancel({ attemptId: 'never-launched' });
+  });
+
+  it('leaves a finished job alone on cancel (Batch already released its VMs)', async () => {
+    const { fake, provider, clock } = await setup();
+    const { providerRef } = await provider.launch(launchRequest('att-finished', await offerFor(provider)));
+    clock.advance(400);
+    await provider.cancel({ attemptId: 'att-finished', providerRef });
+    expect(fake.jobs.get(providerRef)?.cancelledAt).toBeUndefined();
+    expect((await provider.status({ attemptId: 'att-finished', providerRef })).state).toBe('succeeded');
+  });
+
+  it('reports a job that does not carry this attempt as lost, and does not cancel it', async () => {
+    const { fake, provider, clock } = await setup();
+    const { providerRef } = await provider.launch(launchRequest('att-mine', await offerFor(provider)));
+    clock.advance(150);
+    const spec = fake.jobs.get(providerRef)!.spec as { taskGroups: Array<{ taskSpec: { environment: { variables: Record<string, string> } } }> };
+    spec.taskGroups[0]!.taskSpec.environment.variables.SWITCHYARD_ATTEMPT_ID = 'att-other';
+    expect(await provider.status({ attemptId: 'att-mine', providerRef })).toMatchObject({ state: 'lost', providerFault: true });
+    await provider.cancel({ attemptId: 'att-mine', providerRef });
+    expect(fake.jobs.get(providerRef)?.cancelledAt).toBeUndefined();
   });
 
   it('reports a lost VM (reserved exit code) as lost, a provider fault', async () => {
@@ -127,12 +152,53 @@ describe('GCP Batch adapter', () => {
     expect(fake.jobs.size).toBe(1);
   });
 
-  it('classifies a bad or revoked token as auth', async () => {
+  it('gets its tokens from the service-account key through the token endpoint it names, and the API accepts only those', async () => {
     const { fake, provider } = await setup();
-    const wrong = createGcpBatchProvider({ project: 'acme-ml', location: 'us-central1', accessToken: 'nope', baseUrl: `${fake.url}/v1` });
-    expect((await providerError(wrong.launch(launchRequest('att-auth', await offerFor(provider))))).kind).toBe('auth');
+    await provider.launch(launchRequest('att-token', await offerFor(provider)));
+    await provider.status({ attemptId: 'att-token' });
+    // One token, cached by google-auth-library for its hour.
+    expect(fake.oauth.issued.size).toBe(1);
+    const key = { ...fake.serviceAccountKey, client_email: 'intruder@elsewhere.iam.gserviceaccount.com' };
+    const wrong = createGcpBatchProvider({ project: 'acme-ml', location: 'us-central1', credentials: key, baseUrl: `${fake.url}/v1` });
+    expect((await providerError(wrong.status({ attemptId: 'att-token' }))).kind).toBe('auth');
+  });
+
+  it('gets its tokens through workload identity federation (external_account → STS exchange)', async () => {
+    const { fake } = await setup();
+    const dir = mkdtempSync(join(tmpdir(), 'sy-wif-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'subject-token');
+    writeFileSync(file, fake.oauth.subjectToken);
+    const config = fake.oauth.externalAccountConfig(file);
+    const federated = createGcpBatchProvider({ project: 'acme-ml', location: 'us-central1', credentials: config, baseUrl: `${fake.url}/v1` });
+    await federated.launch(launchRequest('att-wif', await offerFor(federated)));
+    expect((await federated.status({ attemptId: 'att-wif' })).state).toBe('pending');
+    expect(fake.oauth.issued.size).toBe(1);
+    // A subject token the pool does not vouch for gets no Google token.
+    writeFileSync(file, 'forged');
+    const forged = createGcpBatchProvider({ project: 'acme-ml', location: 'us-central1', credentials: config, baseUrl: `${fake.url}/v1` });
+    expect((await providerError(forged.status({ attemptId: 'att-wif' }))).kind).toBe('auth');
+  });
+
+  it('refuses credentials that are neither a service-account key nor an external_account config', () => {
+    expect(() => createGcpBatchProvider({ project: 'p', location: 'l', credentials: { type: 'authorized_user' } })).toThrow(/service_account/);
+  });
+
+  it('refreshes a token before it expires instead of sending a stale one', async () => {
+    const { fake, provider } = await shortTokens();
+    await provider.launch(launchRequest('att-refresh', await offerFor(provider)));
+    await provider.status({ attemptId: 'att-refresh' });
+    await provider.status({ attemptId: 'att-refresh' });
+    // A 120 s token is inside the library's refresh window: each request fetched a new one, each accepted.
+    expect(fake.oauth.issued.size).toBeGreaterThanOrEqual(3);
+    expect((await provider.status({ attemptId: 'att-refresh' })).state).toBe('pending');
+  });
+
+  it('classifies a revoked service account as auth', async () => {
+    const { fake, provider } = await setup();
     fake.scenario.revokeAuth();
     expect((await providerError(provider.listOwned())).kind).toBe('auth');
+    expect((await providerError(provider.launch(launchRequest('att-auth', await offerFor(provider))))).kind).toBe('auth');
     expect(fake.jobs.size).toBe(0);
   });
 
@@ -150,5 +216,9 @@ describe('GCP Batch adapter', () => {
     const owned = await provider.listOwned();
     expect(owned.map((r) => r.attemptId).sort()).toEqual(['att-l1', 'att-l2', 'att-l3']);
     expect(owned.map((r) => r.providerRef).sort()).toEqual(live.map((l) => l.providerRef).sort());
+    // A cancelled job is no longer listed once Batch has cleaned it up.
+    await provider.cancel({ attemptId: 'att-l1', providerRef: live[0]!.providerRef });
+    clock.advance(100);
+    expect((await provider.listOwned()).map((r) => r.attemptId).sort()).toEqual(['att-l2', 'att-l3']);
   });
 });

@@ -1,15 +1,16 @@
-// The RunPod adapter, over fetch against the fake RunPod REST v1 API on 127.0.0.1.
+// The RunPod adapter, over fetch against the fake RunPod REST v2 API on 127.0.0.1.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Offer } from '../../../src/core/provider.js';
 import { NO_CAPACITY_MESSAGE, startRunPodFake } from '../../../src/market/cloud/runpod-fake.js';
-import { createRunPodProvider, WRAPPER_SCRIPT, type RunPodProvider } from '../../../src/providers/runpod/runpod-provider.js';
+import { createRunPodProvider, podArgsFor, WRAPPER_SCRIPT, type RunPodProvider } from '../../../src/providers/runpod/runpod-provider.js';
 import { cloudHarness } from '../support/cloud.js';
 import { providerError } from '../support/errors.js';
 import { firstOfferOf, launchRequest, query } from '../support/requests.js';
 
 const setup = cloudHarness(
   (now) => startRunPodFake({ seed: 11, now, startDelayMs: 100, runMs: 200 }),
-  (fake) => createRunPodProvider({ apiKey: fake.apiKey, baseUrl: `${fake.url}/v1` }),
+  (fake) => createRunPodProvider({ apiKey: fake.apiKey, baseUrl: fake.url }),
 );
 
 const offerFor = (provider: RunPodProvider, model = 'RTX4090'): Promise<Offer> => firstOfferOf(provider, query([model], 100));
@@ -25,7 +26,7 @@ describe('RunPod adapter', () => {
     expect(await provider.offers(query(['H100'], 10, { regions: ['EU-RO-1'] }))).toEqual([]);
   });
 
-  it('runs a pod from create to success and sends the wrapped command', async () => {
+  it('runs a pod from create to success and sends the wrapped command as one shell-quoted args string', async () => {
     const { fake, provider, clock } = await setup();
     const request = launchRequest('att-ok', await offerFor(provider));
     const { providerRef } = await provider.launch(request);
@@ -34,17 +35,28 @@ describe('RunPod adapter', () => {
     clock.advance(150);
     expect((await provider.status(ref)).state).toBe('running');
     clock.advance(200);
-    expect(await provider.status(ref)).toMatchObject({ state: 'succeeded', exitCode: 0 });
+    const done = await provider.status(ref);
+    expect(done).toMatchObject({ state: 'succeeded' });
+    expect(done.exitCode).toBeUndefined();
+    expect(done.message).toContain('exit code not reported by RunPod');
 
     const pod = fake.pods.get(providerRef)!;
     expect(pod.name).toBe('switchyard-att-ok');
     expect(pod.gpuTypeId).toBe('NVIDIA GeForce RTX 4090');
-    expect(pod.dockerEntrypoint).toEqual(['sh', '-c', WRAPPER_SCRIPT, 'switchyard']);
-    expect(pod.dockerStartCmd).toEqual(request.command);
+    expect(pod.cloud).toBe('COMMUNITY');
+    expect(pod.args).toBe(podArgsFor(request.command));
     expect(pod.env).toMatchObject({ MODEL: 'llama', SWITCHYARD_ATTEMPT_ID: 'att-ok' });
   });
 
-  it('reports a failed command as failed, not a provider fault (RunPod has no exit code)', async () => {
+  it('quotes args so a POSIX shell splits them back into exactly the argv meant', () => {
+    // The job agent's shape: sh -c SCRIPT switchyard-agent <user command…>, with quotes, $ and spaces.
+    const command = ['sh', '-c', 'echo "$1" \'quoted\' $HOME; exit 3', 'switchyard-agent', 'python', 'a b.py', "it's", '$(rm -rf /)', ''];
+    const args = podArgsFor(command);
+    const argv = execFileSync('sh', ['-c', 'eval "set -- $1"; printf "%s\\0" "$@"', 'split', args], { encoding: 'utf8' }).split('\0').slice(0, -1);
+    expect(argv).toEqual(['sh', '-c', WRAPPER_SCRIPT, 'switchyard', ...command]);
+  });
+
+  it('reports a failed command as failed, not as a lost machine (RunPod has no exit code)', async () => {
     const { fake, provider, clock } = await setup();
     fake.scenario.planNextLaunch({ kind: 'fail', exitCode: 2 });
     const { providerRef } = await provider.launch(launchRequest('att-fail', await offerFor(provider)));
@@ -52,6 +64,21 @@ describe('RunPod adapter', () => {
     const s = await provider.status({ attemptId: 'att-fail', providerRef });
     expect(s).toMatchObject({ state: 'failed', providerFault: false });
     expect(s.exitCode).toBeUndefined();
+    expect(s.message).toContain('exit code not reported by RunPod');
+  });
+
+  it('reports a pod id that now carries another workload as lost, never as this attempt', async () => {
+    const { fake, provider, clock } = await setup();
+    const { providerRef } = await provider.launch(launchRequest('att-mine', await offerFor(provider)));
+    clock.advance(400);
+    // The id now answers for somebody else's pod (reused id, or a pod created by hand).
+    const pod = fake.pods.get(providerRef)!;
+    pod.name = 'switchyard-att-other';
+    pod.env = { SWITCHYARD_ATTEMPT_ID: 'att-other' };
+    expect(await provider.status({ attemptId: 'att-mine', providerRef })).toMatchObject({ state: 'lost', providerFault: true });
+    // …and cancelling this attempt leaves the other workload alone.
+    await provider.cancel({ attemptId: 'att-mine', providerRef });
+    expect(pod.deleted).toBeUndefined();
   });
 
   it('creates one pod per attempt id', async () => {
@@ -115,7 +142,7 @@ describe('RunPod adapter', () => {
 
   it('classifies a wrong or revoked API key as auth', async () => {
     const { fake, provider } = await setup();
-    const wrong = createRunPodProvider({ apiKey: 'rpa_wrong', baseUrl: `${fake.url}/v1` });
+    const wrong = createRunPodProvider({ apiKey: 'rpa_wrong', baseUrl: fake.url });
     expect((await providerError(wrong.launch(launchRequest('att-auth', await offerFor(provider))))).kind).toBe('auth');
     fake.scenario.revokeAuth();
     expect((await providerError(provider.listOwned())).kind).toBe('auth');
@@ -127,12 +154,21 @@ describe('RunPod adapter', () => {
     expect((await providerError(provider.status({ attemptId: 'ghost' }))).kind).toBe('unknown-job');
   });
 
-  it('lists its running pods by attempt id, not finished ones', async () => {
+  it('lists every pod it launched that still exists (running or stopped), not terminated ones', async () => {
     const { provider, clock } = await setup();
     const offer = await offerFor(provider);
-    await provider.launch(launchRequest('att-done', offer));
+    const done = await provider.launch(launchRequest('att-done', offer));
+    const cancelled = await provider.launch(launchRequest('att-cancelled', offer));
+    await provider.cancel({ attemptId: 'att-cancelled', providerRef: cancelled.providerRef });
     clock.advance(400);
     const live = await provider.launch(launchRequest('att-live', offer));
-    expect(await provider.listOwned()).toEqual([{ attemptId: 'att-live', providerRef: live.providerRef }]);
+    const owned = await provider.listOwned();
+    expect(owned).toEqual(
+      expect.arrayContaining([
+        { attemptId: 'att-done', providerRef: done.providerRef },
+        { attemptId: 'att-live', providerRef: live.providerRef },
+      ]),
+    );
+    expect(owned).toHaveLength(2);
   });
 });

@@ -31,12 +31,23 @@ describe('GCP Batch status mapping', () => {
     expect(gcpJobStatus({ status: { state: 'FAILED', statusEvents: [{ taskExecution: { exitCode: 50001 } }] } })).toMatchObject({ state: 'lost', providerFault: true });
     expect(gcpJobStatus({ status: { state: 'STATE_UNSPECIFIED' } })).toMatchObject({ state: 'pending', message: expect.stringContaining('STATE_UNSPECIFIED') });
   });
+
+  it('keeps a job whose VMs are still being cleaned up live, and ends it at CANCELLED', () => {
+    expect(gcpJobStatus({ status: { state: 'CANCELLATION_IN_PROGRESS' } }).state).toBe('running');
+    expect(gcpJobStatus({ status: { state: 'DELETION_IN_PROGRESS' } }).state).toBe('running');
+    expect(gcpJobStatus({ status: { state: 'CANCELLED' } })).toMatchObject({ state: 'failed', providerFault: false });
+  });
 });
 
 describe('RunPod status mapping', () => {
-  it('does not call a RUNNING pod running before it has started', () => {
-    expect(podStatus({ id: 'p', desiredStatus: 'RUNNING' }).state).toBe('pending');
-    expect(podStatus({ id: 'p', desiredStatus: 'RUNNING', lastStartedAt: '2026-01-01T00:00:00Z' }).state).toBe('running');
+  it('maps every PodStatus: starting states pending, ERROR a lost machine, an unknown value pending with a note', () => {
+    expect(podStatus({ id: 'p', status: 'PROVISIONING' }).state).toBe('pending');
+    expect(podStatus({ id: 'p', status: 'STARTING' }).state).toBe('pending');
+    expect(podStatus({ id: 'p', status: 'RUNNING' }).state).toBe('running');
+    expect(podStatus({ id: 'p', status: 'EXITED' }).state).toBe('succeeded');
+    expect(podStatus({ id: 'p', status: 'TERMINATED' })).toMatchObject({ state: 'failed', providerFault: false });
+    expect(podStatus({ id: 'p', status: 'ERROR' })).toMatchObject({ state: 'lost', providerFault: true });
+    expect(podStatus({ id: 'p', status: 'PAUSED' })).toMatchObject({ state: 'pending', message: expect.stringContaining('PAUSED') });
   });
 });
 

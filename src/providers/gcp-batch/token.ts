@@ -1,0 +1,65 @@
+// OAuth 2.0 access tokens for the Batch API, through google-auth-library (the Google
+// client library): from a service-account key (JSON, `type: "service_account"`) or a
+// workload identity federation config (`type: "external_account"`, e.g. AWS-sourced, so
+// the Lambda's own role is exchanged for a Google token without any long-lived key).
+// The library caches each token and fetches a fresh one before it expires
+// (eagerRefreshThresholdMillis, 5 minutes by default): nothing static that dies after an hour.
+// Scope: https://www.googleapis.com/auth/cloud-platform (batch-v1.json `auth.oauth2.scopes`).
+//
+// A service-account key names its token endpoint in `token_uri`. google-auth-library 10.x
+// ignores that field for service accounts (its gtoken module posts to the fixed
+// https://oauth2.googleapis.com/token), so when a key names another endpoint (the local
+// fake, a private Google endpoint) the client's HTTP transport is pointed there.
+import { gaxios, GoogleAuth } from 'google-auth-library';
+import { ProviderError } from '../../core/provider.js';
+
+export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+/** A service-account key or an external-account (workload identity) config, as Google issues it. */
+export type GoogleCredentials = Record<string, unknown> & { type?: string; token_uri?: string };
+
+const transporterFor = (tokenUri: string | undefined): InstanceType<typeof gaxios.Gaxios> => {
+  const transporter = new gaxios.Gaxios();
+  if (tokenUri && tokenUri !== GOOGLE_TOKEN_URL) {
+    transporter.interceptors.request.add({
+      resolved: async (options) => {
+        if (String(options.url) === GOOGLE_TOKEN_URL) options.url = new URL(tokenUri);
+        return options;
+      },
+    });
+  }
+  return transporter;
+};
+
+/** What a failed token fetch means for Switchyard: a refused key is auth, no answer transient. */
+const tokenError = (providerName: string, error: unknown): ProviderError => {
+  const status = (error as { response?: { status?: number } } | undefined)?.response?.status;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new ProviderError('auth', `${providerName}: Google refused the credentials (HTTP ${status}): ${detail}`);
+  }
+  return new ProviderError('transient', `${providerName}: could not get a Google access token: ${detail}`);
+};
+
+/** Returns a function giving a valid access token on every call (cached, refreshed by the library). */
+export const googleTokenSource = (providerName: string, credentials: GoogleCredentials): (() => Promise<string>) => {
+  if (credentials.type !== 'service_account' && credentials.type !== 'external_account') {
+    throw new ProviderError('permanent', `${providerName}: credentials must be a service_account key or an external_account config`);
+  }
+  const auth = new GoogleAuth({
+    credentials,
+    scopes: [CLOUD_PLATFORM_SCOPE],
+    clientOptions: { transporter: transporterFor(credentials.token_uri) },
+  });
+  return async () => {
+    try {
+      const client = await auth.getClient();
+      const { token } = await client.getAccessToken();
+      if (!token) throw new Error('the token endpoint returned no access_token');
+      return token;
+    } catch (error) {
+      throw tokenError(providerName, error);
+    }
+  };
+};
