@@ -54,6 +54,8 @@ export interface RenderFake {
   secretKey: string;
   /** Every job (any status), for assertions. */
   jobs(): Array<{ uuid: string; title: string; status: string; hostId?: number; body: Record<string, unknown> }>;
+  /** The offers GET /v1/compute/offers would list now, unfiltered. */
+  offers(): Record<string, unknown>[];
   /** The uuid now names another account's workload (for ownership tests). */
   reuseUuid(uuid: string, title: string): void;
   close(): Promise<void>;
@@ -206,6 +208,7 @@ export const startRenderFake = async (options: RenderFakeOptions): Promise<Rende
     publicKey,
     secretKey,
     jobs: () => (tick(), [...all.values()]).map((j) => ({ uuid: j.uuid, title: j.title, status: j.status, hostId: j.hostId, body: j.body })),
+    offers: () => (tick(), offerViews(inventory, gpuUuids, offerIds, new URLSearchParams(), scenario.now())),
     reuseUuid: (uuid, title) => {
       const job = all.get(uuid);
       if (job) job.title = job.body.title = title;
