@@ -6,7 +6,8 @@ import { startRenderFake, type RenderFake } from '../../src/market/render-fake.j
 import { invalidJobBody } from '../../src/market/render-validation.js';
 import { buildProviders } from '../../src/providers/registry.js';
 import { createRenderProvider, DEFAULT_BASE_URL, type RenderConfig, type RenderProvider } from '../../src/providers/render/index.js';
-import { buildJobBody } from '../../src/providers/render/job-body.js';
+import { switchyardModel } from '../../src/providers/render/gpu-names.js';
+import { buildJobBody, splitImage } from '../../src/providers/render/job-body.js';
 import { manualClock } from './support/cloud.js';
 import { providerError } from './support/errors.js';
 import { firstOfferOf, launchRequest } from './support/requests.js';
@@ -77,6 +78,31 @@ describe('render adapter: offers', () => {
   });
 });
 
+describe('render adapter: names', () => {
+  it("maps Dispersed's GPU spellings to Switchyard's models, and nothing it does not know", () => {
+    const cases: Array<[string, number, string | undefined]> = [
+      ['NVIDIA RTX 4090', 24, 'RTX4090'],
+      ['RTX 4090', 24, 'RTX4090'],
+      ['NVIDIA GeForce RTX 5090', 32, 'RTX5090'],
+      ['NVIDIA H100 80GB HBM3', 80, 'H100'],
+      ['NVIDIA A100-SXM4-80GB', 80, 'A100-80GB'],
+      ['NVIDIA A100-PCIE-40GB', 40, 'A100-40GB'],
+      ['NVIDIA RTX A6000', 48, 'A6000'],
+      ['NVIDIA RTX 6000 Ada Generation', 48, 'RTX6000ADA'],
+      ['NVIDIA L40S', 48, 'L40S'],
+      ['NVIDIA L4', 24, 'L4'],
+      ['Tesla T4', 16, undefined],
+    ];
+    expect(cases.map(([name, vram]) => switchyardModel(name, vram))).toEqual(cases.map(([, , model]) => model));
+  });
+
+  it('splits image references into the image and tag Dispersed takes; a digest is refused', () => {
+    expect(splitImage('ghcr.io/acme/train:1.2')).toEqual({ image: 'ghcr.io/acme/train', tag: '1.2' });
+    expect(splitImage('registry:5000/team/app')).toEqual({ image: 'registry:5000/team/app', tag: 'latest' });
+    expect(() => splitImage('acme/app@sha256:abc')).toThrow(/digest/);
+  });
+});
+
 describe('render adapter: jobs', () => {
   it('launch -> pending -> running -> succeeded, with only documented fields and the command carried in env', async () => {
     const { offer, ref } = await launched();
@@ -119,6 +145,14 @@ describe('render adapter: jobs', () => {
     expect(final.exitCode).toBeUndefined();
     expect(final.message).toContain('exit code not reported by render');
     expect(final.providerFault).toBeUndefined();
+  });
+
+  it('a node lost mid-run reads as FAILED too: indistinguishable from a non-zero exit, so it is failed, not failed over', async () => {
+    fake.scenario.planNextLaunch({ kind: 'lost', afterMs: 20 });
+    const { ref } = await launched();
+    const { seen, final } = await waitForState(render, ref, 'failed');
+    expect(seen).toEqual(['pending', 'running', 'failed']);
+    expect(final.outputTail).toContain('node went offline');
   });
 
   it('a job no node takes fails with no run: the network lost it, not the workload', async () => {

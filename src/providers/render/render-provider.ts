@@ -166,10 +166,10 @@ export class RenderProvider implements Provider {
     if (job.title !== title) {
       return { state: 'lost', providerFault: true, message: `render job ${job.uuid} is titled ${JSON.stringify(job.title ?? null)}, not ${title}: not this attempt's` };
     }
-    const status = job.status ?? '';
-    if (!['RUNNING', 'COMPLETED', 'FAILED'].includes(status)) return mapJobStatus(job, undefined);
+    // Only a finished job needs its run: to tell "never ran" from "ran and failed", and for the output.
+    if (!['COMPLETED', 'FAILED'].includes(job.status ?? '')) return mapJobStatus(job, undefined);
     const run = await this.newestRun(job.uuid);
-    if (!run || status === 'RUNNING') return mapJobStatus(job, run);
+    if (!run) return mapJobStatus(job, run);
     const detail = unwrap<DispersedRun>(await this.client.call<unknown>('GET', `/v1/job-runs/${encodeURIComponent(run.uuid)}`));
     return mapJobStatus(job, run, tailOf(detail?.logs));
   }
