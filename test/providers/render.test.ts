@@ -8,11 +8,13 @@ import { buildProviders } from '../../src/providers/registry.js';
 import { createRenderProvider, DEFAULT_BASE_URL, type RenderConfig, type RenderProvider } from '../../src/providers/render/index.js';
 import { switchyardModel } from '../../src/providers/render/gpu-names.js';
 import { buildJobBody, splitImage } from '../../src/providers/render/job-body.js';
-import { manualClock } from './support/cloud.js';
+import { manualClock, type ManualClock } from './support/cloud.js';
 import { providerError } from './support/errors.js';
 import { firstOfferOf, launchRequest } from './support/requests.js';
-import { waitForState } from './support/wait.js';
 
+// The fake's market runs on a manual clock (signatures are still checked against real time),
+// so each test moves a job through its phases explicitly: start 150 ms, run 250 ms, stop 20 ms.
+let clock: ManualClock;
 let fake: RenderFake;
 let render: RenderProvider;
 const IMAGE = 'ghcr.io/acme/render-runner:1.2';
@@ -21,9 +23,16 @@ const build = (extra: Partial<RenderConfig> = {}): RenderProvider =>
   createRenderProvider({ baseUrl: fake.url, publicKey: fake.publicKey, secretKey: fake.secretKey, commandImages: ['ghcr.io/acme/render-runner'], ...extra });
 
 beforeEach(async () => {
-  fake = await startRenderFake({ seed: 7, scenario: { startDelayMs: 150, runMs: 250 } });
+  clock = manualClock();
+  fake = await startRenderFake({ seed: 7, scenario: { startDelayMs: 150, runMs: 250, now: clock.now } });
   render = build();
 });
+
+/** Moves the market on, then reads the attempt's state. */
+const stateAfter = async (ms: number, ref: { attemptId: string; providerRef: string }) => {
+  clock.advance(ms);
+  return render.status(ref);
+};
 afterEach(async () => fake.close());
 
 const query = (models: string[], count = 1, max = 10, extra: Partial<OfferQuery> = {}): OfferQuery => ({
@@ -106,8 +115,11 @@ describe('render adapter: names', () => {
 describe('render adapter: jobs', () => {
   it('launch -> pending -> running -> succeeded, with only documented fields and the command carried in env', async () => {
     const { offer, ref } = await launched();
-    const { seen, final } = await waitForState(render, ref, 'succeeded');
-    expect(seen).toEqual(['pending', 'running', 'succeeded']);
+    expect((await stateAfter(0, ref)).state).toBe('pending'); // PENDING
+    expect((await stateAfter(100, ref)).message).toMatch(/^ASSIGNED/);
+    expect((await stateAfter(100, ref)).state).toBe('running');
+    const final = await stateAfter(250, ref);
+    expect(final.state).toBe('succeeded');
     expect(final.exitCode).toBe(0);
     expect(final.outputTail).toContain('exited with 0');
     const [job] = fake.jobs();
@@ -141,7 +153,8 @@ describe('render adapter: jobs', () => {
   it('a container that exits non-zero is failed, with no exit code claimed', async () => {
     fake.scenario.planNextLaunch({ kind: 'fail', exitCode: 3 });
     const { ref } = await launched();
-    const { final } = await waitForState(render, ref, 'failed');
+    const final = await stateAfter(1_000, ref);
+    expect(final.state).toBe('failed');
     expect(final.exitCode).toBeUndefined();
     expect(final.message).toContain('exit code not reported by render');
     expect(final.providerFault).toBeUndefined();
@@ -150,16 +163,18 @@ describe('render adapter: jobs', () => {
   it('a node lost mid-run reads as FAILED too: indistinguishable from a non-zero exit, so it is failed, not failed over', async () => {
     fake.scenario.planNextLaunch({ kind: 'lost', afterMs: 20 });
     const { ref } = await launched();
-    const { seen, final } = await waitForState(render, ref, 'failed');
-    expect(seen).toEqual(['pending', 'running', 'failed']);
+    expect((await stateAfter(160, ref)).state).toBe('running');
+    const final = await stateAfter(30, ref);
+    expect(final.state).toBe('failed');
     expect(final.outputTail).toContain('node went offline');
   });
 
   it('a job no node takes fails with no run: the network lost it, not the workload', async () => {
     fake.scenario.planNextLaunch({ kind: 'refuse' });
     const { ref } = await launched();
-    const { final } = await waitForState(render, ref, 'lost');
-    expect(final).toMatchObject({ providerFault: true });
+    expect((await stateAfter(0, ref)).state).toBe('pending');
+    const final = await stateAfter(100, ref);
+    expect(final).toMatchObject({ state: 'lost', providerFault: true });
     expect(fake.jobs()[0]!.status).toBe('FAILED');
   });
 
@@ -204,12 +219,13 @@ describe('render adapter: jobs', () => {
 describe('render adapter: cancel and the sweep', () => {
   it('cancel goes through CANCELLING to CANCELLED, is idempotent, and status then says the job is gone', async () => {
     const { ref } = await launched();
-    await waitForState(render, ref, 'running');
+    expect((await stateAfter(200, ref)).state).toBe('running');
     await render.cancel(ref);
     expect(fake.jobs()[0]!.status).toBe('CANCELLING');
     expect((await render.status(ref)).state).toBe('pending');
     await render.cancel(ref);
-    const { final } = await waitForState(render, ref, 'lost');
+    const final = await stateAfter(30, ref);
+    expect(final).toMatchObject({ state: 'lost' });
     expect(final.message).toContain('CANCELLED');
     await render.cancel(ref);
     await render.cancel({ attemptId: 'never-launched' });
@@ -218,9 +234,6 @@ describe('render adapter: cancel and the sweep', () => {
   });
 
   it('a cancel refused because the job finished in between is accepted once the job reads as finished', async () => {
-    await fake.close();
-    const clock = manualClock();
-    fake = await startRenderFake({ seed: 7, scenario: { startDelayMs: 100, runMs: 100, now: clock.now } });
     // Time passes between the adapter's read and its PUT: the job completes in that gap.
     const racing = (async (url: string, init?: RequestInit) => {
       if (init?.method === 'PUT') clock.advance(1_000);
@@ -228,8 +241,7 @@ describe('render adapter: cancel and the sweep', () => {
     }) as typeof fetch;
     render = build({ fetch: racing });
     const { ref } = await launched();
-    clock.advance(150);
-    expect((await render.status(ref)).state).toBe('running');
+    expect((await stateAfter(200, ref)).state).toBe('running');
     await render.cancel(ref);
     expect(fake.jobs()[0]!.status).toBe('COMPLETED');
   });
@@ -240,7 +252,7 @@ describe('render adapter: cancel and the sweep', () => {
     const c = await launched('att-c');
     fake.reuseUuid(c.ref.providerRef, 'not-ours');
     await render.cancel(b.ref);
-    await waitForState(render, b.ref, 'lost');
+    expect((await stateAfter(30, b.ref)).state).toBe('lost');
     const owned = await render.listOwned();
     expect(owned).toEqual([{ attemptId: 'att-a', providerRef: a.ref.providerRef }]);
   });
