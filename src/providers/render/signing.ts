@@ -7,6 +7,10 @@
 // keys sorted, a repeated key's values sorted; the JSON body is re-serialised with keys sorted
 // at every depth, compact, non-ASCII escaped as \uXXXX; that canonical text is also what is
 // sent, so the server hashes exactly the bytes it receives (as dispersed.py does).
+// The nonce follows AUTH's table and EX (16 bytes); KEYS' node-operator page says "32-byte
+// hex string", and AUTH's own worked example shows only 16 hex characters (FACTS.md).
+// Numbers are written as JSON.stringify writes them; Python differs only for floats such
+// as 1e-07, which no body this adapter sends contains (all its numbers are integers).
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 /** SHA-256 of the empty string: the body hash of a request with no body. */
