@@ -9,6 +9,7 @@ import { GCP_BATCH_FAKE_SUPPLY } from '../market/cloud/gcp-batch-fake.js';
 import { RUNPOD_FAKE_SUPPLY } from '../market/cloud/runpod-fake.js';
 import { IONET_HARDWARE, startIoNetFake } from '../market/ionet-fake.js';
 import { startNosanaFake } from '../market/nosana-fake.js';
+import { startRenderFake } from '../market/render-fake.js';
 import { startVastFake } from '../market/vastai-fake.js';
 import { LocalProvider } from '../providers/local/local-provider.js';
 import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
@@ -30,7 +31,7 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
   const seed = options.seed ?? 42;
   // Realistic shape, demo-sized times: networks differ in start delay and failure rates.
   const timing = (startDelayMs: number) => ({ startDelayMs: options.startDelayMs ?? startDelayMs, runMs: options.runMs ?? 20_000 });
-  const [akash, vast, ionet, nosana, aws, gcp, runpod] = await Promise.all([
+  const [akash, vast, ionet, nosana, aws, gcp, runpod, render] = await Promise.all([
     startAkashFake({ seed, scenario: { ...timing(4000), rates: { refuse: 0.05, lost: 0.1 } } }),
     startVastFake({ seed: seed + 1, scenario: { ...timing(3000), rates: { refuse: 0.05, lost: 0.08 } } }),
     startIoNetFake({ seed: seed + 2, scenario: { ...timing(5000), rates: { refuse: 0.1, lost: 0.1 } } }),
@@ -48,6 +49,7 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
       rates: { lost: 0.02 },
       supply: [...RUNPOD_FAKE_SUPPLY, { model: 'NVIDIA H100 PCIe', vramGb: 80, machines: 2, gpusPerMachine: 8, pricePerGpuHourUsd: 1.99 }],
     }),
+    startRenderFake({ seed: seed + 7, scenario: { ...timing(5000), rates: { refuse: 0.05, fail: 0.02 } } }),
   ]);
   const credentials: ProviderCredentials = {
     akash: { apiKey: akash.apiKey, baseUrl: akash.url, aktUsd: '1.5' },
@@ -61,8 +63,11 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
     'aws-batch': { region: aws.region, jobQueue: 'switchyard-gpu', endpoint: aws.url, ...aws.credentials },
     'gcp-batch': { project: gcp.project, location: 'us-central1', credentials: JSON.stringify(gcp.serviceAccountKey), baseUrl: `${gcp.url}/v1` },
     runpod: { apiKey: runpod.apiKey, baseUrl: runpod.url },
+    // The fake runs no containers, so every image counts as running the carried command here;
+    // a real deployment lists only images whose entrypoint runs SWITCHYARD_COMMAND.
+    render: { publicKey: render.publicKey, secretKey: render.secretKey, baseUrl: render.url, commandImages: '*' },
   };
-  const fakes = { akash, vastai: vast, ionet, nosana, 'aws-batch': aws, 'gcp-batch': gcp, runpod };
+  const fakes = { akash, vastai: vast, ionet, nosana, 'aws-batch': aws, 'gcp-batch': gcp, runpod, render };
   return {
     providers: [new LocalProvider(), ...buildProviders(Object.keys(credentials), credentials)],
     urls: Object.fromEntries(Object.entries(fakes).map(([name, fake]) => [name, fake.url])),

@@ -8,6 +8,7 @@ import { createAwsBatchProvider } from './aws-batch/index.js';
 import { createGcpBatchProvider } from './gcp-batch/index.js';
 import { createIoNetProvider, type IoHardware } from './ionet/index.js';
 import { createNosanaProvider } from './nosana/index.js';
+import { createRenderProvider } from './render/index.js';
 import { createRunPodProvider } from './runpod/index.js';
 import { createVastProvider } from './vastai/index.js';
 
@@ -46,6 +47,19 @@ const SPECS: Record<string, ProviderSpec> = {
     kind: 'decentralized',
     required: ['apiKey'],
     build: (s) => createNosanaProvider({ apiKey: s.apiKey!, ...opt(s, 'baseUrl') }),
+  },
+  render: {
+    kind: 'decentralized',
+    // Dispersed signs with a key pair; commandImages lists the images that run the carried
+    // command (comma-separated; see src/providers/render/job-body.ts).
+    required: ['publicKey', 'secretKey'],
+    build: (s) =>
+      createRenderProvider({
+        publicKey: s.publicKey!,
+        secretKey: s.secretKey!,
+        ...opt(s, 'baseUrl'),
+        commandImages: (s.commandImages ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+      }),
   },
   'aws-batch': {
     kind: 'cloud',

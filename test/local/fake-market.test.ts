@@ -46,6 +46,7 @@ describe('the default local market', () => {
       vastai: ['decentralized', true],
       ionet: ['decentralized', true],
       nosana: ['decentralized', true],
+      render: ['decentralized', true],
       'aws-batch': ['cloud', true],
       'gcp-batch': ['cloud', true],
       runpod: ['cloud', true],
@@ -61,7 +62,7 @@ describe('the default local market', () => {
     expect(job.attempts.at(-1).pricePerGpuHourUsd).toBeLessThanOrEqual(15);
   });
 
-  for (const network of ['akash', 'vastai', 'nosana', 'aws-batch', 'gcp-batch', 'runpod']) {
+  for (const network of ['akash', 'vastai', 'nosana', 'render', 'aws-batch', 'gcp-batch', 'runpod']) {
     it(`runs a job on ${network} through its real adapter when the allow-list names it`, async () => {
       // H100 only: every fake market stocks it, so the one allowed network has capacity.
       const job = await run({ networks: [network], fallback: 'cloud' }, ['H100']);
