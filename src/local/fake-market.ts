@@ -57,7 +57,7 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
       baseUrl: ionet.url,
       hardware: JSON.stringify(IONET_HARDWARE.map((h) => ({ hardwareId: h.hardwareId, gpuModel: h.model, vramGb: h.vramGb }))),
     },
-    nosana: { apiKey: nosana.apiKey, baseUrl: nosana.url },
+    nosana: { apiKey: nosana.apiKey, baseUrl: `${nosana.url}/api` },
     'aws-batch': { region: aws.region, jobQueue: 'switchyard-gpu', endpoint: aws.url, ...aws.credentials },
     'gcp-batch': { project: 'switchyard-local', location: 'us-central1', accessToken: gcp.token, baseUrl: `${gcp.url}/v1` },
     runpod: { apiKey: runpod.apiKey, baseUrl: `${runpod.url}/v1` },

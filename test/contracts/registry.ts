@@ -4,12 +4,14 @@
 import type { ProviderContract } from './contract.js';
 import { akashContract } from './providers/akash.js';
 import { ionetContract } from './providers/ionet.js';
+import { nosanaContract } from './providers/nosana.js';
 import { runpodContract } from './providers/runpod.js';
 import { vastaiContract } from './providers/vastai.js';
 
 export const CONTRACTS: Record<string, () => ProviderContract> = {
   akash: akashContract,
   ionet: ionetContract,
+  nosana: nosanaContract,
   runpod: runpodContract,
   vastai: vastaiContract,
 };
