@@ -50,7 +50,7 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
     }),
   ]);
   const credentials: ProviderCredentials = {
-    akash: { apiKey: akash.apiKey, baseUrl: akash.url, aktUsd: '1.5' },
+    akash: { apiKey: akash.apiKey, baseUrl: akash.url, actUsd: '1' },
     vastai: { apiKey: vast.apiKey, baseUrl: vast.url },
     ionet: {
       apiKey: ionet.apiKey,
