@@ -22,7 +22,7 @@
 // scaled from those and from the Vast.ai sources cited in vastai-fake.ts.
 import { readOrder, type AkashOrder } from './akash-order.js';
 import { startAkashProviderDaemon } from './akash-provider-daemon.js';
-import { bidView, deploymentView, indexedDeploymentView, providerView, type DeploymentFacts } from './akash-views.js';
+import { bidView, deploymentView, gpuPricesView, indexedDeploymentView, providerView, type DeploymentFacts } from './akash-views.js';
 import {
   Inventory,
   createScenario,
@@ -157,23 +157,7 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
       method: 'GET',
       pattern: '/v1/gpu-prices',
       public: true,
-      handle: (): FakeResponse => {
-        const byModel = new Map<string, Host[]>();
-        for (const h of inventory.hosts) byModel.set(`${h.model}/${h.vramGb}`, [...(byModel.get(`${h.model}/${h.vramGb}`) ?? []), h]);
-        const models = [...byModel.values()].map((hs) => {
-          const prices = hs.map((h) => h.pricePerGpuHourUsd).sort((a, b) => a - b);
-          const free = hs.filter((h) => !h.rentedBy);
-          const sum = (xs: Host[]) => xs.reduce((n, h) => n + h.gpus, 0);
-          return {
-            vendor: 'nvidia', model: hs[0]!.model, ram: `${hs[0]!.vramGb}Gi`, interface: 'pcie',
-            availability: { total: sum(hs), available: sum(free) },
-            providerAvailability: { total: hs.length, available: free.length },
-            price: { currency: 'USD', min: prices[0]!, max: prices[prices.length - 1]!, avg: prices.reduce((a, b) => a + b, 0) / prices.length, weightedAverage: prices[0]!, med: prices[Math.floor(prices.length / 2)]! },
-          };
-        });
-        const total = inventory.hosts.reduce((n, h) => n + h.gpus, 0);
-        return { status: 200, body: { availability: { total, available: inventory.free().reduce((n, h) => n + h.gpus, 0) }, models } };
-      },
+      handle: (): FakeResponse => ({ status: 200, body: gpuPricesView(inventory.hosts) }),
     },
     {
       method: 'POST',

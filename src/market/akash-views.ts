@@ -4,6 +4,7 @@
 // the indexer's deployment detail with group specs (GET /v1/deployment/{owner}/{dseq}) and
 // a provider (GET /v1/providers/{address}). Values are the fake's; shapes are the spec's.
 import type { AkashOrder } from './akash-order.js';
+import type { Host } from './shared/index.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -128,4 +129,22 @@ export const providerView = (address: string, hostUri: string, gpuModel: string,
     networkProvider: null, networkSpeedDown: 0, networkSpeedUp: 0, tier: null, featEndpointCustomDomain: false,
     workloadSupportChia: false, workloadSupportChiaCapabilities: [], featEndpointIp: false, uptime: [],
   };
+};
+
+/** GET /v1/gpu-prices: per model and VRAM, availability and USD per GPU-hour across hosts. */
+export const gpuPricesView = (hosts: Host[]) => {
+  const byModel = new Map<string, Host[]>();
+  for (const h of hosts) byModel.set(`${h.model}/${h.vramGb}`, [...(byModel.get(`${h.model}/${h.vramGb}`) ?? []), h]);
+  const sum = (xs: Host[]) => xs.reduce((n, h) => n + h.gpus, 0);
+  const models = [...byModel.values()].map((hs) => {
+    const prices = hs.map((h) => h.pricePerGpuHourUsd).sort((a, b) => a - b);
+    const free = hs.filter((h) => !h.rentedBy);
+    return {
+      vendor: 'nvidia', model: hs[0]!.model, ram: `${hs[0]!.vramGb}Gi`, interface: 'pcie',
+      availability: { total: sum(hs), available: sum(free) },
+      providerAvailability: { total: hs.length, available: free.length },
+      price: { currency: 'USD', min: prices[0]!, max: prices[prices.length - 1]!, avg: prices.reduce((a, b) => a + b, 0) / prices.length, weightedAverage: prices[0]!, med: prices[Math.floor(prices.length / 2)]! },
+    };
+  });
+  return { availability: { total: sum(hosts), available: sum(hosts.filter((h) => !h.rentedBy)) }, models };
 };

@@ -247,3 +247,23 @@ describe('akash adapter', () => {
     expect(await akash.listOwned()).toEqual([]);
   });
 });
+
+describe('the lease log stream client (RFC 6455, against the fake provider daemon)', () => {
+  it('reads short, 16-bit and 64-bit length frames, and is refused without a valid token', async () => {
+    const { startAkashProviderDaemon } = await import('../../src/market/akash-provider-daemon.js');
+    const { readWebSocketText, WebSocketReadError } = await import('../../src/providers/akash/ws-text.js');
+    const lines = ['short', 'x'.repeat(300), 'y'.repeat(70_000)];
+    const daemon = await startAkashProviderDaemon({ tokenValid: (t) => t === 'good', logs: (dseq) => (dseq === '7' ? lines : undefined) });
+    try {
+      const got = await readWebSocketText(`${daemon.url}/lease/7/1/1/logs?follow=false&service=job`, { authorization: 'Bearer good' });
+      expect(got.map((m) => (JSON.parse(m) as { message: string }).message)).toEqual(lines);
+      const tail = await readWebSocketText(`${daemon.url}/lease/7/1/1/logs?follow=false&tail=1&service=job`, { authorization: 'Bearer good' });
+      expect(tail).toHaveLength(1);
+      const refused = await readWebSocketText(`${daemon.url}/lease/7/1/1/logs?service=job`, { authorization: 'Bearer bad' }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(WebSocketReadError);
+      expect((refused as InstanceType<typeof WebSocketReadError>).status).toBe(401);
+    } finally {
+      await daemon.close();
+    }
+  });
+});
