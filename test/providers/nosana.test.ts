@@ -293,6 +293,15 @@ describe('nosana adapter', () => {
     expect(owned.map((o) => o.attemptId)).not.toContain('att-00');
   });
 
+  it('the base is {host}/api: the default host, a bare host given, or a full base URL', async () => {
+    const { nosanaBaseUrl } = await import('../../src/providers/nosana/client.js');
+    expect(nosanaBaseUrl(undefined)).toBe('https://api.nosana.com/api');
+    expect(nosanaBaseUrl('https://dashboard.k8s.prd.nos.ci')).toBe('https://dashboard.k8s.prd.nos.ci/api');
+    expect(nosanaBaseUrl('https://dashboard.k8s.prd.nos.ci/api/')).toBe('https://dashboard.k8s.prd.nos.ci/api');
+    const bare = createNosanaProvider({ baseUrl: fake.url, apiKey: KEY });
+    expect((await bare.offers(query(['H100']))).length).toBeGreaterThan(0);
+  });
+
   it('info reports disabled without a key', () => {
     expect(createNosanaProvider({ apiKey: '' }).info()).toMatchObject({ enabled: false, health: 'disabled' });
     expect(nosana.info()).toMatchObject({ name: 'nosana', kind: 'decentralized', enabled: true });

@@ -3,7 +3,8 @@
 // bases (SITE-IDX public/auth.md and public/pricing.md, with a 2026-09 price snapshot, and
 // public/.well-known/api-catalog name api.nosana.com; LEARN docs/api/intro.md, last changed
 // 2025-12, names https://dashboard.k8s.prd.nos.ci/api). Both serve the same paths; the
-// operator may pick either with `baseUrl` (which includes the `/api` prefix).
+// operator may pick either with `baseUrl`; a bare host (no path) gets the documented `/api`
+// prefix, so `https://dashboard.k8s.prd.nos.ci` and `…/api` mean the same.
 // Auth: `Authorization: Bearer nos_…`. Error bodies: `{error}` (DM error.schema.ts); 401 is a
 // bare JSON string. On top of the common classification:
 //   402 -> capacity (auth.md: out of credits; this account cannot run more work now)
@@ -17,12 +18,19 @@ import { bearerAuth, errorFields, HttpClient, type ApiKeyClientOptions } from '.
 export const NOSANA_DEFAULT_BASE_URL = 'https://api.nosana.com/api';
 export const WRONG_STATE = /incorrect state|archived deployment/i;
 
+/** A bare host gets the documented `/api` prefix; a URL with a path is taken as given. */
+export const nosanaBaseUrl = (configured: string | undefined): string => {
+  if (!configured) return NOSANA_DEFAULT_BASE_URL;
+  const url = new URL(configured);
+  return url.pathname === '/' || url.pathname === '' ? `${url.origin}/api` : configured.replace(/\/$/, '');
+};
+
 const errorText = (body: unknown): string | undefined => (typeof body === 'string' ? body : errorFields('error')(body));
 
 export const createNosanaClient = (options: ApiKeyClientOptions): HttpClient =>
   new HttpClient({
     name: 'nosana',
-    baseUrl: options.baseUrl ?? NOSANA_DEFAULT_BASE_URL,
+    baseUrl: nosanaBaseUrl(options.baseUrl),
     auth: bearerAuth(options.apiKey),
     timeoutMs: options.timeoutMs,
     fetch: options.fetch,
