@@ -75,6 +75,8 @@ export interface AkashFake {
   apiKey: string;
   owner: string;
   deployments(): Array<{ dseq: string; state: string; leased: boolean; sdl: string; deposit?: number; denom: string }>;
+  /** Every JWT issued so far stops being accepted by the provider daemon (expiry, revocation). */
+  expireProviderTokens(): void;
   close(): Promise<void>;
 }
 
@@ -281,6 +283,7 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
     owner,
     deployments: () =>
       [...all.values()].map((d) => ({ dseq: d.dseq, state: d.state, leased: !!d.lease, sdl: d.sdl, denom: d.order.denom, ...(d.deposit === undefined ? {} : { deposit: d.deposit }) })),
+    expireProviderTokens: () => tokens.clear(),
     close: async () => {
       await Promise.all([server.close(), daemon.close()]);
     },

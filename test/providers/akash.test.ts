@@ -238,6 +238,18 @@ describe('akash adapter', () => {
     expect(final.message).toBe(NO_EXIT_CODE);
   });
 
+  it('a provider token that stops being accepted is replaced on the next read', async () => {
+    fake.scenario.runMs = 600;
+    const { providerRef } = await akash.launch(request(await h100(), 'att-t'));
+    await waitForState(akash, { attemptId: 'att-t', providerRef }, 'running');
+    fake.expireProviderTokens();
+    const refused = await akash.status({ attemptId: 'att-t', providerRef });
+    expect(refused.state).toBe('running');
+    expect(refused.message).toContain('lease logs unreadable');
+    const { final } = await waitForState(akash, { attemptId: 'att-t', providerRef }, 'succeeded');
+    expect(final.exitCode).toBe(0);
+  });
+
   it('after the job ends, cancel closes the deployment and status then says it is gone', async () => {
     const { providerRef } = await akash.launch(request(await h100(), 'att-e'));
     await waitForState(akash, { attemptId: 'att-e', providerRef }, 'succeeded');

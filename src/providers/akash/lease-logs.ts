@@ -9,7 +9,7 @@
 // tail. The provider daemon's API has no published spec, so its traffic is outside the
 // contract suite (see docs/providers/akash.md).
 import type { HttpClient } from '../shared/http-client.js';
-import { readWebSocketText } from './ws-text.js';
+import { readWebSocketText, WebSocketReadError } from './ws-text.js';
 
 export interface LeaseId {
   dseq: string;
@@ -32,7 +32,14 @@ export class LeaseLogs {
   async lines(lease: LeaseId, service: string, tail = 100): Promise<string[]> {
     const host = await this.hostOf(lease.provider);
     const url = `${host.replace(/\/$/, '')}/lease/${lease.dseq}/${lease.gseq}/${lease.oseq}/logs?follow=false&tail=${tail}&service=${encodeURIComponent(service)}`;
-    const messages = await readWebSocketText(url, { authorization: `Bearer ${await this.jwt()}` }, this.timeoutMs);
+    let messages: string[];
+    try {
+      messages = await readWebSocketText(url, { authorization: `Bearer ${await this.jwt()}` }, this.timeoutMs);
+    } catch (err) {
+      // A refused token (expired, revoked) is dropped so the next read asks for a new one.
+      if (err instanceof WebSocketReadError && (err.status === 401 || err.status === 403)) this.token = undefined;
+      throw err;
+    }
     return messages.flatMap((m) => {
       try {
         const line = (JSON.parse(m) as { message?: unknown }).message;
