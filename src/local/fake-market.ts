@@ -52,14 +52,14 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
     startRenderFake({ seed: seed + 7, scenario: { ...timing(5000), rates: { refuse: 0.05, fail: 0.02 } } }),
   ]);
   const credentials: ProviderCredentials = {
-    akash: { apiKey: akash.apiKey, baseUrl: akash.url, aktUsd: '1.5' },
+    akash: { apiKey: akash.apiKey, baseUrl: akash.url, actUsd: '1' },
     vastai: { apiKey: vast.apiKey, baseUrl: vast.url },
     ionet: {
       apiKey: ionet.apiKey,
       baseUrl: ionet.url,
       hardware: JSON.stringify(IONET_HARDWARE.map((h) => ({ hardwareId: h.hardwareId, gpuModel: h.model, vramGb: h.vramGb }))),
     },
-    nosana: { apiKey: nosana.apiKey, baseUrl: nosana.url },
+    nosana: { apiKey: nosana.apiKey, baseUrl: `${nosana.url}/api` },
     'aws-batch': { region: aws.region, jobQueue: 'switchyard-gpu', endpoint: aws.url, ...aws.credentials },
     'gcp-batch': { project: gcp.project, location: 'us-central1', credentials: JSON.stringify(gcp.serviceAccountKey), baseUrl: `${gcp.url}/v1` },
     runpod: { apiKey: runpod.apiKey, baseUrl: runpod.url },

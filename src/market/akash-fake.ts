@@ -1,21 +1,28 @@
-// Fake Akash Console API (managed wallet) over a seeded market of providers. Reproduces
-// the endpoints, bodies and errors the adapter in src/providers/akash follows (see the
-// docs list there): x-api-key auth with 401 {error:"Unauthorized", message:"Invalid API
-// key"}; {data: …} envelopes; GET /v1/gpu-prices (public); POST/GET/DELETE
-// /v1/deployments[/{dseq}]; GET /v1/bids?dseq=; POST /v1/leases; POST
-// /v1/deployments/{dseq}/leases/{gseq}/{oseq}/shell-exec.
+// Fake Akash Console API (managed wallet) over a seeded market of providers, serving only
+// operations of the Console's generated document (../shared/provider-specs/akash/apps/api/
+// swagger/openapi.json) in its shapes (akash-views.ts): GET /v1/gpu-prices (public);
+// POST/GET /v1/deployments, GET/DELETE /v1/deployments/{dseq}; GET /v1/bids?dseq= (key
+// `bid.id`); POST /v1/leases; GET /v1/deployment/{owner}/{dseq} and GET
+// /v1/providers/{address} (public); POST /v1/create-jwt-token. Plus the provider daemon's
+// lease log stream (akash-provider-daemon.ts; FACTS §2 row C), which carries the wrapper's
+// exit line. No `shell-exec` (not in the Console's main branch) and no `consoleSettings`.
+// Console behaviour reproduced from FACTS §1 and issue 9: `data.deposit` (USD) is required
+// unless `managedDeposits` is on (400 "deposit is required"); SDL prices are rewritten to
+// `uact` (the amount kept; 1 ACT = `actUsd` USD, default 1), so every bid is in uact.
 // Market: each host is a provider (akash1…) that bids, after `bidDelayMs`, on orders its
-// GPUs fit, at its own price converted to micro-denom per block (must be ≤ the SDL max,
-// as the chain enforces). The leased container starts after startDelayMs, runs runMs,
-// then writes its exit file (readable through shell-exec). "lost" closes the lease.
-// Not documented, chosen here: closing a closed deployment answers 400; the lease close
-// reason string.
+// GPUs fit, at its own price converted to uact per block (must be ≤ the SDL max, as the
+// chain enforces). The leased container starts after startDelayMs, runs runMs, then prints
+// the wrapper's exit line; "lost" closes the lease.
+// Errors: {error, message} with the Console reference's codes (the document lists none).
+// Not documented, chosen here: closing a closed deployment answers 400; the close reason.
 //
 // Prices (USD per GPU-hour), read 2026-11-29: the Akash console's own H100 fallback
 // ("Starting at $1.80/hr", console repo H100PriceStatus) and its /v1/gpu-prices examples
 // (H100 min $2.40, avg $3.00). The A100/H200/consumer-card figures are assumptions
 // scaled from those and from the Vast.ai sources cited in vastai-fake.ts.
 import { readOrder, type AkashOrder } from './akash-order.js';
+import { startAkashProviderDaemon } from './akash-provider-daemon.js';
+import { bidView, deploymentView, gpuPricesView, indexedDeploymentView, providerView, type DeploymentFacts } from './akash-views.js';
 import {
   Inventory,
   createScenario,
@@ -38,21 +45,22 @@ export const AKASH_DEFAULT_SUPPLY: GpuSupply[] = [
   { model: 'rtx3090', vramGb: 24, machines: 3, gpusPerMachine: 2, pricePerGpuHourUsd: 0.22 },
 ];
 
-const USDC = 'ibc/170C677610AC31DF0904FFE09CD3B5C657492170E7E52372E48756B71E56F2F1';
-
 export interface AkashFakeOptions {
   seed: number;
   scenario?: ScenarioOptions;
   apiKey?: string;
   bidDelayMs?: number;
   blocksPerHour?: number;
-  /** USD per whole denom unit; bids are priced in the order's denom. */
-  usdPerDenom?: Record<string, number>;
+  /** USD per ACT; bids are in uact. Default 1. */
+  actUsd?: number;
+  /** Managed deposits on: `deposit` may be left out. Default off (the API-key default). */
+  managedDeposits?: boolean;
 }
 
 interface Deployment {
   dseq: string;
   sdl: string;
+  deposit?: number;
   order: AkashOrder;
   state: 'active' | 'closed';
   createdAt: number;
@@ -66,13 +74,15 @@ export interface AkashFake {
   scenario: Scenario;
   apiKey: string;
   owner: string;
-  deployments(): Array<{ dseq: string; state: string; leased: boolean; sdl: string }>;
+  deployments(): Array<{ dseq: string; state: string; leased: boolean; sdl: string; deposit?: number; denom: string }>;
+  /** Every JWT issued so far stops being accepted by the provider daemon (expiry, revocation). */
+  expireProviderTokens(): void;
   close(): Promise<void>;
 }
 
 const fail = (status: number, error: string, message: string): FakeResponse => ({ status, body: { error, message } });
-const iso = (ms: number) => new Date(ms).toISOString();
 const CODES: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 404: 'NotFound', 409: 'Conflict', 429: 'TooManyRequests' };
+const UACT = 'uact';
 
 export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFake> => {
   const scenario = createScenario(options.seed, options.scenario ?? {}, AKASH_DEFAULT_SUPPLY);
@@ -80,90 +90,91 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
   const owner = 'akash1switchyardfakeowner0000000000000000000';
   const bidDelayMs = options.bidDelayMs ?? 20;
   const blocksPerHour = options.blocksPerHour ?? 3600 / 6.098;
-  const usdPerDenom: Record<string, number> = { [USDC]: 1, uusdc: 1, uakt: 1.5, ...options.usdPerDenom };
+  const actUsd = options.actUsd ?? 1;
   const inventory = new Inventory(scenario);
   const providerAddr = (h: Host) => `akash1provider${String(h.id).padStart(6, '0')}`;
+  const hostOf = (address: string) => inventory.hosts.find((h) => providerAddr(h) === address);
   const all = new Map<string, Deployment>();
+  const tokens = new Set<string>();
   let nextDseq = 21_000_000 + scenario.rng.int(0, 99_999);
 
   const bidsOf = (d: Deployment) => {
     if (d.bids || scenario.now() - d.createdAt < bidDelayMs) return d.bids ?? [];
-    const usd = usdPerDenom[d.order.denom];
     d.bids = [];
-    if (d.plan.kind === 'refuse' || usd === undefined) return d.bids;
+    if (d.plan.kind === 'refuse') return d.bids;
     for (const h of inventory.free((x) => x.model === d.order.gpuModel && x.gpus >= d.order.gpuUnits)) {
       if (d.order.gpuRam && `${h.vramGb}Gi` !== d.order.gpuRam) continue;
-      const amount = (h.pricePerGpuHourUsd * d.order.gpuUnits * 1e6) / usd / blocksPerHour;
+      const amount = (h.pricePerGpuHourUsd * d.order.gpuUnits * 1e6) / actUsd / blocksPerHour;
       if (amount <= d.order.maxAmount) d.bids.push({ host: h, amount, state: 'open' });
     }
     return d.bids;
   };
 
-  const leaseView = (d: Deployment, withStatus: boolean) => {
-    if (!d.lease) return [];
+  const facts = (d: Deployment): DeploymentFacts => {
+    const base = { owner, dseq: d.dseq, state: d.state, createdAt: d.createdAt, order: d.order };
+    if (!d.lease) return base;
     const p = phaseAt(d.lease.workload, scenario.now());
     const closed = d.state === 'closed' || p.phase === 'lost';
-    const ready = !closed && (p.phase === 'running' || p.phase === 'exited') ? 1 : 0;
-    const svc = { name: d.order.service, available: ready, total: 1, uris: [], observed_generation: 1, replicas: 1, updated_replicas: 1, ready_replicas: ready, available_replicas: ready };
-    return [
-      {
-        id: { owner, dseq: d.dseq, gseq: 1, oseq: 1, provider: providerAddr(d.lease.host), bseq: 0 },
-        state: closed ? 'closed' : 'active',
-        price: { denom: d.order.denom, amount: d.lease.amount.toFixed(18) },
-        created_at: iso(d.lease.createdAt),
-        closed_on: closed ? iso(scenario.now()) : '',
+    return {
+      ...base,
+      lease: {
+        provider: providerAddr(d.lease.host),
+        denom: d.order.denom,
+        amount: d.lease.amount,
+        createdAt: d.lease.createdAt,
+        closed,
+        closedAt: scenario.now(),
         ...(p.phase === 'lost' ? { reason: 'lease_closed_reason_unstable' } : {}),
-        ...(withStatus ? { status: closed ? null : { forwarded_ports: {}, ips: {}, services: { [d.order.service]: svc } } } : {}),
+        readyReplicas: !closed && (p.phase === 'running' || p.phase === 'exited') ? 1 : 0,
       },
-    ];
+    };
   };
 
-  const view = (d: Deployment, detail: boolean) => ({
-    deployment: { id: { owner, dseq: d.dseq }, state: d.state, hash: 'ZmFrZQ==', created_at: iso(d.createdAt) },
-    leases: leaseView(d, detail),
-    escrow_account: { id: { scope: 'deployment', xid: `${owner}/${d.dseq}` }, state: { owner, state: d.state === 'active' ? 'open' : 'closed', transferred: [], settled_at: '0', funds: [], deposits: [] } },
-    ...(detail ? { consoleSettings: { sdl: d.sdl, manifestVersion: 'ZmFrZQ==' } } : {}),
-  });
+  /** What the leased container has printed: Switchyard's wrapper ends with its exit line. */
+  const containerLogs = (d: Deployment): string[] | undefined => {
+    if (!d.lease || d.state !== 'active') return undefined;
+    const p = phaseAt(d.lease.workload, scenario.now());
+    if (p.phase === 'lost') return undefined;
+    if (p.phase !== 'running' && p.phase !== 'exited') return [];
+    const out = ['starting'];
+    if (p.phase === 'exited' && d.order.wrapperAttempt) out.push(`switchyard-exit ${d.order.wrapperAttempt} ${p.exitCode}`);
+    return out;
+  };
 
   const closeDeployment = (d: Deployment) => {
     d.state = 'closed';
     inventory.release(d.dseq);
   };
 
+  const daemon = await startAkashProviderDaemon({
+    tokenValid: (t) => tokens.has(t),
+    logs: (dseq, gseq, oseq, service) => {
+      const d = all.get(dseq);
+      return d && gseq === 1 && oseq === 1 && service === d.order.service ? containerLogs(d) : undefined;
+    },
+  });
+
   const routes = [
     {
       method: 'GET',
       pattern: '/v1/gpu-prices',
       public: true,
-      handle: (): FakeResponse => {
-        const byModel = new Map<string, Host[]>();
-        for (const h of inventory.hosts) byModel.set(`${h.model}/${h.vramGb}`, [...(byModel.get(`${h.model}/${h.vramGb}`) ?? []), h]);
-        const models = [...byModel.values()].map((hs) => {
-          const prices = hs.map((h) => h.pricePerGpuHourUsd).sort((a, b) => a - b);
-          const free = hs.filter((h) => !h.rentedBy);
-          const sum = (xs: Host[]) => xs.reduce((n, h) => n + h.gpus, 0);
-          return {
-            vendor: 'nvidia', model: hs[0]!.model, ram: `${hs[0]!.vramGb}Gi`, interface: 'pcie',
-            availability: { total: sum(hs), available: sum(free) },
-            providerAvailability: { total: hs.length, available: free.length },
-            price: { currency: 'USD', min: prices[0]!, max: prices[prices.length - 1]!, avg: prices.reduce((a, b) => a + b, 0) / prices.length, weightedAverage: prices[0]!, med: prices[Math.floor(prices.length / 2)]! },
-          };
-        });
-        const total = inventory.hosts.reduce((n, h) => n + h.gpus, 0);
-        return { status: 200, body: { availability: { total, available: inventory.free().reduce((n, h) => n + h.gpus, 0) }, models } };
-      },
+      handle: (): FakeResponse => ({ status: 200, body: gpuPricesView(inventory.hosts) }),
     },
     {
       method: 'POST',
       pattern: '/v1/deployments',
       handle: (req: FakeRequest): FakeResponse => {
-        const sdl = (req.body as { data?: { sdl?: unknown } } | undefined)?.data?.sdl;
-        if (typeof sdl !== 'string') return fail(400, 'BadRequest', 'data.sdl is required');
-        const order = readOrder(sdl);
-        if (!order) return fail(400, 'BadRequest', 'Invalid SDL');
+        const data = (req.body as { data?: { sdl?: unknown; deposit?: unknown } } | undefined)?.data;
+        if (typeof data?.sdl !== 'string') return fail(400, 'BadRequest', 'data.sdl is required');
+        const deposit = typeof data.deposit === 'number' && data.deposit > 0 ? data.deposit : undefined;
+        if (deposit === undefined && !options.managedDeposits) return fail(400, 'BadRequest', 'deposit is required');
+        const read = readOrder(data.sdl);
+        if (!read) return fail(400, 'BadRequest', 'Invalid SDL');
+        const order = { ...read, denom: UACT }; // the Console rewrites SDL prices to uact
         const dseq = String(nextDseq++);
-        all.set(dseq, { dseq, sdl, order, state: 'active', createdAt: scenario.now(), plan: scenario.takeLaunchPlan() });
-        return { status: 201, body: { data: { dseq, manifest: JSON.stringify([{ name: 'dcloud', services: [{ name: order.service }] }]), signTx: { code: 0, transactionHash: 'FAKE', rawLog: '' } } } };
+        all.set(dseq, { dseq, sdl: data.sdl, ...(deposit === undefined ? {} : { deposit }), order, state: 'active', createdAt: scenario.now(), plan: scenario.takeLaunchPlan() });
+        return { status: 201, body: { data: { dseq, manifest: JSON.stringify([{ name: order.placement, services: [{ name: order.service }] }]), signTx: { code: 0, transactionHash: 'FAKE', rawLog: '' } } } };
       },
     },
     {
@@ -173,7 +184,7 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
         const skip = Number(req.query.get('skip') ?? 0);
         const limit = Math.min(Number(req.query.get('limit') ?? 1000), 1000);
         const list = [...all.values()];
-        return { status: 200, body: { data: { deployments: list.slice(skip, skip + limit).map((d) => view(d, false)), pagination: { total: list.length, skip, limit, hasMore: skip + limit < list.length } } } };
+        return { status: 200, body: { data: { deployments: list.slice(skip, skip + limit).map((d) => deploymentView(facts(d), false)), pagination: { total: list.length, skip, limit, hasMore: skip + limit < list.length } } } };
       },
     },
     {
@@ -181,7 +192,7 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
       pattern: '/v1/deployments/:dseq',
       handle: (req: FakeRequest): FakeResponse => {
         const d = all.get(req.params.dseq!);
-        return d ? { status: 200, body: { data: view(d, true) } } : fail(404, 'NotFound', `Deployment ${req.params.dseq} not found`);
+        return d ? { status: 200, body: { data: deploymentView(facts(d), true) } } : fail(404, 'NotFound', `Deployment ${req.params.dseq} not found`);
       },
     },
     {
@@ -197,14 +208,41 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
     },
     {
       method: 'GET',
+      pattern: '/v1/deployment/:owner/:dseq',
+      public: true,
+      handle: (req: FakeRequest): FakeResponse => {
+        const d = all.get(req.params.dseq!);
+        if (!d || req.params.owner !== owner) return fail(404, 'NotFound', 'Deployment not found');
+        return { status: 200, body: indexedDeploymentView(facts(d), () => daemon.url) };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/providers/:address',
+      public: true,
+      handle: (req: FakeRequest): FakeResponse => {
+        const h = hostOf(req.params.address!);
+        return h ? { status: 200, body: providerView(req.params.address!, daemon.url, h.model, h.vramGb) } : fail(404, 'NotFound', 'Provider not found');
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/create-jwt-token',
+      handle: (req: FakeRequest): FakeResponse => {
+        const data = (req.body as { data?: { ttl?: unknown; leases?: unknown } } | undefined)?.data;
+        if (!Number.isInteger(data?.ttl) || (data!.ttl as number) <= 0 || typeof data?.leases !== 'object') return fail(400, 'BadRequest', 'ttl and leases are required');
+        const token = `fakejwt.${scenario.rng.int(0, 1e9)}.${tokens.size}`;
+        tokens.add(token);
+        return { status: 201, body: { data: { token } } };
+      },
+    },
+    {
+      method: 'GET',
       pattern: '/v1/bids',
       handle: (req: FakeRequest): FakeResponse => {
         const d = all.get(req.query.get('dseq') ?? '');
         if (!d) return fail(404, 'NotFound', 'Deployment not found');
-        const data = bidsOf(d).map((b) => ({
-          bid: { bid_id: { owner, dseq: d.dseq, gseq: 1, oseq: 1, provider: providerAddr(b.host) }, state: b.state, price: { denom: d.order.denom, amount: b.amount.toFixed(18) }, created_at: iso(d.createdAt + bidDelayMs), resources_offer: [] },
-          escrow_account: { id: { scope: 'bid', xid: providerAddr(b.host) }, owner: providerAddr(b.host), state: 'open', balance: { denom: 'uakt', amount: '500000' }, transferred: { denom: 'uakt', amount: '0' }, settled_at: '0', depositor: providerAddr(b.host), funds: { denom: 'uakt', amount: '0' } },
-        }));
+        const data = bidsOf(d).map((b) => bidView(facts(d), providerAddr(b.host), b.amount, b.state, d.createdAt + bidDelayMs));
         return { status: 200, body: { data } };
       },
     },
@@ -222,19 +260,7 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
         if (!bid || !inventory.rent(bid.host.id, d.dseq)) return fail(400, 'BadRequest', 'Bid not found or not open');
         for (const b of d.bids ?? []) b.state = b === bid ? 'active' : 'closed';
         d.lease = { host: bid.host, amount: bid.amount, createdAt: scenario.now(), workload: { acceptedAt: scenario.now(), plan: d.plan, startDelayMs: scenario.startDelayMs, runMs: scenario.runMs } };
-        return { status: 200, body: { data: view(d, false) } };
-      },
-    },
-    {
-      method: 'POST',
-      pattern: '/v1/deployments/:dseq/leases/:gseq/:oseq/shell-exec',
-      handle: (req: FakeRequest): FakeResponse => {
-        const d = all.get(req.params.dseq!);
-        if (!d?.lease) return fail(404, 'NotFound', 'Deployment or lease not found');
-        const p = phaseAt(d.lease.workload, scenario.now());
-        if (d.state !== 'active' || p.phase === 'lost') return fail(400, 'BadRequest', 'Lease is not active');
-        if (p.phase === 'exited') return { status: 200, body: { stdout: `${p.exitCode}\n`, stderr: '', exitCode: 0, truncated: false } };
-        return { status: 200, body: { stdout: '', stderr: "cat: can't open '/tmp/switchyard-exit': No such file or directory\n", exitCode: 1, truncated: false } };
+        return { status: 200, body: { data: deploymentView(facts(d), true) } };
       },
     },
   ];
@@ -255,7 +281,11 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
     scenario,
     apiKey,
     owner,
-    deployments: () => [...all.values()].map((d) => ({ dseq: d.dseq, state: d.state, leased: !!d.lease, sdl: d.sdl })),
-    close: server.close,
+    deployments: () =>
+      [...all.values()].map((d) => ({ dseq: d.dseq, state: d.state, leased: !!d.lease, sdl: d.sdl, denom: d.order.denom, ...(d.deposit === undefined ? {} : { deposit: d.deposit }) })),
+    expireProviderTokens: () => tokens.clear(),
+    close: async () => {
+      await Promise.all([server.close(), daemon.close()]);
+    },
   };
 };

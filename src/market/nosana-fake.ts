@@ -1,17 +1,20 @@
-// Fake Nosana API: the API-key Deployments API and the public markets endpoint, served from
-// a seeded market. Follows the same docs and source as src/providers/nosana (see there):
-//   GET  /api/markets, /api/markets/            public; market list (nosana-markets.ts)
-//   POST /api/deployments/create                 -> Deployment (status DRAFT)
-//   GET  /api/deployments                        -> {deployments, pagination} (cursor, limit)
-//   GET  /api/deployments/{id}                   -> Deployment, or 404 {error:"Deployment not found."}
-//   POST /api/deployments/{id}/start|stop        -> {status, updated_at}; wrong state: 500
-//        {error:"Deployment is in the incorrect state."}, as the deployment manager does
-//   POST /api/deployments/{id}/archive           -> {status:"ARCHIVED", updated_at}
-//   GET  /api/deployments/{id}/jobs              -> {jobs, pagination}, newest first
-//   GET  /api/deployments/{id}/jobs/{job}        -> job detail with the FlowState result
-// Auth: `Authorization: Bearer <key>`; 401 with a JSON body and no WWW-Authenticate
-// (nosana.com/auth.md). Errors are {error: message}. Inferred: 429's body; that archive
-// refuses a live deployment; that a refused create (out of credits) is a 402.
+// Fake Nosana Deployments API and public markets, served from a seeded market, under the
+// documented `/api` base prefix, exactly as ../shared/provider-specs/nosana/FACTS.md states
+// them (and the contract suite checks them: test/contracts/providers/nosana.ts):
+//   GET    /api/markets/                      public; market list (nosana-markets.ts)
+//   POST   /api/deployments/create            -> Deployment (status DRAFT)
+//   GET    /api/deployments                   -> {deployments, pagination}; cursor, limit, sort_order,
+//                                                name and status (one or a comma list) filters
+//   GET    /api/deployments/{id}              -> Deployment, or 404 {error:"Deployment not found."}
+//   POST   /api/deployments/{id}/start|stop   -> {status, updated_at}; wrong state: 500
+//   POST   /api/deployments/{id}/archive      -> {status:"ARCHIVED", updated_at}, only from STOPPED
+//   DELETE /api/deployments/{id}              -> 204, only from STOPPED
+//   GET    /api/deployments/{id}/jobs         -> {jobs, pagination}, newest first
+//   GET    /api/deployments/{id}/jobs/{job}   -> job detail with the FlowState result
+// Wrong-state answers are 500 {error:"Deployment is in the incorrect state."} (archived:
+// "Cannot modify an archived deployment." for stop). Auth: `Authorization: Bearer <key>`;
+// 401 is the bare JSON string "Unauthorized". Inferred, not in FACTS: the bodies of 402
+// (refused create: out of credits) and 429, and "Job not found." for an unknown job id.
 import {
   Inventory,
   createScenario,
@@ -164,14 +167,32 @@ export const startNosanaFake = async (options: NosanaFakeOptions): Promise<Nosan
     return requestStop(ctx, d) ? stamp(d) : INCORRECT_STATE;
   };
 
+  // FACTS: archive and delete only from STOPPED; anything else is the 500 wrong-state answer.
   const archive = (req: FakeRequest): FakeResponse => {
     const d = find(req);
     if (!d) return NOT_FOUND;
-    if (d.status === 'ARCHIVED') return err(500, 'Cannot modify an archived deployment.');
-    if (['STARTING', 'RUNNING', 'STOPPING'].includes(d.status)) return INCORRECT_STATE;
+    if (d.status !== 'STOPPED') return INCORRECT_STATE;
     d.status = 'ARCHIVED';
     d.updatedAt = scenario.now();
     return stamp(d);
+  };
+
+  const remove = (req: FakeRequest): FakeResponse => {
+    const d = find(req);
+    if (!d) return NOT_FOUND;
+    if (d.status !== 'STOPPED') return INCORRECT_STATE;
+    all.delete(d.id);
+    return { status: 204 };
+  };
+
+  const list = (req: FakeRequest): FakeResponse => {
+    tick();
+    const name = req.query.get('name');
+    const statuses = req.query.get('status')?.split(',');
+    const found = [...all.values()]
+      .filter((d) => (!name || d.name.includes(name)) && (!statuses || statuses.includes(d.status)))
+      .sort((a, b) => b.createdAt - a.createdAt);
+    return paginate('deployments', found.map((d) => deploymentView(d, owner)), req);
   };
 
   const server = await startFakeServer({
@@ -181,22 +202,13 @@ export const startNosanaFake = async (options: NosanaFakeOptions): Promise<Nosan
     authenticate: (req) => {
       const header = req.headers.authorization;
       const key = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
-      if (!key || key !== apiKey || scenario.authRevoked) return err(401, 'Unauthorized');
+      if (!key || key !== apiKey || scenario.authRevoked) return { status: 401, body: 'Unauthorized' };
       return undefined;
     },
     routes: [
-      { method: 'GET', pattern: '/api/markets', public: true, handle: () => ({ status: 200, body: markets.map(marketView) }) },
       { method: 'GET', pattern: '/api/markets/', public: true, handle: () => ({ status: 200, body: markets.map(marketView) }) },
       { method: 'POST', pattern: '/api/deployments/create', handle: create },
-      {
-        method: 'GET',
-        pattern: '/api/deployments',
-        handle: (req) => {
-          tick();
-          const list = [...all.values()].sort((a, b) => b.createdAt - a.createdAt);
-          return paginate('deployments', list.map((d) => deploymentView(d, owner)), req);
-        },
-      },
+      { method: 'GET', pattern: '/api/deployments', handle: list },
       {
         method: 'GET',
         pattern: '/api/deployments/:id',
@@ -208,6 +220,7 @@ export const startNosanaFake = async (options: NosanaFakeOptions): Promise<Nosan
       { method: 'POST', pattern: '/api/deployments/:id/start', handle: start },
       { method: 'POST', pattern: '/api/deployments/:id/stop', handle: stop },
       { method: 'POST', pattern: '/api/deployments/:id/archive', handle: archive },
+      { method: 'DELETE', pattern: '/api/deployments/:id', handle: remove },
       {
         method: 'GET',
         pattern: '/api/deployments/:id/jobs',

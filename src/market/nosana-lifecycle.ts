@@ -148,11 +148,11 @@ export const jobListView = (d: FakeDeployment, j: FakeJob) => ({
   tx: j.tx,
   state: j.state,
   time_start: secs(j.startedAt),
-  time_end: secs(j.endedAt),
   created_at: iso(j.listedAt),
   updated_at: iso(j.endedAt ?? j.startedAt ?? j.listedAt),
 });
 
+const UNKNOWN_NODE = '11111111111111111111111111111111';
 const ON_CHAIN: Record<JobState, number> = { QUEUED: 0, RUNNING: 1, COMPLETED: 2, STOPPED: 3 };
 
 /** GET …/jobs/{job}: on-chain state as a number, and the node's FlowState once finished. */
@@ -163,17 +163,18 @@ export const jobDetailView = (d: FakeDeployment, j: FakeJob) => {
     j.state === 'COMPLETED' && code !== undefined
       ? {
           status: code === 0 ? 'success' : 'failed',
-          startTime: j.startedAt ?? 0,
-          endTime: j.endedAt ?? null,
+          startTime: secs(j.startedAt),
+          endTime: j.endedAt === undefined ? null : secs(j.endedAt),
           opStates: ops.map((op) => ({
-            operationId: op.id ?? null,
             providerId: 'container',
-            group: op.id ?? null,
+            operationId: op.id ?? '',
+            group: op.id ?? '',
             status: code === 0 ? 'success' : 'failed',
-            startTime: j.startedAt ?? null,
-            endTime: j.endedAt ?? null,
+            startTime: secs(j.startedAt),
+            endTime: secs(j.endedAt),
             exitCode: code,
             logs: [{ type: code === 0 ? 'stdout' : 'stderr', log: code === 0 ? 'done\n' : `exit status ${code}\n` }],
+            diagnostics: { reason: code === 0 ? 'completed' : 'non-zero exit' },
           })),
         }
       : null;
@@ -181,9 +182,10 @@ export const jobDetailView = (d: FakeDeployment, j: FakeJob) => {
     confidential: false,
     revision: 1,
     market: d.market,
-    node: j.nodeAddress ?? null,
+    // FACTS job-by-id row: the all-ones address when no node is known; jobStatus is always null.
+    node: j.nodeAddress ?? UNKNOWN_NODE,
     state: ON_CHAIN[j.state],
-    jobStatus: result ? result.status : null,
+    jobStatus: null,
     jobDefinition: d.jobDefinition,
     jobResult: result,
     timeStart: secs(j.startedAt),

@@ -1,9 +1,7 @@
-// The fake Nosana market catalogue: market specs, their public JSON (GET /api/markets),
-// and Solana-style base58 ids. Field names follow the public markets endpoint as described
-// by nosana.com/pricing.md (name, type, usd_reward_per_hour, nos_job_price_per_second,
-// metadata with VRAM) and as read by learn.nosana.com's GPUMarkets.vue (address, type,
-// usd_reward_per_hour, network_fee_percentage) and third-party clients (slug, gpu_types,
-// lowest_vram). The metadata array's inner shape is not documented; we give {key, value}.
+// The fake Nosana market catalogue: market specs, their public JSON (GET /api/markets/),
+// and Solana-style base58 ids. The market object has exactly the fields of nosana/FACTS.md
+// (Endpoints: GET /markets/, from the kit's generated schema.ts getApiMarkets); `sft` (a
+// token address) is given the market's own address, `nodes` is left out (optional).
 //
 // Prices: usd_reward_per_hour from the snapshot in nosana.com/pricing.md, "taken
 // 2026-09-03, in USD per GPU-hour" (PREMIUM / COMMUNITY tiers), 8×H100 at 18.20 USD/hour
@@ -74,9 +72,13 @@ export const marketView = (m: FakeMarket) => ({
   type: m.type,
   usd_reward_per_hour: m.usdRewardPerHour,
   network_fee_percentage: NOSANA_NETWORK_FEE_PERCENTAGE,
+  sft: m.address,
+  nos_reward_per_second: Math.round((m.usdRewardPerHour / 3600 / NOS_USD) * 1e9) / 1e9,
   nos_job_price_per_second: Math.round((m.usdRewardPerHour / 3600 / NOS_USD) * 1e9) / 1e9,
-  lowest_vram: m.vramGb,
+  premium_community_relation: null,
   gpu_types: m.gpuTypes,
-  job_timeout: 120 * 60,
-  metadata: [{ key: 'vram', value: m.vramGb }],
+  required_images: [],
+  required_remote_resources: [],
+  client: false,
+  lowest_vram: m.vramGb,
 });

@@ -30,7 +30,14 @@ const SPECS: Record<string, ProviderSpec> = {
     kind: 'decentralized',
     required: ['apiKey'],
     build: (s) =>
-      createAkashProvider({ apiKey: s.apiKey!, ...opt(s, 'baseUrl'), ...(s.aktUsd ? { aktUsd: Number(s.aktUsd) } : {}) }),
+      createAkashProvider({
+        apiKey: s.apiKey!,
+        ...opt(s, 'baseUrl'),
+        // USD rates of the denoms bids come in (uact: ACT, default 1; uakt: AKT) and the deposit floor.
+        ...(s.actUsd ? { actUsd: Number(s.actUsd) } : {}),
+        ...(s.aktUsd ? { aktUsd: Number(s.aktUsd) } : {}),
+        ...(s.minDepositUsd ? { minDepositUsd: Number(s.minDepositUsd) } : {}),
+      }),
   },
   vastai: {
     kind: 'decentralized',

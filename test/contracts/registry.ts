@@ -5,6 +5,7 @@ import type { ProviderContract } from './contract.js';
 import { akashContract } from './providers/akash.js';
 import { gcpBatchContract } from './providers/gcp-batch.js';
 import { ionetContract } from './providers/ionet.js';
+import { nosanaContract } from './providers/nosana.js';
 import { renderContract } from './providers/render.js';
 import { runpodContract } from './providers/runpod.js';
 import { vastaiContract } from './providers/vastai.js';
@@ -13,6 +14,7 @@ export const CONTRACTS: Record<string, () => ProviderContract> = {
   akash: akashContract,
   'gcp-batch': gcpBatchContract,
   ionet: ionetContract,
+  nosana: nosanaContract,
   render: renderContract,
   runpod: runpodContract,
   vastai: vastaiContract,

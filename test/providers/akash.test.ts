@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchRequest, Offer } from '../../src/core/provider.js';
 import { startAkashFake, type AkashFake } from '../../src/market/akash-fake.js';
-import { AKASH_USDC_IBC_DENOM, createAkashProvider, maxAmountPerBlock, usdPerGpuHour, type AkashProvider } from '../../src/providers/akash/index.js';
+import { AKASH_USDC_IBC_DENOM, NO_EXIT_CODE, UACT, createAkashProvider, depositUsd, maxAmountPerBlock, usdPerGpuHour, type AkashProvider } from '../../src/providers/akash/index.js';
 import { providerError } from './support/errors.js';
 import { launchRequest } from './support/requests.js';
 import { waitForState } from './support/wait.js';
@@ -33,7 +33,7 @@ const h100 = async (max = 5, count = 1): Promise<Offer> => {
 
 const bids = async (dseq: string) =>
   ((await (await fetch(`${fake.url}/v1/bids?dseq=${dseq}`, { headers: { 'x-api-key': 'k-akash' } })).json()) as {
-    data: Array<{ bid: { state: string; price: { denom: string; amount: string } } }>;
+    data: Array<{ bid: { id: { provider: string }; state: string; price: { denom: string; amount: string } } }>;
   }).data;
 
 describe('akash pricing', () => {
@@ -44,6 +44,15 @@ describe('akash pricing', () => {
     expect(usdPerGpuHour({ denom: 'uakt', amount: '1000' }, 1, p)).toBeCloseTo(1.2);
     expect(usdPerGpuHour({ denom: 'uatom', amount: '1000' }, 1, p)).toBeUndefined();
     expect(maxAmountPerBlock(1.5, 2, p)).toBe(5000);
+    // uact at the ACT/USD rate: 2000 uact/block × 600 blocks/h × $1.10 = $1.32/h for 1 GPU
+    const act = { usdPerDenom: { [UACT]: 1.1 }, blocksPerHour: 600, sdlDenom: UACT };
+    expect(usdPerGpuHour({ denom: UACT, amount: '2000' }, 1, act)).toBeCloseTo(1.32);
+    expect(maxAmountPerBlock(1.32, 1, act)).toBe(2000);
+  });
+
+  it('the deposit covers the whole run at the ceiling, never under the floor', () => {
+    expect(depositUsd(2, 4, 3 * 3600, 5)).toBe(24);
+    expect(depositUsd(0.3, 1, 600, 5)).toBe(5);
   });
 });
 
@@ -68,8 +77,11 @@ describe('akash adapter', () => {
     expect(dep).toMatchObject({ dseq: providerRef, state: 'active', leased: true });
     expect(dep!.sdl).toContain('SWITCHYARD_ATTEMPT_ID=att-1');
     expect(dep!.sdl).toContain('model: h100');
-    expect(dep!.sdl).toContain(`denom: ${AKASH_USDC_IBC_DENOM}`);
+    expect(dep!.sdl).toContain(`denom: ${UACT}`);
+    expect(dep!.sdl).toContain('"switchyard-att-1":'); // the placement group: the ownership mark
+    expect(dep!.deposit).toBe(depositUsd(5, 1, 600, 5)); // sent in USD (managed deposits are off)
     const all = await bids(providerRef);
+    expect(all.every((b) => b.bid.price.denom === UACT && b.bid.id.provider.startsWith('akash1'))).toBe(true);
     expect(all.length).toBeGreaterThan(1);
     const amounts = all.map((b) => Number(b.bid.price.amount));
     const chosen = all.find((b) => b.bid.state === 'active')!;
@@ -161,20 +173,109 @@ describe('akash adapter', () => {
     expect(fake.deployments()).toHaveLength(0);
   });
 
-  it('listOwned finds deployments by the attempt marker in their SDL', async () => {
+  const createForeign = async (sdl: string) => {
+    const res = await fetch(`${fake.url}/v1/deployments`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'k-akash', 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { sdl, deposit: 5 } }),
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { data: { dseq: string } }).data.dseq;
+  };
+
+  it('listOwned finds deployments by the placement group named for the attempt, with no console-side settings', async () => {
     const offer = await h100();
     const a = await akash.launch(request(offer, 'att-a'));
     const b = await akash.launch(request(offer, 'att-b'));
-    const foreign = await fetch(`${fake.url}/v1/deployments`, {
-      method: 'POST',
-      headers: { 'x-api-key': 'k-akash', 'content-type': 'application/json' },
-      body: JSON.stringify({ data: { sdl: fake.deployments()[0]!.sdl.replace(/SWITCHYARD_ATTEMPT_ID=att-a/, 'OTHER=1') } }),
-    });
-    expect(foreign.status).toBe(201);
+    await createForeign(fake.deployments()[0]!.sdl.replaceAll('"switchyard-att-a"', '"dcloud"'));
     const owned = (await akash.listOwned()).sort((x, y) => x.attemptId.localeCompare(y.attemptId));
     expect(owned).toEqual([
       { attemptId: 'att-a', providerRef: a.providerRef },
       { attemptId: 'att-b', providerRef: b.providerRef },
     ]);
+  });
+
+  it("status of a deployment that is not this attempt's is lost, never success", async () => {
+    const offer = await h100();
+    const a = await akash.launch(request(offer, 'att-a'));
+    await waitForState(akash, { attemptId: 'att-a', providerRef: a.providerRef }, 'succeeded');
+    expect(await akash.status({ attemptId: 'att-z', providerRef: a.providerRef })).toMatchObject({ state: 'lost', providerFault: true });
+    const foreign = await createForeign(fake.deployments()[0]!.sdl.replaceAll('"switchyard-att-a"', '"dcloud"'));
+    const s = await akash.status({ attemptId: 'att-a', providerRef: foreign });
+    expect(s).toMatchObject({ state: 'lost', providerFault: true });
+    expect(s.message).toContain('no Switchyard attempt');
+  });
+
+  it('the deposit is required when managed deposits are off (the fake refuses without it)', async () => {
+    const sdl = (await (async () => {
+      await akash.launch(request(await h100(), 'att-d'));
+      return fake.deployments()[0]!.sdl;
+    })());
+    const res = await fetch(`${fake.url}/v1/deployments`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'k-akash', 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { sdl } }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'BadRequest', message: 'deposit is required' });
+  });
+
+  it('a lease that cannot be made closes the deployment at once', async () => {
+    const offer = await h100();
+    fake.scenario.injectHttp({ status: 500, method: 'POST', path: /^\/v1\/leases$/ });
+    expect((await providerError(akash.launch(request(offer, 'att-l')))).kind).toBe('transient');
+    expect(fake.deployments()).toEqual([expect.objectContaining({ state: 'closed', leased: false })]);
+    expect(await akash.listOwned()).toEqual([]);
+  });
+
+  it('a job without a command runs, and says its exit code is not reported by Akash', async () => {
+    const { providerRef } = await akash.launch({ ...request(await h100(), 'att-n'), command: [] });
+    const { final } = await waitForState(akash, { attemptId: 'att-n', providerRef }, 'running');
+    await new Promise((r) => setTimeout(r, 400)); // past the fake's run time: still no end to see
+    const later = await akash.status({ attemptId: 'att-n', providerRef });
+    expect(later.state).toBe('running');
+    expect(later.message).toBe(NO_EXIT_CODE);
+    expect(final.message).toBe(NO_EXIT_CODE);
+  });
+
+  it('a provider token that stops being accepted is replaced on the next read', async () => {
+    fake.scenario.runMs = 600;
+    const { providerRef } = await akash.launch(request(await h100(), 'att-t'));
+    await waitForState(akash, { attemptId: 'att-t', providerRef }, 'running');
+    fake.expireProviderTokens();
+    const refused = await akash.status({ attemptId: 'att-t', providerRef });
+    expect(refused.state).toBe('running');
+    expect(refused.message).toContain('lease logs unreadable');
+    const { final } = await waitForState(akash, { attemptId: 'att-t', providerRef }, 'succeeded');
+    expect(final.exitCode).toBe(0);
+  });
+
+  it('after the job ends, cancel closes the deployment and status then says it is gone', async () => {
+    const { providerRef } = await akash.launch(request(await h100(), 'att-e'));
+    await waitForState(akash, { attemptId: 'att-e', providerRef }, 'succeeded');
+    await akash.cancel({ attemptId: 'att-e', providerRef });
+    expect(fake.deployments()[0]!.state).toBe('closed');
+    expect(await akash.status({ attemptId: 'att-e', providerRef })).toMatchObject({ state: 'lost' });
+    expect(await akash.listOwned()).toEqual([]);
+  });
+});
+
+describe('the lease log stream client (RFC 6455, against the fake provider daemon)', () => {
+  it('reads short, 16-bit and 64-bit length frames, and is refused without a valid token', async () => {
+    const { startAkashProviderDaemon } = await import('../../src/market/akash-provider-daemon.js');
+    const { readWebSocketText, WebSocketReadError } = await import('../../src/providers/akash/ws-text.js');
+    const lines = ['short', 'x'.repeat(300), 'y'.repeat(70_000)];
+    const daemon = await startAkashProviderDaemon({ tokenValid: (t) => t === 'good', logs: (dseq) => (dseq === '7' ? lines : undefined) });
+    try {
+      const got = await readWebSocketText(`${daemon.url}/lease/7/1/1/logs?follow=false&service=job`, { authorization: 'Bearer good' });
+      expect(got.map((m) => (JSON.parse(m) as { message: string }).message)).toEqual(lines);
+      const tail = await readWebSocketText(`${daemon.url}/lease/7/1/1/logs?follow=false&tail=1&service=job`, { authorization: 'Bearer good' });
+      expect(tail).toHaveLength(1);
+      const refused = await readWebSocketText(`${daemon.url}/lease/7/1/1/logs?service=job`, { authorization: 'Bearer bad' }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(WebSocketReadError);
+      expect((refused as InstanceType<typeof WebSocketReadError>).status).toBe(401);
+    } finally {
+      await daemon.close();
+    }
   });
 });

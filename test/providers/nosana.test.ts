@@ -13,7 +13,7 @@ const KEY = 'nos_k_test';
 
 beforeEach(async () => {
   fake = await startNosanaFake({ seed: 11, apiKey: KEY, scenario: { startDelayMs: 150, runMs: 250 } });
-  nosana = createNosanaProvider({ baseUrl: fake.url, apiKey: KEY });
+  nosana = createNosanaProvider({ baseUrl: `${fake.url}/api`, apiKey: KEY });
 });
 afterEach(async () => fake.close());
 
@@ -54,7 +54,7 @@ describe('nosana adapter', () => {
     expect(await nosana.offers(query(['A100-80GB']))).toEqual([]);
     expect(await nosana.offers({ ...query(['H100']), regions: ['US'] })).toEqual([]);
 
-    const premium = createNosanaProvider({ baseUrl: fake.url, apiKey: KEY, marketTypes: ['PREMIUM'] });
+    const premium = createNosanaProvider({ baseUrl: `${fake.url}/api`, apiKey: KEY, marketTypes: ['PREMIUM'] });
     expect((await premium.offers(query(['RTX4090']))).map((o) => o.offerId)).toEqual([addressOf('NVIDIA 4090')]);
   });
 
@@ -121,14 +121,70 @@ describe('nosana adapter', () => {
     await nosana.cancel({ attemptId: 'never-launched' });
     await nosana.cancel({ attemptId: 'x', providerRef: 'NoSuchDeployment1111111111111111111111111111' });
     await new Promise((r) => setTimeout(r, 30));
-    expect(fake.deployments()[0]!.status).toBe('STOPPED');
     expect(await nosana.listOwned()).toEqual([]);
+    // Once STOPPED, the next cancel archives it (archive is allowed only from STOPPED).
+    await nosana.cancel({ attemptId: 'att-c', providerRef });
+    expect(fake.deployments()[0]!.status).toBe('ARCHIVED');
+    await nosana.cancel({ attemptId: 'att-c', providerRef });
+    expect((await nosana.status({ attemptId: 'att-c', providerRef })).state).toBe('lost');
+  });
+
+  it('cancel of a finished job archives its STOPPED deployment; status still reports the outcome first', async () => {
+    const { providerRef } = await nosana.launch(request(await firstOffer(), 'att-done'));
+    const { final } = await waitForState(nosana, { attemptId: 'att-done', providerRef }, 'succeeded');
+    expect(final.exitCode).toBe(0);
+    await nosana.cancel({ attemptId: 'att-done', providerRef });
+    expect(fake.deployments()[0]!.status).toBe('ARCHIVED');
+  });
+
+  it('cancel of a DRAFT sends nothing the API refuses (no stop, archive or delete from DRAFT), and status calls it never started', async () => {
+    fake.scenario.injectHttp({ status: 503, method: 'POST', path: /\/start$/ });
+    await providerError(nosana.launch(request(await firstOffer(), 'att-draft')));
+    const [draft] = fake.deployments();
+    expect(draft!.status).toBe('DRAFT');
+    const calls: string[] = [];
+    const spy = createNosanaProvider({
+      baseUrl: `${fake.url}/api`,
+      apiKey: KEY,
+      fetch: (async (url: string, init?: RequestInit) => {
+        calls.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
+        return fetch(url, init);
+      }) as typeof fetch,
+    });
+    await spy.cancel({ attemptId: 'att-draft', providerRef: draft!.id });
+    await spy.cancel({ attemptId: 'att-draft' });
+    expect(calls.every((c) => c.startsWith('GET '))).toBe(true);
+    expect(fake.deployments()[0]!.status).toBe('DRAFT');
+    expect(await spy.status({ attemptId: 'att-draft', providerRef: draft!.id })).toMatchObject({ state: 'lost', providerFault: true });
+  });
+
+  it('the fake answers a wrong-state request with the documented 500, which the adapter reads as permanent', async () => {
+    fake.scenario.runMs = 5_000;
+    const { providerRef } = await nosana.launch(request(await firstOffer(), 'att-w'));
+    await waitForState(nosana, { attemptId: 'att-w', providerRef }, 'running');
+    const res = await fetch(`${fake.url}/api/deployments/${providerRef}/archive`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: 'Deployment is in the incorrect state.' });
+    const { createNosanaClient } = await import('../../src/providers/nosana/client.js');
+    const client = createNosanaClient({ baseUrl: `${fake.url}/api`, apiKey: KEY });
+    const err = await providerError(client.call('POST', `/deployments/${providerRef}/start`));
+    expect(err.kind).toBe('permanent');
+  });
+
+  it("status of a deployment that carries another attempt's name is lost, never success", async () => {
+    const { providerRef } = await nosana.launch(request(await firstOffer(), 'att-mine'));
+    await waitForState(nosana, { attemptId: 'att-mine', providerRef }, 'succeeded');
+    const other = await nosana.status({ attemptId: 'att-other', providerRef });
+    expect(other).toMatchObject({ state: 'lost', providerFault: true });
+    expect(other.message).toContain('switchyard-att-mine');
+    await nosana.cancel({ attemptId: 'att-other', providerRef }); // not ours: left alone
+    expect(fake.deployments()[0]!.status).toBe('STOPPED');
   });
 
   it('cancel while STARTING is a transient error with a retry hint, and works once RUNNING', async () => {
     const slow = await startNosanaFake({ seed: 3, apiKey: KEY, listDelayMs: 400, scenario: { startDelayMs: 40, runMs: 5_000 } });
     try {
-      const p = createNosanaProvider({ baseUrl: slow.url, apiKey: KEY, cancelRetrySeconds: 7 });
+      const p = createNosanaProvider({ baseUrl: `${slow.url}/api`, apiKey: KEY, cancelRetrySeconds: 7 });
       const offer = (await p.offers(query(['RTX4090'])))[0]!;
       const { providerRef } = await p.launch(request(offer, 'att-s'));
       const err = await providerError(p.cancel({ attemptId: 'att-s', providerRef }));
@@ -168,7 +224,7 @@ describe('nosana adapter', () => {
   });
 
   it('a deployment on a market that does not exist fails as a provider fault', async () => {
-    const offer = { ...(await firstOffer()), offerId: 'NoSuchMarket111111111111111111111111111111111' };
+    const offer = { ...(await firstOffer()), offerId: 'NoSuchMarket11111111111111111111111111111111' };
     const { providerRef } = await nosana.launch(request(offer, 'att-m'));
     const { final } = await waitForState(nosana, { attemptId: 'att-m', providerRef }, 'failed');
     expect(final.providerFault).toBe(true);
@@ -196,7 +252,7 @@ describe('nosana adapter', () => {
   });
 
   it('a wrong or revoked key is an auth error; markets stay public', async () => {
-    const wrong = createNosanaProvider({ baseUrl: fake.url, apiKey: 'nos_wrong' });
+    const wrong = createNosanaProvider({ baseUrl: `${fake.url}/api`, apiKey: 'nos_wrong' });
     expect((await providerError(wrong.listOwned())).kind).toBe('auth');
     fake.scenario.revokeAuth();
     const offer = await firstOffer();
@@ -213,7 +269,7 @@ describe('nosana adapter', () => {
 
   it('listOwned returns live deployments named by Switchyard, across pages', async () => {
     fake.scenario.runMs = 5_000;
-    nosana = createNosanaProvider({ baseUrl: fake.url, apiKey: KEY, pageSize: 10 });
+    nosana = createNosanaProvider({ baseUrl: `${fake.url}/api`, apiKey: KEY, pageSize: 10 });
     const offers = await nosana.offers(query(['RTX3060']));
     const refs = [];
     for (let i = 0; i < 12; i += 1) refs.push(await nosana.launch(request(offers[i % 2]!, `att-${String(i).padStart(2, '0')}`)));
@@ -235,6 +291,15 @@ describe('nosana adapter', () => {
     expect(owned).toHaveLength(11);
     expect(owned[0]).toEqual({ attemptId: 'att-01', providerRef: refs[1]!.providerRef });
     expect(owned.map((o) => o.attemptId)).not.toContain('att-00');
+  });
+
+  it('the base is {host}/api: the default host, a bare host given, or a full base URL', async () => {
+    const { nosanaBaseUrl } = await import('../../src/providers/nosana/client.js');
+    expect(nosanaBaseUrl(undefined)).toBe('https://api.nosana.com/api');
+    expect(nosanaBaseUrl('https://dashboard.k8s.prd.nos.ci')).toBe('https://dashboard.k8s.prd.nos.ci/api');
+    expect(nosanaBaseUrl('https://dashboard.k8s.prd.nos.ci/api/')).toBe('https://dashboard.k8s.prd.nos.ci/api');
+    const bare = createNosanaProvider({ baseUrl: fake.url, apiKey: KEY });
+    expect((await bare.offers(query(['H100']))).length).toBeGreaterThan(0);
   });
 
   it('info reports disabled without a key', () => {

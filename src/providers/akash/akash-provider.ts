@@ -1,18 +1,32 @@
-// Akash adapter over the Akash Console API (managed wallet, API key). Docs followed
-// (read 2026-11-29):
-//   https://akash.network/docs/api-documentation/console-api/getting-started/  (x-api-key,
-//     {data: …} envelope, create deployment -> poll bids -> create lease -> close)
-//   https://akash.network/docs/api-documentation/console-api/api-reference/   (error table)
-//   github.com/akash-network/console apps/api: deployment.schema.ts (POST /v1/deployments
-//     {data:{sdl}} -> {data:{dseq, manifest}}, GET/DELETE /v1/deployments/{dseq}, list with
-//     skip/limit + pagination), bid.schema.ts (GET /v1/bids?dseq= -> {data:[{bid:{bid_id,
-//     state, price:{denom,amount}}}]}), lease.schema.ts (POST /v1/leases {manifest, leases:
-//     [{dseq,gseq,oseq,provider}]}, certificate optional), shell-exec.router.ts (POST
-//     /v1/deployments/{dseq}/leases/{gseq}/{oseq}/shell-exec), gpu router (GET /v1/gpu-prices).
-// Where the docs disagree: the website reference shows flat bodies ({sdl}, {dseq, bidId})
-// in one revision and {data:{…}} envelopes in another; we follow the console source.
-// Not documented, decided here: what a bid price's denom is worth in USD (pricing.ts),
-// and how to see a job finish (sdl.ts wraps the command and writes an exit file).
+// Akash adapter over the Akash Console API (managed wallet, `x-api-key`), per the Console's
+// generated OpenAPI 3.0 document (../shared/provider-specs/akash/apps/api/swagger/
+// openapi.json, console@4c0dde7) and akash/FACTS.md. Operations used:
+//   GET    /v1/gpu-prices                 offers: the market snapshot, USD per GPU-hour (public)
+//   POST   /v1/deployments                {data:{sdl, deposit}} -> 201 {data:{dseq, manifest, signTx}};
+//                                         `deposit` (USD) is required unless managed deposits are on
+//                                         (FACTS §1), so it is always sent (ignored when they are on)
+//   GET    /v1/bids?dseq=                 bids; the key is `bid.id` (FACTS §1), not `bid_id`
+//   POST   /v1/leases                     {manifest, leases:[{dseq, gseq, oseq, provider}]}
+//   GET    /v1/deployments/{dseq}         state, leases, lease status (replica counts; FACTS §2 row A)
+//   GET    /v1/deployments?skip=&limit=   the account's deployments (listOwned, launch idempotency)
+//   GET    /v1/deployment/{owner}/{dseq}  group specs: the placement name is the ownership mark
+//   DELETE /v1/deployments/{dseq}         close (idempotent here; after a job, and at once when a
+//                                         lease cannot be made)
+//   POST   /v1/create-jwt-token, GET /v1/providers/{address}, then the provider's lease logs
+//                                         (FACTS §2 row C; lease-logs.ts): the job's end
+// Prices: the Console rewrites SDL prices to `uact`; bids are priced with the ACT/USD rate
+// (`actUsd`, default 1) — pricing.ts. Exit code: the Console publishes none (FACTS §2;
+// `shell-exec`, the only structured one, is on an unmerged pull request and is not used).
+// The wrapper in sdl.ts prints the code on a marker line that the adapter reads from the
+// lease logs; without it (no command, logs unreadable) the attempt says "exit code not
+// reported by Akash".
+// Spec silent, assumed (contract assumptions in test/contracts/providers/akash.ts): error
+// statuses and bodies — the document lists success responses only; the Console API
+// reference's Errors table (akash.network/docs/api-documentation/console-api/api-reference/)
+// gives 400/401/404/429/500 with {error, message}. Closing a closed deployment: not
+// documented; the adapter reads the deployment back rather than guess.
+// Bids arrive over time: launch waits for one (bidWaitMs, bounded), because the lease needs
+// the manifest returned by create and the launch contract keeps nothing between calls.
 import {
   ProviderError,
   type AttemptRef,
@@ -27,19 +41,24 @@ import {
 import { HttpError, type HttpClient } from '../shared/http-client.js';
 import { apiKeyProviderInfo } from '../shared/provider-info.js';
 import { createAkashClient } from './client.js';
-import { getDeployment, ownedDeployments } from './deployments.js';
+import { attemptOfDeployment, getDeployment, ownedDeployments } from './deployments.js';
 import { akashGpuOf, gibOf } from './gpu-models.js';
+import { LeaseLogs } from './lease-logs.js';
 import { decodeOfferId, encodeOfferId } from './offer-id.js';
-import { defaultPricing, maxAmountPerBlock, usdPerGpuHour, type AkashPricing } from './pricing.js';
-import { EXIT_FILE, SERVICE, buildSdl } from './sdl.js';
+import { defaultPricing, depositUsd, maxAmountPerBlock, usdPerGpuHour, type AkashPricing } from './pricing.js';
+import { SERVICE, buildSdl, exitCodeInLogs } from './sdl.js';
 import { phaseOf, type AkashLease } from './status.js';
 
 export interface AkashConfig {
   apiKey: string;
   baseUrl?: string;
   name?: string;
+  /** USD per ACT (bids and SDL prices are in uact); default 1. */
+  actUsd?: number;
   /** USD price of AKT; without it, bids in uakt are ignored. */
   aktUsd?: number;
+  /** Floor of the USD deposit sent with each deployment; default 5. */
+  minDepositUsd?: number;
   pricing?: Partial<AkashPricing>;
   /** How long launch waits for an acceptable bid, and how often it looks. */
   bidWaitMs?: number;
@@ -59,13 +78,14 @@ interface GpuPriceModel {
   ram: string;
   interface?: string;
   availability?: { total: number; available: number };
-  price?: { min?: number; max?: number; avg?: number; med?: number };
+  price?: { min?: number; max?: number; avg?: number; med?: number } | null;
 }
 
 interface Bid {
-  bid: { bid_id: { dseq: string; gseq: number; oseq: number; provider: string }; state: string; price: { denom: string; amount: string } };
+  bid: { id: { dseq: string; gseq: number; oseq: number; provider: string }; state: string; price: { denom: string; amount: string } };
 }
 
+export const NO_EXIT_CODE = 'exit code not reported by Akash';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class AkashProvider implements Provider {
@@ -73,11 +93,15 @@ export class AkashProvider implements Provider {
   readonly kind = 'decentralized' as const;
   private readonly client: HttpClient;
   private readonly pricing: AkashPricing;
+  private readonly leaseLogs: LeaseLogs;
+  /** dseq -> the attempt its placement group names (chain group specs never change). */
+  private readonly groupOwner = new Map<string, string | null>();
 
   constructor(private readonly config: AkashConfig) {
     this.name = config.name ?? 'akash';
-    this.pricing = { ...defaultPricing(config.aktUsd), ...config.pricing };
+    this.pricing = { ...defaultPricing({ actUsd: config.actUsd, aktUsd: config.aktUsd }), ...config.pricing };
     this.client = createAkashClient(config);
+    this.leaseLogs = new LeaseLogs(this.client, config.timeoutMs);
   }
 
   info(): ProviderInfo {
@@ -86,18 +110,17 @@ export class AkashProvider implements Provider {
 
   /**
    * Akash has no standing offers: providers bid only on a created deployment. The quote is
-   * the console's market snapshot (/v1/gpu-prices, USD per GPU-hour, ~15 min old), and the
-   * job's ceiling rides in the offer id so launch can refuse bids above it. Region
-   * constraints cannot be checked from that snapshot, so a query with regions gets none.
+   * the console's market snapshot (/v1/gpu-prices, USD per GPU-hour), and the job's ceiling
+   * rides in the offer id so launch can refuse bids above it. Region constraints cannot be
+   * checked from that snapshot, so a query with regions gets none.
    */
   async offers(query: OfferQuery): Promise<Offer[]> {
     if (query.regions && query.regions.length > 0) return [];
-    const res = await this.client.call<{ models?: GpuPriceModel[] } | { data?: { models?: GpuPriceModel[] } }>('GET', '/v1/gpu-prices');
-    const models = ('models' in res ? res.models : (res as { data?: { models?: GpuPriceModel[] } }).data?.models) ?? [];
+    const res = await this.client.call<{ models?: GpuPriceModel[] }>('GET', '/v1/gpu-prices', undefined, { auth: false });
     const out: Offer[] = [];
     for (const wanted of query.gpu.models) {
       const gpu = akashGpuOf(wanted);
-      for (const m of models) {
+      for (const m of res.models ?? []) {
         const vramGb = gibOf(m.ram);
         if (m.vendor !== 'nvidia' || m.model !== gpu.model || (gpu.ram && m.ram !== gpu.ram)) continue;
         if (vramGb < (query.gpu.minVramGb ?? 0) || (m.availability?.available ?? 0) < query.gpu.count) continue;
@@ -122,10 +145,10 @@ export class AkashProvider implements Provider {
   async launch(request: LaunchRequest): Promise<LaunchResult> {
     const spec = decodeOfferId(request.offer.offerId);
     if (!spec) throw new ProviderError('permanent', `not an Akash offer id: ${request.offer.offerId}`);
-    // Idempotency: the attempt id is in the SDL's env, which the console stores with the
-    // deployment. A leased deployment for this attempt is the answer; one without a lease
-    // is a launch that died mid-auction, and since its manifest is not retrievable it is
-    // closed and the auction starts again.
+    // Idempotency: the attempt id names the deployment's placement group. A leased
+    // deployment for this attempt is the answer; one without a lease is a launch that died
+    // mid-auction, and since its manifest is not retrievable it is closed and the auction
+    // starts again.
     const earlier = (await ownedDeployments(this.client)).find((o) => o.attemptId === request.attemptId);
     if (earlier) {
       const dseq = earlier.deployment.deployment.id.dseq;
@@ -144,18 +167,19 @@ export class AkashProvider implements Provider {
       storageGi: this.config.storageGi ?? 100,
       pricing: { denom: this.pricing.sdlDenom, amount: maxAmountPerBlock(spec.max, spec.count, this.pricing) },
     });
-    const created = await this.client.call<{ data: { dseq: string; manifest: string } }>('POST', '/v1/deployments', { data: { sdl } });
+    const deposit = depositUsd(spec.max, spec.count, request.maxDurationSeconds, this.config.minDepositUsd ?? 5);
+    const created = await this.client.call<{ data: { dseq: string; manifest: string } }>('POST', '/v1/deployments', { data: { sdl, deposit } });
     const { dseq, manifest } = created.data;
-    const bid = await this.awaitBid(dseq, spec.count, spec.max);
-    if (!bid) {
-      await this.close(dseq);
-      throw new ProviderError('capacity', `akash: no bid at or under $${spec.max}/GPU-hour for ${spec.count}× ${spec.model} within ${this.bidWaitMs()} ms`);
-    }
     try {
+      const bid = await this.awaitBid(dseq, spec.count, spec.max);
+      if (!bid) {
+        throw new ProviderError('capacity', `akash: no bid at or under $${spec.max}/GPU-hour for ${spec.count}× ${spec.model} within ${this.bidWaitMs()} ms`);
+      }
       await this.client.call('POST', '/v1/leases', { manifest, leases: [{ dseq, gseq: bid.gseq, oseq: bid.oseq, provider: bid.provider }] });
     } catch (err) {
-      // 409: the lease already exists (an earlier try of this very call landed).
-      if (!(err instanceof HttpError && err.status === 409)) throw err;
+      // No lease, no job: the deployment's escrow must not stay open. Closed at once.
+      await this.close(dseq).catch(() => undefined);
+      throw err;
     }
     return { providerRef: dseq };
   }
@@ -163,9 +187,15 @@ export class AkashProvider implements Provider {
   async status(ref: AttemptRef): Promise<ProviderStatus> {
     const dseq = ref.providerRef ?? (await this.findDseq(ref.attemptId));
     if (!dseq) throw new ProviderError('unknown-job', `akash has no deployment for attempt ${ref.attemptId}`);
-    const { status, lease } = phaseOf(await getDeployment(this.client, dseq));
+    const deployment = await getDeployment(this.client, dseq);
+    const owner = await this.ownerOf(deployment.deployment.id.owner, dseq);
+    if (owner === undefined) return { state: 'pending', message: `deployment ${dseq} is not indexed yet; ownership unconfirmed` };
+    if (owner !== ref.attemptId) {
+      return { state: 'lost', providerFault: true, message: `deployment ${dseq} belongs to ${owner ?? 'no Switchyard attempt'}, not ${ref.attemptId}` };
+    }
+    const { status, lease } = phaseOf(deployment);
     if (status.state !== 'running' || !lease) return status;
-    return this.checkExit(lease);
+    return this.checkExit(ref.attemptId, lease);
   }
 
   async cancel(ref: AttemptRef): Promise<void> {
@@ -185,10 +215,10 @@ export class AkashProvider implements Provider {
   private async awaitBid(dseq: string, gpus: number, ceiling: number) {
     const deadline = Date.now() + this.bidWaitMs();
     for (;;) {
-      const res = await this.client.call<{ data?: Bid[] }>('GET', `/v1/bids?dseq=${encodeURIComponent(dseq)}`);
+      const res = await this.client.call<{ data?: Bid[] }>('GET', '/v1/bids', undefined, { query: { dseq } });
       const acceptable = (res.data ?? [])
         .filter((b) => b.bid.state === 'open')
-        .map((b) => ({ ...b.bid.bid_id, usd: usdPerGpuHour(b.bid.price, gpus, this.pricing) }))
+        .map((b) => ({ ...b.bid.id, usd: usdPerGpuHour(b.bid.price, gpus, this.pricing) }))
         .filter((b): b is typeof b & { usd: number } => b.usd !== undefined && b.usd <= ceiling)
         .sort((a, b) => a.usd - b.usd);
       if (acceptable[0]) return acceptable[0];
@@ -197,28 +227,25 @@ export class AkashProvider implements Provider {
     }
   }
 
-  /** The wrapped command leaves its exit code in EXIT_FILE; read it through shell-exec. */
-  private async checkExit(lease: AkashLease): Promise<ProviderStatus> {
-    const { dseq, gseq, oseq } = lease.id;
+  /** The wrapper's marker line in the lease logs is the job's end and its exit code. */
+  private async checkExit(attemptId: string, lease: AkashLease): Promise<ProviderStatus> {
     try {
-      const res = await this.client.call<{ stdout?: string; exitCode?: number; data?: { stdout?: string; exitCode?: number } }>(
-        'POST',
-        `/v1/deployments/${dseq}/leases/${gseq}/${oseq}/shell-exec`,
-        { command: ['cat', EXIT_FILE], service: SERVICE, timeout: 10 },
-      );
-      const out = res.data ?? res;
-      const text = (out.stdout ?? '').trim();
-      if (out.exitCode === 0 && /^\d+$/.test(text)) {
-        const exitCode = Number(text);
-        return { state: exitCode === 0 ? 'succeeded' : 'failed', exitCode };
-      }
-      return { state: 'running' };
+      const exitCode = exitCodeInLogs(attemptId, await this.leaseLogs.lines(lease.id, SERVICE));
+      if (exitCode === undefined) return { state: 'running', message: NO_EXIT_CODE };
+      return { state: exitCode === 0 ? 'succeeded' : 'failed', exitCode };
     } catch (err) {
-      // The exec path goes through the provider's proxy; its hiccups say nothing about
-      // the job, so the lease's own "running" stands. Bad credentials still surface.
+      // The provider's log stream says nothing about the job when it hiccups; the lease's
+      // own "running" stands. Bad Console credentials still surface.
       if (err instanceof ProviderError && err.kind === 'auth') throw err;
-      return { state: 'running', message: `exit check failed: ${(err as Error).message}` };
+      return { state: 'running', message: `${NO_EXIT_CODE} (lease logs unreadable: ${(err as Error).message})` };
     }
+  }
+
+  private async ownerOf(owner: string, dseq: string): Promise<string | null | undefined> {
+    if (this.groupOwner.has(dseq)) return this.groupOwner.get(dseq);
+    const attempt = await attemptOfDeployment(this.client, owner, dseq);
+    if (attempt !== undefined) this.groupOwner.set(dseq, attempt);
+    return attempt;
   }
 
   private async findDseq(attemptId: string): Promise<string | undefined> {
@@ -232,7 +259,7 @@ export class AkashProvider implements Provider {
     } catch (err) {
       if (err instanceof HttpError && err.status === 404) return;
       if (err instanceof HttpError && err.status === 400) {
-        // The docs give no error for closing a closed deployment; look rather than guess.
+        // Not documented for a closed deployment; look rather than guess.
         const d = await getDeployment(this.client, dseq).catch(() => undefined);
         if (!d || d.deployment.state !== 'active') return;
       }

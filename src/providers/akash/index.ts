@@ -1,2 +1,2 @@
-export { createAkashProvider, AkashProvider, type AkashConfig } from './akash-provider.js';
-export { AKASH_USDC_IBC_DENOM, DEFAULT_BLOCKS_PER_HOUR, usdPerGpuHour, maxAmountPerBlock } from './pricing.js';
+export { createAkashProvider, AkashProvider, NO_EXIT_CODE, type AkashConfig } from './akash-provider.js';
+export { AKASH_USDC_IBC_DENOM, DEFAULT_BLOCKS_PER_HOUR, UACT, depositUsd, usdPerGpuHour, maxAmountPerBlock } from './pricing.js';

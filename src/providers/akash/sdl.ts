@@ -3,15 +3,40 @@
 // (https://akash.network/docs/developers/deployment/akash-sdl). Strings are emitted as
 // JSON strings, which are valid YAML double-quoted scalars, so no YAML library is needed.
 //
-// Akash runs services, not batch jobs: a container that exits is restarted. So the job's
-// command is wrapped: run it, write its exit code to EXIT_FILE, then idle. The adapter
-// reads EXIT_FILE through the Console API's shell-exec endpoint to learn the outcome.
-// This needs `sh` in the image; an empty command runs the image's own entrypoint and
-// then the outcome cannot be observed (documented limitation).
+// Akash runs services, not batch jobs: a container that exits is restarted (and would run
+// the job again). So the job's command is wrapped: run it, print one marker line with its
+// exit code (`switchyard-exit <attemptId> <code>`), then idle until Switchyard closes the
+// deployment. The Console API publishes no exit code or container state (akash/FACTS.md §2),
+// so the adapter learns the end from that line in the lease's logs (FACTS §2 row C). This
+// needs `sh` in the image; an empty command runs the image's own entrypoint, whose end
+// cannot be observed ("exit code not reported by Akash").
+//
+// Ownership mark: the placement group is named `switchyard-<attemptId>`. The chain keeps a
+// group's name in its group spec, which the Console returns for any deployment
+// (GET /v1/deployment/{owner}/{dseq} → other.groups[].group_spec.name), so the adapter can
+// tell its deployments from others without any console-side settings.
 
 export const SERVICE = 'job';
-export const EXIT_FILE = '/tmp/switchyard-exit';
 export const ATTEMPT_ENV = 'SWITCHYARD_ATTEMPT_ID';
+const PLACEMENT_PREFIX = 'switchyard-';
+
+export const placementName = (attemptId: string): string => `${PLACEMENT_PREFIX}${attemptId}`;
+
+/** The attempt a placement group name was made for, if Switchyard made it. */
+export const attemptOfPlacement = (name: string): string | undefined =>
+  name.startsWith(PLACEMENT_PREFIX) && name.length > PLACEMENT_PREFIX.length ? name.slice(PLACEMENT_PREFIX.length) : undefined;
+
+const EXIT_MARKER = 'switchyard-exit';
+
+/** The exit code the wrapper printed for this attempt, from log lines (the last one wins). */
+export const exitCodeInLogs = (attemptId: string, lines: string[]): number | undefined => {
+  let code: number | undefined;
+  for (const line of lines) {
+    const m = new RegExp(`^${EXIT_MARKER} (\\S+) (\\d+)\\s*$`).exec(line);
+    if (m && m[1] === attemptId) code = Number(m[2]);
+  }
+  return code;
+};
 
 export interface SdlInput {
   attemptId: string;
@@ -29,9 +54,9 @@ export interface SdlInput {
 /** POSIX single-quote quoting: safe for any byte except NUL. */
 export const shellQuote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
 
-export const wrapperScript = (command: string[]): string =>
-  `${command.map(shellQuote).join(' ')}; code=$?; echo "$code" > ${EXIT_FILE}; ` +
-  `echo "switchyard: exit $code"; while :; do sleep 3600; done`;
+export const wrapperScript = (attemptId: string, command: string[]): string =>
+  `${command.map(shellQuote).join(' ')}; code=$?; echo ${shellQuote(EXIT_MARKER)} ${shellQuote(attemptId)} "$code"; ` +
+  `while :; do sleep 3600; done`;
 
 const q = (s: string): string => JSON.stringify(s);
 
@@ -44,7 +69,7 @@ export const buildSdl = (i: SdlInput): string => {
     `  ${SERVICE}:`,
     `    image: ${q(i.image)}`,
     ...(i.command.length > 0
-      ? ['    command:', `      - ${q('sh')}`, `      - ${q('-c')}`, '    args:', `      - ${q(wrapperScript(i.command))}`]
+      ? ['    command:', `      - ${q('sh')}`, `      - ${q('-c')}`, '    args:', `      - ${q(wrapperScript(i.attemptId, i.command))}`]
       : []),
     '    env:',
     ...Object.entries(env).map(([k, v]) => `      - ${q(`${k}=${v}`)}`),
@@ -66,20 +91,16 @@ export const buildSdl = (i: SdlInput): string => {
     `                - model: ${i.gpu.model}`,
     ...(i.gpu.ram ? [`                  ram: ${i.gpu.ram}`] : []),
     '  placement:',
-    '    dcloud:',
+    `    ${q(placementName(i.attemptId))}:`,
     '      pricing:',
     `        ${SERVICE}:`,
     `          denom: ${i.pricing.denom}`,
     `          amount: ${i.pricing.amount}`,
     'deployment:',
     `  ${SERVICE}:`,
-    '    dcloud:',
+    `    ${q(placementName(i.attemptId))}:`,
     `      profile: ${SERVICE}`,
     '      count: 1',
   ];
   return `${lines.join('\n')}\n`;
 };
-
-/** The attempt an SDL (as stored by the console) was generated for, if it is ours. */
-export const attemptIdInSdl = (sdl: string): string | undefined =>
-  new RegExp(`${ATTEMPT_ENV}=([^"\\s]+)`).exec(sdl)?.[1];

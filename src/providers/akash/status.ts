@@ -16,7 +16,6 @@ export interface AkashLease {
 export interface AkashDeployment {
   deployment: { id: { owner: string; dseq: string }; state: string };
   leases: AkashLease[];
-  consoleSettings?: { sdl?: string } | null;
 }
 
 export type AkashPhase = { status: ProviderStatus; lease?: AkashLease };
@@ -24,8 +23,8 @@ export type AkashPhase = { status: ProviderStatus; lease?: AkashLease };
 export const phaseOf = (d: AkashDeployment): AkashPhase => {
   const lease = d.leases.find((l) => l.state === 'active') ?? d.leases[0];
   if (d.deployment.state !== 'active') {
-    // Switchyard only closes deployments when cancelling, after which nobody asks; a
-    // closed deployment seen here was closed by the chain (escrow ran dry) or the provider.
+    // Closed: by Switchyard's cancel (then only the release check asks, and any terminal
+    // state confirms it), or by the chain (escrow ran dry) or the provider.
     return { status: { state: 'lost', providerFault: true, message: `deployment ${d.deployment.state}` } };
   }
   if (!lease) return { status: { state: 'pending', message: 'waiting for a lease' } };

@@ -1,6 +1,6 @@
 // Nosana GPU markets -> Switchyard offers. A market is one GPU model in one tier
 // (PREMIUM, COMMUNITY, OTHER); its hosts each run one job at a time on the whole node.
-// Fields read from GET /api/markets (public): address, name, slug, type,
+// Fields read from GET {base}/markets/ (public; FACTS Endpoints row): address, name, slug, type,
 // usd_reward_per_hour, network_fee_percentage, lowest_vram, gpu_types.
 // Price to the job poster: usd_reward_per_hour × (1 + network_fee_percentage / 100), as the
 // learn.nosana.com GPU-markets table computes it (docs/.vuepress/components/GPUMarkets.vue).

@@ -1,27 +1,26 @@
-// Nosana adapter over the API-key Deployments API. Docs and source followed (read 2026-11-29):
-//   learn.nosana.com/api/intro (github.com/nosana-ci/learn.nosana.com docs/api/intro.md):
-//     base URL https://dashboard.k8s.prd.nos.ci/api, `Authorization: Bearer nos_…`
-//   learn.nosana.com/api/create-deployments, /api/manage-deployments (same repo): POST
-//     /api/deployments/create {name, market, timeout (minutes), replicas, strategy,
-//     job_definition}; new deployments are DRAFT and must be started; GET /api/deployments,
-//     GET /api/deployments/{id}, …/{id}/start, …/{id}/stop (answers {status:"STOPPING"}),
-//     …/{id}/archive; full reference in the Swagger at /api/swagger
-//   learn.nosana.com/getting-started/deployments/{intro,options,strategies}: status values,
-//     strategies SIMPLE|SIMPLE-EXTEND|SCHEDULED|INFINITE
-//   nosana.com/auth.md and nosana.com/pricing.md (github.com/nosana-ci/nosana.com public/):
-//     current host https://api.nosana.com (same /api paths), GET /api/markets/ is public,
-//     401 has a JSON body and no WWW-Authenticate, 402 = out of credits, credit-funded
-//     deployments need timeout >= 60 minutes
-//   github.com/nosana-ci/nosana-deployment-manager (the service behind /api/deployments):
-//     router/setup/setupDeploymentsRoutes.ts (start/stop/archive are POST; jobs at
-//     GET …/{id}/jobs and …/{id}/jobs/{job}), routes/post/…/deploymentStart.ts and
-//     deploymentStop.ts (start only from DRAFT|STOPPED|ERROR|INSUFFICIENT_FUNDS, stop only
-//     from RUNNING|ERROR|INSUFFICIENT_FUNDS, otherwise HTTP 500 "Deployment is in the
-//     incorrect state."), errors/index.ts ({error: "Deployment not found."} with 404)
-// Where the docs disagree: the curl examples for start/stop/archive send GET; the service
-// routes them as POST, which this adapter sends. The default host is api.nosana.com.
-// Inferred: lost vs. timed out vs. failed from job state and result (status.ts), the GPU
-// count of multi-GPU markets (markets.ts), the paginated list shape (deployments.ts).
+// Nosana adapter over the API-key Deployments API, per ../shared/provider-specs/nosana/FACTS.md
+// (Nosana publishes its OpenAPI only live; FACTS restates the deployment manager's source,
+// nosana-ci/nosana-deployment-manager @ afe5852). Operations used, each a FACTS Endpoints row:
+//   GET  /markets/                       offers (public; price = usd_reward_per_hour × (1 + fee %))
+//   POST /deployments/create             launch: SIMPLE strategy, one replica, name
+//                                        `switchyard-<attemptId>` (the ownership mark), DRAFT
+//   POST /deployments/{id}/start         from DRAFT|STOPPED|ERROR|INSUFFICIENT_FUNDS only
+//   POST /deployments/{id}/stop          from RUNNING|ERROR|INSUFFICIENT_FUNDS only
+//   POST /deployments/{id}/archive       from STOPPED only (the tidy-up after a stop)
+//   GET  /deployments?name=&status=&limit=&cursor=   cursor-paged list (listOwned, lookups by name)
+//   GET  /deployments/{id}, …/{id}/jobs, …/{id}/jobs/{job}   status; the exit code is
+//                                        jobResult.opStates[].exitCode of the job by id
+// Base URL and error classes: client.ts. Wrong-state answers are 500 (FACTS); this adapter
+// never sends a call the deployment's state forbids, and when a race makes one fail it
+// re-reads once instead of retrying (no loop on the 500).
+// Cancel: stop first, archive once STOPPED. A DRAFT (created, never started) can be neither
+// stopped, archived nor deleted (FACTS: start/stop/archive/delete rows); it lists no job and
+// holds no node, so cancel leaves it and status() reports it as never started (lost).
+// Ownership: status() checks that the deployment carries this attempt's name; another name
+// is a lost machine, never success.
+// Inferred, not in FACTS: lost vs. timed out vs. failed from job state and result
+// (status.ts); the GPU count of multi-GPU markets (markets.ts); that the `name` filter may
+// match more than the exact name (the adapter compares names itself).
 // Not supported by Nosana and ignored: regions (markets have none), CPU/memory sizing
 // (a job gets the whole node of its market).
 import {
@@ -38,7 +37,7 @@ import {
 import { HttpError, type HttpClient } from '../shared/http-client.js';
 import { apiKeyProviderInfo } from '../shared/provider-info.js';
 import { createNosanaClient } from './client.js';
-import { buildCreateBody, getDeployment, jobDetail, latestJob, listDeployments } from './deployments.js';
+import { buildCreateBody, getDeployment, jobDetail, latestJob, listDeployments, postAction, type PageSize } from './deployments.js';
 import { gpuCountOf, nodePricePerHourUsd, requestedModelFor, type NosanaMarket } from './markets.js';
 import { jobStateOf, mapNosanaStatus, type NosanaDeployment } from './status.js';
 
@@ -55,12 +54,15 @@ export interface NosanaConfig {
   /** How long to ask the reconciler to wait before retrying a cancel Nosana refused. */
   cancelRetrySeconds?: number;
   /** Page size for listing deployments (the API takes 10, 20, 50 or 100). */
-  pageSize?: 10 | 20 | 50 | 100;
+  pageSize?: PageSize;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
 
-const GONE = new Set(['STOPPING', 'STOPPED', 'ARCHIVED']);
+/** Deployments that may hold a node or list a job: what the orphan sweep must stop. */
+const LIVE = ['STARTING', 'RUNNING', 'ERROR', 'INSUFFICIENT_FUNDS'];
+/** The states `stop` is allowed from (FACTS: POST /deployments/{id}/stop). */
+const STOPPABLE = new Set(['RUNNING', 'ERROR', 'INSUFFICIENT_FUNDS']);
 
 export class NosanaProvider implements Provider {
   readonly name: string;
@@ -82,7 +84,7 @@ export class NosanaProvider implements Provider {
   async offers(query: OfferQuery): Promise<Offer[]> {
     // Markets have no region, so a job that asks for regions cannot be placed here.
     if (query.regions && query.regions.length > 0) return [];
-    const markets = await this.client.call<NosanaMarket[]>('GET', '/api/markets/', undefined, { auth: false });
+    const markets = await this.client.call<NosanaMarket[]>('GET', '/markets/', undefined, { auth: false });
     const types = this.config.marketTypes ?? ['PREMIUM', 'COMMUNITY', 'OTHER'];
     const out: Offer[] = [];
     for (const m of Array.isArray(markets) ? markets : []) {
@@ -111,7 +113,7 @@ export class NosanaProvider implements Provider {
     if (request.maxPricePerGpuHourUsd !== undefined && request.offer.pricePerGpuHourUsd > request.maxPricePerGpuHourUsd) {
       throw new ProviderError('permanent', `nosana market ${request.offer.offerId} is over the price ceiling`);
     }
-    const name = `${this.prefix}${request.attemptId}`;
+    const name = this.nameOf(request.attemptId);
     // Idempotency: Nosana takes no client token and does not make names unique, so an
     // earlier launch of this attempt is looked up by name first. One created but never
     // started (start failed) is started now. (Two launches racing in the same instant
@@ -125,7 +127,7 @@ export class NosanaProvider implements Provider {
     try {
       created = await this.client.call<NosanaDeployment>(
         'POST',
-        '/api/deployments/create',
+        '/deployments/create',
         buildCreateBody(request, name, this.config.minTimeoutMinutes ?? 60),
       );
     } catch (err) {
@@ -140,12 +142,16 @@ export class NosanaProvider implements Provider {
   async status(ref: AttemptRef): Promise<ProviderStatus> {
     const dep = await this.resolve(ref);
     if (!dep) throw new ProviderError('unknown-job', `nosana has no deployment for attempt ${ref.attemptId}`);
+    if (!this.owns(dep, ref)) {
+      return { state: 'lost', providerFault: true, message: `deployment ${dep.id} is named ${dep.name}, not ${this.nameOf(ref.attemptId)}: not this attempt's` };
+    }
     const job = await latestJob(this.client, dep.id);
     const finished = job && ['COMPLETED', 'STOPPED'].includes(jobStateOf(job.state));
     const detail = finished ? await jobDetail(this.client, dep.id, job.job) : undefined;
     return mapNosanaStatus(dep, job, detail);
   }
 
+  /** Stop first, archive once STOPPED; idempotent, and never a call the state forbids. */
   async cancel(ref: AttemptRef): Promise<void> {
     let dep: NosanaDeployment | undefined;
     try {
@@ -154,47 +160,68 @@ export class NosanaProvider implements Provider {
       if (err instanceof ProviderError && err.kind === 'unknown-job') return;
       throw err;
     }
-    if (!dep || GONE.has(dep.status)) return; // never launched, or already stopped
-    if (dep.status === 'DRAFT') return this.post(dep.id, 'archive'); // never started: tidy it away
+    if (!dep || !this.owns(dep, ref)) return; // never launched, or someone else's
     if (dep.status === 'STARTING') {
-      // The service refuses stop until the deployment is RUNNING; ask to be called again.
+      // Stop is refused until the deployment is RUNNING; ask to be called again.
       throw new ProviderError('transient', `nosana deployment ${dep.id} is STARTING; stop is refused until RUNNING`,
         this.config.cancelRetrySeconds ?? 5);
     }
-    await this.post(dep.id, 'stop');
+    if (STOPPABLE.has(dep.status)) dep = await this.act(dep, 'stop', ['STOPPING', 'STOPPED', 'ARCHIVED']);
+    if (dep.status === 'STOPPED') await this.act(dep, 'archive', ['ARCHIVED']);
+    // DRAFT (never started), STOPPING (stop under way) and ARCHIVED need nothing more.
   }
 
-  /** Deployments named by Switchyard that are not stopped, for the reconciler's sweep. */
+  /** Deployments named by Switchyard that may still hold a node, for the reconciler's sweep. */
   async listOwned(): Promise<AttemptRef[]> {
-    return (await listDeployments(this.client, this.config.pageSize))
-      .filter((d) => d.name.startsWith(this.prefix) && !GONE.has(d.status))
+    return (await listDeployments(this.client, { statuses: LIVE }, this.config.pageSize))
+      .filter((d) => d.name.startsWith(this.prefix) && LIVE.includes(d.status))
       .map((d) => ({ attemptId: d.name.slice(this.prefix.length), providerRef: d.id }));
   }
 
-  private start(id: string): Promise<void> {
-    return this.post(id, 'start');
+  private nameOf(attemptId: string): string {
+    return `${this.prefix}${attemptId}`;
   }
 
-  /** start/stop/archive. A 500 may be "incorrect state" after a race: re-read and decide. */
-  private async post(id: string, action: 'start' | 'stop' | 'archive'): Promise<void> {
+  private owns(dep: NosanaDeployment, ref: AttemptRef): boolean {
+    return dep.name === this.nameOf(ref.attemptId);
+  }
+
+  private async start(id: string): Promise<void> {
     try {
-      await this.client.call('POST', `/api/deployments/${encodeURIComponent(id)}/${action}`);
+      await postAction(this.client, id, 'start');
     } catch (err) {
+      // A 500 wrong-state answer after a race: started by the other caller is fine.
       if (!(err instanceof HttpError) || err.status !== 500) throw err;
       const now = await getDeployment(this.client, id);
-      const done = action === 'start' ? !['DRAFT', 'STOPPED', 'ERROR', 'INSUFFICIENT_FUNDS'].includes(now.status) : GONE.has(now.status);
-      if (!done) throw err;
+      if (['DRAFT', 'STOPPED', 'ERROR', 'INSUFFICIENT_FUNDS'].includes(now.status)) throw err;
+    }
+  }
+
+  /**
+   * One state change. On a 500 (wrong state: a race with the manager or another caller)
+   * the deployment is read once; reaching one of `done` counts as success, anything else
+   * is the (permanent) error. The deployment as it now stands is returned.
+   */
+  private async act(dep: NosanaDeployment, action: 'stop' | 'archive', done: string[]): Promise<NosanaDeployment> {
+    try {
+      const res = (await postAction(this.client, dep.id, action)) as { status?: string } | undefined;
+      return { ...dep, status: res?.status ?? done[0]! };
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 500) throw err;
+      const now = await getDeployment(this.client, dep.id);
+      if (!done.includes(now.status)) throw err;
+      return now;
     }
   }
 
   private async resolve(ref: AttemptRef): Promise<NosanaDeployment | undefined> {
     if (ref.providerRef) return getDeployment(this.client, ref.providerRef);
-    return this.findByName(`${this.prefix}${ref.attemptId}`);
+    return this.findByName(this.nameOf(ref.attemptId));
   }
 
   /** The newest non-archived deployment with this name. */
   private async findByName(name: string): Promise<NosanaDeployment | undefined> {
-    return (await listDeployments(this.client, this.config.pageSize))
+    return (await listDeployments(this.client, { name }, this.config.pageSize))
       .filter((d) => d.name === name && d.status !== 'ARCHIVED')
       .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''))[0];
   }

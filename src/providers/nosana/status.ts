@@ -1,10 +1,10 @@
 // Nosana deployment + job state -> ProviderStatus.
-// Deployment status values (learn.nosana.com/getting-started/deployments/intro, and
-// DeploymentStatus in nosana-ci/nosana-deployment-manager src/types/deployment.ts):
-//   DRAFT, STARTING, RUNNING, STOPPING, STOPPED, ARCHIVED, ERROR, INSUFFICIENT_FUNDS.
-// Job states (deployment-manager JobState; on chain 0..3): QUEUED, RUNNING, COMPLETED, STOPPED.
-// A finished job's result is the node's FlowState (@nosana/sdk src/types/job.ts):
-//   { status, opStates: [{ operationId, status, exitCode, logs: [{type, log}] }] }.
+// Deployment status values (FACTS Objects: Deployment): DRAFT, STARTING, RUNNING, STOPPING,
+// STOPPED, ARCHIVED, ERROR, INSUFFICIENT_FUNDS. Job states (FACTS Objects: Job, and the
+// job-by-id row: on chain 0..3): QUEUED, RUNNING, COMPLETED, STOPPED. A finished job's
+// result is the node's FlowState (FACTS Objects: FlowState):
+//   { status, opStates: [{ operationId, status, exitCode, logs }] } — the exit code is
+//   opStates[].exitCode (FACTS job-by-id row).
 // Inferred (not documented as such): a job that ends STOPPED with no exit code in its
 // result and before its timeout was stopped because its node went away (lost, provider
 // fault); one that ran for its whole timeout is a timeout.
@@ -91,6 +91,9 @@ export const mapNosanaStatus = (
   if (!job) {
     switch (dep.status) {
       case 'DRAFT':
+        // Launch starts what it creates before it returns, so a DRAFT seen here is a launch
+        // whose start never landed: nothing runs, nothing can (FACTS: no stop from DRAFT).
+        return { state: 'lost', providerFault: true, message: `${depMsg}: never started` };
       case 'STARTING':
       case 'RUNNING': // started, the job not listed on the market yet
         return { state: 'pending', message: depMsg };
