@@ -1,0 +1,1 @@
+// @switchyard/client: placeholder until the client lands.
