@@ -81,6 +81,7 @@ export const AttemptSchema = z
     reason: z.string().optional(),
     exitCode: z.number().int().optional(),
     outputTail: z.string().optional(),
+    releasedAt: z.string().optional().openapi({ description: 'When the provider confirmed the resource is gone; nothing bills after it. Absent while the stop is still being confirmed.' }),
   })
   .openapi('Attempt');
 
@@ -105,7 +106,7 @@ export const JobEventSchema = z
   .object({
     seq: z.number().int(),
     at: z.string(),
-    type: z.enum(['status', 'attempt']),
+    type: z.enum(['status', 'attempt', 'release']).openapi({ description: '"release": the provider confirmed the attempt\'s resource is gone (to is "released").' }),
     from: z.string().optional(),
     to: z.string(),
     attemptId: z.string().optional(),

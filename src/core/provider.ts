@@ -54,6 +54,9 @@ export interface ProviderStatus {
   timedOut?: boolean;
 }
 
+/** What a provider says of an ended attempt's resource after a stop request (Provider.release). */
+export type ReleaseState = 'released' | 'pending';
+
 export interface AttemptRef {
   attemptId: string;
   providerRef?: string;
@@ -99,6 +102,18 @@ export interface Provider {
   status(ref: AttemptRef): Promise<ProviderStatus>;
   cancel(ref: AttemptRef): Promise<void>;
   logs?(ref: AttemptRef): Promise<string>;
+  /**
+   * Stop the attempt's resource and say whether the provider confirms it is gone.
+   * Idempotent: called again on every reconcile pass until it answers 'released'.
+   * - 'released': the provider says the resource no longer exists or has reached a
+   *   terminal, non-billing state (destroyed, closed, terminated, deleted), or never
+   *   existed (it must not answer this for a resource it merely cannot see right now).
+   * - 'pending': the stop was accepted (or is under way) but the resource still exists.
+   * Throws ProviderError when the stop could not be sent; `retryAfterSeconds` is honoured.
+   * Optional: without it the core uses cancel() and then status() (see releaseAtProvider
+   * in src/core/release.ts), which adapters should replace with a precise answer.
+   */
+  release?(ref: AttemptRef): Promise<ReleaseState>;
   /**
    * Every resource Switchyard launched at this provider that still exists (found by the
    * name or label the adapter gave it at launch). The reconciler's orphan sweep stops

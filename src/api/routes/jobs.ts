@@ -38,7 +38,7 @@ const inOrder = <T extends object>(value: T, order: readonly string[]): T => {
 const SPEC_ORDER = ['image', 'command', 'env', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'placement', 'webhookUrl'];
 const GPU_ORDER = ['models', 'count', 'minVramGb'];
 const PLACEMENT_ORDER = ['strategy', 'networks', 'regions', 'fallback'];
-const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'exitCode', 'reason', 'outputTail'];
+const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'releasedAt', 'exitCode', 'reason', 'outputTail'];
 
 const specView = (spec: JobSpec): JobSpec =>
   inOrder(
@@ -57,7 +57,9 @@ export const jobView = (job: Job) => ({
   createdAt: job.createdAt,
   updatedAt: job.updatedAt,
   spec: specView(job.spec),
-  attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, ...attempt }) => inOrder(attempt, ATTEMPT_ORDER)),
+  attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, releaseTries: _tries, nextReleaseAt: _next, releaseNote: _note, ...attempt }) =>
+    inOrder(attempt, ATTEMPT_ORDER),
+  ),
   // What the customer pays, once the finished job is settled.
   ...(job.costMicroUsd !== undefined ? { costMicroUsd: job.costMicroUsd } : {}),
 });
