@@ -52,6 +52,12 @@ export interface ProviderStatus {
   /** Provider fault (capacity gone, machine lost) rather than the workload's own failure. */
   providerFault?: boolean;
   timedOut?: boolean;
+  /**
+   * What the provider says of the machine itself, apart from the workload: still held,
+   * being stopped, or gone (destroyed, closed, terminated; nothing bills). Adapters that
+   * can tell should set it: the core's release check trusts it over `state`.
+   */
+  resource?: 'held' | 'stopping' | 'gone';
 }
 
 /** What a provider says of an ended attempt's resource after a stop request (Provider.release). */
@@ -110,8 +116,12 @@ export interface Provider {
    *   existed (it must not answer this for a resource it merely cannot see right now).
    * - 'pending': the stop was accepted (or is under way) but the resource still exists.
    * Throws ProviderError when the stop could not be sent; `retryAfterSeconds` is honoured.
-   * Optional: without it the core uses cancel() and then status() (see releaseAtProvider
-   * in src/core/release.ts), which adapters should replace with a precise answer.
+   * Optional: without it the core sends cancel() and then reads status(): released when
+   * the provider no longer knows the attempt (unknown-job), or when `status.resource` says
+   * 'gone', or (when the adapter does not set `resource`) when the state is terminal. That
+   * last rule trusts that a stopped resource no longer reports a running workload; an
+   * adapter whose status stays terminal while the machine still exists must implement
+   * release() or set `resource`. See releaseAtProvider in src/core/release.ts.
    */
   release?(ref: AttemptRef): Promise<ReleaseState>;
   /**

@@ -45,7 +45,8 @@ const isUnknown = (error: unknown): boolean => error instanceof ProviderError &&
 /**
  * The port-level release. An adapter's own `release()` answers precisely. Without it:
  * cancel (idempotent in every adapter), then read the status; the provider not knowing
- * the attempt, or a terminal state after the stop, counts as gone.
+ * the attempt, `resource: 'gone'`, or (when the adapter does not say) a terminal state
+ * after the stop counts as gone. The contract is documented on Provider.release.
  */
 export const releaseAtProvider = async (provider: Provider, ref: AttemptRef): Promise<ReleaseState> => {
   if (provider.release) {
@@ -64,6 +65,7 @@ export const releaseAtProvider = async (provider: Provider, ref: AttemptRef): Pr
   }
   try {
     const status = await provider.status(ref);
+    if (status.resource !== undefined) return status.resource === 'gone' ? 'released' : 'pending';
     return status.state === 'pending' || status.state === 'running' ? 'pending' : 'released';
   } catch (error) {
     if (isUnknown(error)) return 'released';
