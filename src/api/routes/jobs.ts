@@ -5,7 +5,9 @@ import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem, validationProblem } from '../problem.js';
 import { webhookUrlError } from '../../webhooks/submit-check.js';
+import { acceptedGpuModelsOf } from '../../core/gpu-models.js';
 import {
+  gpuModelErrors,
   JobEventSchema,
   JobIdParams,
   JobListSchema,
@@ -79,7 +81,7 @@ const submitRoute = createRoute({
   },
   responses: {
     202: jsonResponse(JobSchema, 'The job, queued (or the earlier job, for a replayed Idempotency-Key)'),
-    400: problemResponse('Invalid body; every invalid field is named'),
+    400: problemResponse('Invalid body; every invalid field is named (an unknown GPU model names the valid ones)'),
     413: problemResponse('Body over 64 KiB'),
     415: problemResponse('Body is not JSON'),
     422: problemResponse('Idempotency-Key reused with a different body'),
@@ -150,6 +152,11 @@ export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void
         return { field: `placement.networks.${index}`, pointer: `/placement/networks/${index}`, detail: `unknown network "${name}"; known: ${known}` };
       });
       return problem(c, 400, 'validation', 'Invalid request', `Unknown network: ${unknown.join(', ')}`, { errors }) as never;
+    }
+    const acceptedModels = acceptedGpuModelsOf(deps.providers.all());
+    const gpuErrors = gpuModelErrors(spec.resources.gpu.models, acceptedModels);
+    if (gpuErrors.length > 0) {
+      return problem(c, 400, 'validation', 'Invalid request', `Unknown GPU model; valid models: ${acceptedModels.join(', ')} (GET /v1/providers lists what is on offer now).`, { errors: gpuErrors }) as never;
     }
     const webhookError = await webhookUrlError(spec.webhookUrl, deps.webhookPolicy, deps.webhookResolver);
     if (webhookError) return validationProblem(c, [webhookError]) as never;
