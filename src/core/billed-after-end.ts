@@ -5,6 +5,7 @@
 // running system that knows only its job records and what the providers still list.
 import type { Job } from './job.js';
 import { awaitingRelease, LIVE_ATTEMPT_STATUSES } from './job.js';
+import type { JobStore } from './ports.js';
 import type { ProviderRegistry } from './provider.js';
 
 export interface ResourceLife {
@@ -65,4 +66,21 @@ export const billedAfterEndOfJobs = async (jobs: Job[], providers: ProviderRegis
     }
   }
   return billedAfterEnd(lives, now.getTime());
+};
+
+/** billedAfterEndOfJobs over every job of a tenant (the local market's one tenant), paging the store. */
+export const billedAfterEndOfTenant = async (
+  store: JobStore,
+  tenantId: string,
+  providers: ProviderRegistry,
+  now: Date,
+): Promise<Record<string, BilledAfterEnd>> => {
+  const jobs: Job[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list(tenantId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    jobs.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return billedAfterEndOfJobs(jobs, providers, now);
 };
