@@ -1,16 +1,18 @@
-// `npm run bench:market [-- --json] [--jobs N] [--seed S] [--days D]`: a seeded market
+// `npm run bench:market [-- --json] [--jobs N] [--seed S] [--days D] [--release-jobs N]`: a seeded market
 // simulation comparing, on the same jobs and the same luck, Switchyard's placement (the
 // real src/core ranking, reliability stats and breaker), cheapest-first failover
 // (SkyPilot-like), one decentralized network with no fallback, AWS on-demand only, and an
 // oracle that knows every outcome. Event-driven: a policy learns an outcome only when the
-// attempt ends, as the reconciler would. Figures are printed, never asserted.
+// attempt ends, as the reconciler would. Then billedAfterEndSeconds per network, from a job
+// sample run through the real dispatcher and reconciler (./market-release.ts). Figures are
+// printed, never asserted.
 import { DEFAULT_DISPATCH_CONFIG } from '../src/core/dispatch.js';
 import { eligibleProviders, offerFits, rankGathered } from '../src/core/placement.js';
 import type { Offer, Provider } from '../src/core/provider.js';
 import { DEFAULT_RECONCILE_CONFIG } from '../src/core/reconcile.js';
 import type { AttemptOutcomeKind } from '../src/core/reliability.js';
 import { InMemoryProviderStats } from '../src/core/reliability-store.js';
-import { runReleaseBench } from './market-release.js';
+import { printReleaseSummary, releaseSummary, runReleaseBench } from './market-release.js';
 import { NETWORKS, draw, makeJobs, offersFor, type Draw, type SimJob } from './market-world.js';
 
 const arg = (name: string, fallback: number): number => {
@@ -253,21 +255,7 @@ const summary = Object.fromEntries(
 );
 
 // Nothing bills after its job: the real dispatcher and reconciler on metered networks.
-const released = await runReleaseBench(SEED, RELEASE_JOBS);
-const billedAfterEndSeconds = Object.fromEntries(
-  Object.entries(released).map(([name, r]) => [
-    name,
-    {
-      endedAttempts: r.endedAttempts,
-      stillHeld: r.stillHeld,
-      stopSeconds: r.stopSeconds,
-      maxBilledAfterEndSeconds: r.maxBilledAfterEndSeconds,
-      totalBilledAfterEndSeconds: r.billedAfterEndSeconds,
-      maxBeyondStopSeconds: r.maxBeyondStopSeconds,
-      maxAfterWorkloadEndSeconds: r.maxAfterWorkloadEndSeconds,
-    },
-  ]),
-);
+const billedAfterEndSeconds = releaseSummary(await runReleaseBench(SEED, RELEASE_JOBS));
 
 if (JSON_OUT) {
   console.log(JSON.stringify({ policies: summary, billedAfterEndSeconds }));
@@ -300,11 +288,5 @@ if (JSON_OUT) {
   console.log(`\nswitchyard cost ÷ oracle:     ${(sy / summary.oracle!.costPerGpuHourUsd).toFixed(3)}`);
   console.log(`switchyard cost ÷ cloud-only: ${(sy / summary['cloud-only']!.costPerGpuHourUsd).toFixed(3)}`);
   console.log('time to start: submit → first attempt running, over jobs that ever started (oracle: its one attempt)');
-  console.log(`\nbilledAfterEndSeconds — ${RELEASE_JOBS} jobs through the real dispatcher and reconciler (1 pass/min), machines billing until stopped; stop times assumed`);
-  console.log('network     machines  stop(s)  max after end(s)  total after end(s)  max beyond stop(s)  max after workload end(s)  still held');
-  for (const [name, r] of Object.entries(billedAfterEndSeconds)) {
-    console.log(
-      `  ${name.padEnd(10)} ${String(r.endedAttempts).padStart(8)} ${String(r.stopSeconds).padStart(8)} ${r.maxBilledAfterEndSeconds.toFixed(0).padStart(17)} ${r.totalBilledAfterEndSeconds.toFixed(0).padStart(19)} ${r.maxBeyondStopSeconds.toFixed(0).padStart(19)} ${r.maxAfterWorkloadEndSeconds.toFixed(0).padStart(26)} ${String(r.stillHeld).padStart(11)}`,
-    );
-  }
+  printReleaseSummary(billedAfterEndSeconds, RELEASE_JOBS);
 }
