@@ -1,15 +1,18 @@
-// `npm run bench:market [-- --json] [--jobs N] [--seed S] [--days D]`: a seeded market
+// `npm run bench:market [-- --json] [--jobs N] [--seed S] [--days D] [--release-jobs N]`: a seeded market
 // simulation comparing, on the same jobs and the same luck, Switchyard's placement (the
 // real src/core ranking, reliability stats and breaker), cheapest-first failover
 // (SkyPilot-like), one decentralized network with no fallback, AWS on-demand only, and an
 // oracle that knows every outcome. Event-driven: a policy learns an outcome only when the
-// attempt ends, as the reconciler would. Figures are printed, never asserted.
+// attempt ends, as the reconciler would. Then billedAfterEndSeconds per network, from a job
+// sample run through the real dispatcher and reconciler (./market-release.ts). Figures are
+// printed, never asserted.
 import { DEFAULT_DISPATCH_CONFIG } from '../src/core/dispatch.js';
 import { eligibleProviders, offerFits, rankGathered } from '../src/core/placement.js';
 import type { Offer, Provider } from '../src/core/provider.js';
 import { DEFAULT_RECONCILE_CONFIG } from '../src/core/reconcile.js';
 import type { AttemptOutcomeKind } from '../src/core/reliability.js';
 import { InMemoryProviderStats } from '../src/core/reliability-store.js';
+import { printReleaseSummary, releaseSummary, runReleaseBench } from './market-release.js';
 import { NETWORKS, draw, makeJobs, offersFor, type Draw, type SimJob } from './market-world.js';
 
 const arg = (name: string, fallback: number): number => {
@@ -20,6 +23,7 @@ const JSON_OUT = process.argv.includes('--json');
 const SEED = arg('seed', 7);
 const JOBS = arg('jobs', 12_000);
 const DAYS = arg('days', 14);
+const RELEASE_JOBS = arg('release-jobs', 300);
 const START_DEADLINE = DEFAULT_RECONCILE_CONFIG.startDeadlineSeconds;
 const REFUSAL_SECONDS = 10;
 
@@ -250,8 +254,11 @@ const summary = Object.fromEntries(
   ]),
 );
 
+// Nothing bills after its job: the real dispatcher and reconciler on metered networks.
+const billedAfterEndSeconds = releaseSummary(await runReleaseBench(SEED, RELEASE_JOBS));
+
 if (JSON_OUT) {
-  console.log(JSON.stringify({ policies: summary }));
+  console.log(JSON.stringify({ policies: summary, billedAfterEndSeconds }));
 } else {
   const sy = summary.switchyard!.costPerGpuHourUsd;
   console.log(`bench:market — ${jobs.length} jobs over ${DAYS} days, seed ${SEED}; billed for running time (lost runs included)`);
@@ -281,4 +288,5 @@ if (JSON_OUT) {
   console.log(`\nswitchyard cost ÷ oracle:     ${(sy / summary.oracle!.costPerGpuHourUsd).toFixed(3)}`);
   console.log(`switchyard cost ÷ cloud-only: ${(sy / summary['cloud-only']!.costPerGpuHourUsd).toFixed(3)}`);
   console.log('time to start: submit → first attempt running, over jobs that ever started (oracle: its one attempt)');
+  printReleaseSummary(billedAfterEndSeconds, RELEASE_JOBS);
 }
