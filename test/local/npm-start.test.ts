@@ -2,7 +2,7 @@
 // stops everything (Java included), data survives a restart with --data, and a
 // missing Java is one clear line.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,9 +90,13 @@ describe('restart with a data dir', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-rerun-'));
     const fast = { reconcileIntervalMs: 100, reconcile: { requeueAfterSeconds: 0 }, queue: { pollIntervalMs: 10 } };
     const before = await startSystem({ port: 0, dataDir, apiKey: KEY, ...fast });
-    const res = await api(before, 'POST', '/v1/jobs', { body: localJob(['sh', '-c', 'sleep 1; echo finished']) });
+    // The command waits for a file the test writes only after the restart, so it is surely
+    // mid-run when the first system stops, however loaded the machine is.
+    const go = join(dataDir, 'go');
+    const res = await api(before, 'POST', '/v1/jobs', { body: localJob(['sh', '-c', `until [ -f ${go} ]; do sleep 0.1; done; echo finished`]) });
     await waitFor(() => api(before, 'GET', `/v1/jobs/${res.body.id}`).then((r) => r.body.status), (s) => s === 'running');
     await before.stop(); // kills the command mid-run
+    writeFileSync(go, '');
 
     const after = await startSystem({ port: 0, dataDir, apiKey: KEY, ...fast });
     try {
