@@ -32,6 +32,7 @@ import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
 import type { RuntimeBuckets } from '../core/object-store.js';
 import { startLocalS3, type LocalS3 } from './s3-local.js';
 import type { AgentApiDeps } from '../api/routes/agent-deps.js';
+import { DEFAULT_HEARTBEAT_GRACE_SECONDS, type AgentRuntimeDeps } from '../core/agent.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -72,6 +73,13 @@ export interface SystemOptions {
   agentRateLimit?: RateLimitConfig | false;
   /** How long after its attempt ended an agent may still report. */
   agentEndedGraceSeconds?: number;
+  /** Where agents reach the API (SWITCHYARD_PUBLIC_URL); this system's own URL when unset. */
+  publicUrl?: string;
+  /** Agent heartbeat period (default 30 s) and log shipping period (default 1 s); tests shorten them. */
+  agentHeartbeatSeconds?: number;
+  agentLogIntervalSeconds?: number;
+  /** A running attempt whose agent went quiet this long is lost (default 180 s). */
+  heartbeatGraceSeconds?: number;
 }
 
 /** Agent requests per attempt: a log chunk a second, heartbeats, checkpoints and outputs fit easily. */
@@ -135,6 +143,21 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
   const registry = registryOf(providers);
 
+  let systemUrl = '';
+  const publicUrl = options.publicUrl ?? process.env.SWITCHYARD_PUBLIC_URL;
+  const reconcileConfig = { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile };
+  const agentRuntime: AgentRuntimeDeps = {
+    launch: {
+      apiUrl: () => publicUrl ?? systemUrl,
+      tokenKey: agent.tokenKey,
+      startDeadlineSeconds: reconcileConfig.startDeadlineSeconds,
+      ...(options.agentHeartbeatSeconds !== undefined ? { heartbeatSeconds: options.agentHeartbeatSeconds } : {}),
+      ...(options.agentLogIntervalSeconds !== undefined ? { logIntervalSeconds: options.agentLogIntervalSeconds } : {}),
+    },
+    store: agent.store,
+    heartbeatGraceSeconds: options.heartbeatGraceSeconds ?? DEFAULT_HEARTBEAT_GRACE_SECONDS,
+  };
+
   let queue: EmbeddedQueue | undefined;
   const lazyQueue = { send: (m: { jobId: string }) => queue!.send(m) };
   const stats = new DynamoProviderStatsStore(db, tableName);
@@ -146,7 +169,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     stats,
     accounting: money.accounting,
     config: { ...DEFAULT_DISPATCH_CONFIG, ...options.dispatch },
-    reconcile: { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile },
+    reconcile: reconcileConfig,
+    agent: agentRuntime,
     ...(options.log ? { log: options.log } : {}),
   };
   const dispatchHandler = createDispatchHandler(deps satisfies DispatchDeps);
@@ -188,6 +212,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  systemUrl = `http://${host}:${port}`;
 
   let reconcileTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<unknown> = Promise.resolve();
