@@ -155,6 +155,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       ...(options.agentLogIntervalSeconds !== undefined ? { logIntervalSeconds: options.agentLogIntervalSeconds } : {}),
     },
     store: agent.store,
+    logs: buckets.logs,
     heartbeatGraceSeconds: options.heartbeatGraceSeconds ?? DEFAULT_HEARTBEAT_GRACE_SECONDS,
   };
 
