@@ -23,6 +23,7 @@ import { registerStripeWebhookRoute } from './routes/stripe-webhook.js';
 import { rateLimit } from '../ratelimit/middleware.js';
 import { requireAgentToken } from './routes/agent-auth.js';
 import { registerAgentRoutes } from './routes/agent.js';
+import { registerLogRoutes } from './routes/logs.js';
 import { LIMITS } from './schemas.js';
 
 const OPENAPI_INFO = {
@@ -103,6 +104,7 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   app.use('/v1/*', async (c, next) => (deps.agent && isAgentPath(c.req.path) ? next() : apiKeyAuth(c, next)));
   if (keyRateLimit) app.use('/v1/*', async (c, next) => (deps.agent && isAgentPath(c.req.path) ? next() : keyRateLimit(c, next)));
   registerJobRoutes(app, deps);
+  if (deps.agent) registerLogRoutes(app, deps, deps.agent);
   registerProviderRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerWebhookSecretRoute(app, deps);
