@@ -7,6 +7,7 @@ import { db, log, queue, store, tableName, tenants } from '../src/aws/base.js';
 import { providersWithCredentials } from '../src/aws/job-path.js';
 import { money } from '../src/aws/money.js';
 import { apiSecurity } from '../src/aws/security.js';
+import { secrets } from '../src/aws/runtime.js';
 
 const app = createApp({
   jobs: {
@@ -21,6 +22,7 @@ const app = createApp({
   providers: await providersWithCredentials(),
   stats: new DynamoProviderStatsStore(db, tableName),
   money: money.api,
+  ...(secrets ? { secrets } : {}),
   log,
   ...apiSecurity,
 });

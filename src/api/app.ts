@@ -15,6 +15,7 @@ import { registerJobRoutes } from './routes/jobs.js';
 import { registerProviderRoutes } from './routes/providers.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerWebhookSecretRoute } from './routes/webhook-secret.js';
+import { registerSecretRoutes } from './routes/secrets.js';
 import { registerBillingAdminRoutes } from './routes/billing-admin.js';
 import { registerBillingRoutes } from './routes/billing.js';
 import { moneyErrorResponse } from './routes/money-errors.js';
@@ -95,6 +96,7 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   registerProviderRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerWebhookSecretRoute(app, deps);
+  registerSecretRoutes(app, deps);
   if (deps.money) {
     registerBillingRoutes(app, deps, deps.money);
     registerPaymentRoutes(app, deps, deps.money);

@@ -5,6 +5,7 @@ import type { ProviderStatsStore } from '../core/reliability-store.js';
 import type { MoneyApiDeps } from './routes/money-deps.js';
 import type { RateLimiter } from '../ratelimit/token-bucket.js';
 import type { WebhookPolicy } from '../webhooks/address-policy.js';
+import type { SecretsService } from '../secrets/secrets-service.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 
 export interface ApiDeps {
@@ -23,6 +24,8 @@ export interface ApiDeps {
   adminKey?: () => Promise<string | undefined>;
   /** Ledger, billing terms, USDC verifiers and Stripe webhooks; no money routes when unset. */
   money?: MoneyApiDeps;
+  /** Tenant secrets (sealed at rest); no /v1/secrets routes, and no secret refs accepted, when unset. */
+  secrets?: SecretsService;
 }
 
 export interface ApiEnv {

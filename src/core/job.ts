@@ -46,6 +46,21 @@ export interface JobSpec {
     regions?: string[];
   };
   webhookUrl?: string;
+  /** For people: a label (at most 128 characters), filterable in listings. */
+  name?: string;
+  /** For people and tools: Stripe-style string pairs (at most 50 keys), filterable in listings. */
+  metadata?: Record<string, string>;
+  /** Environment variable → name of a tenant secret; the values reach only the agent, at start. */
+  secrets?: Record<string, string>;
+  /** Name of a tenant secret holding registry credentials for a private image. */
+  imageCredentials?: string;
+}
+
+/** What a listing may be narrowed to, besides status. */
+export interface JobFilter {
+  name?: string;
+  /** Every pair must match. */
+  metadata?: Record<string, string>;
 }
 
 export type AttemptStatus = 'launching' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelling' | 'cancelled' | 'timed_out';

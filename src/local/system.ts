@@ -27,6 +27,11 @@ import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryConfig } from '../webhooks/
 import { DynamoOutbox } from '../webhooks/outbox.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 import { composeMoney, type MoneyOptions, type MoneySystem } from '../billing/compose.js';
+import { DynamoSecretStore } from '../adapters/dynamodb/secret-store.js';
+import { LIMITS } from '../api/schemas.js';
+import { SecretCipher } from '../secrets/envelope.js';
+import { LocalKeyWrapper, loadOrCreateLocalKey } from '../secrets/local-key.js';
+import { SecretsService } from '../secrets/secrets-service.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -59,6 +64,8 @@ export interface SystemOptions {
   webhookResolver?: Resolver;
   /** Pricing, Stripe, USDC chains and payouts; the ledger and accounting are always on. */
   money?: MoneyOptions;
+  /** Where the secrets master key file lives (mode 0600); the data dir, else a private temp dir. */
+  secretsKeyDir?: string;
 }
 
 export interface RunningSystem {
@@ -81,6 +88,9 @@ export interface RunningSystem {
   app: ReturnType<typeof createApp>;
   /** Ledger, billing accounts, invoices, accounting and the billing run. */
   money: MoneySystem;
+  /** Tenant secrets, sealed under the local key file. */
+  secrets: SecretsService;
+  secretsKeyPath: string;
   stop(): Promise<void>;
 }
 
@@ -96,6 +106,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const store = new DynamoJobStore(db, tableName);
   const tenants = new DynamoTenantStore(db, tableName);
   const money = composeMoney(db, tableName, clock, options.money);
+  const localKey = loadOrCreateLocalKey(options.secretsKeyDir ?? options.dataDir);
+  const secrets = new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new LocalKeyWrapper(localKey.key), 'local'), clock, LIMITS.secretsPerTenant);
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
@@ -140,6 +152,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     providers: registry,
     stats,
     money: money.api,
+    secrets,
     ...(options.log ? { log: options.log } : {}),
     ...(options.rateLimit === false ? {} : { rateLimiter: new DynamoRateLimiter(db, tableName, options.rateLimit ?? DEFAULT_RATE_LIMIT) }),
     webhookPolicy,
@@ -195,6 +208,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     reconcile,
     app,
     money,
+    secrets,
+    secretsKeyPath: localKey.path,
     stop: async () => {
       clearTimeout(reconcileTimer);
       reconcileTimer = undefined;
