@@ -31,7 +31,6 @@ export const LIMITS = {
   secretRefs: 50,
   secretNameChars: 128,
   secretValueBytes: 32 * 1024,
-  secretsPerTenant: 500,
 } as const;
 
 /** Tenant secret names: what `secrets` and `imageCredentials` refer to. */

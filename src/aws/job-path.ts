@@ -11,6 +11,8 @@ import { LedgerAccounting } from '../money/accounting.js';
 import { DEFAULT_PRICING } from '../money/pricing.js';
 import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
 import { db, log, queue, readSecretJson, store, tableName } from './base.js';
+import { secrets } from './runtime.js';
+import { registryLoginFrom } from '../secrets/secrets-service.js';
 
 export const enabledProviders = (): string[] =>
   (process.env.ENABLED_PROVIDERS ?? '')
@@ -49,6 +51,7 @@ export const reconcileDeps = (): Promise<ReconcileDeps> => {
         clock: systemClock,
         stats,
         accounting,
+        ...(secrets ? { registryLogin: registryLoginFrom(secrets) } : {}),
         config: DEFAULT_DISPATCH_CONFIG,
         reconcile: DEFAULT_RECONCILE_CONFIG,
         log,

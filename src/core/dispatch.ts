@@ -6,7 +6,7 @@ import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
 import { offerKey, rankOffers, type PlacementContext } from './placement.js';
 import { ConflictError, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
-import { ProviderError, type AttemptRef, type Offer, type ProviderRegistry } from './provider.js';
+import { ProviderError, type AttemptRef, type Offer, type ProviderRegistry, type RegistryLogin } from './provider.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import type { ProviderStatsStore } from './reliability-store.js';
 import { JobChange } from './transitions.js';
@@ -31,6 +31,8 @@ export interface DispatchDeps {
   /** Learned provider reliability; placement uses priors only when unset. */
   stats?: ProviderStatsStore;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Reads a tenant secret as registry credentials (spec.imageCredentials); throws if it is gone or malformed. */
+  registryLogin?: (tenantId: string, secretName: string) => Promise<RegistryLogin>;
 }
 
 export type DispatchOutcome = 'launched' | 'failed' | 'ignored' | 'stopped';
@@ -82,8 +84,30 @@ export const placementContext = async (deps: Pick<DispatchDeps, 'stats' | 'provi
 
 const nextAttemptId = (job: Job): string => `${job.id}-a${job.attempts.length + 1}`;
 
+/** The job's registry login, or why it cannot have one (the job then fails: no offer could pull its image). */
+const registryLoginOf = async (deps: DispatchDeps, job: Job): Promise<{ login?: RegistryLogin } | { error: string }> => {
+  const name = job.spec.imageCredentials;
+  if (!name) return {};
+  if (!deps.registryLogin) return { error: `image credentials "${name}": secrets are not enabled on this deployment` };
+  try {
+    return { login: await deps.registryLogin(job.tenantId, name) };
+  } catch (error) {
+    return { error: `image credentials: ${(error as Error).message}` };
+  }
+};
+
 const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<DispatchOutcome> => {
   let job = claimed;
+  const registry = await registryLoginOf(deps, job);
+  if ('error' in registry) {
+    try {
+      await deps.store.write(new JobChange(job, deps.clock.now().toISOString()).status('failed', registry.error).build());
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      return 'ignored';
+    }
+    return 'failed';
+  }
   const ctx = await placementContext(deps);
   const notes: string[] = [];
   // First round: providers this job has not tried yet. Second: other offers of the ones it
@@ -107,7 +131,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
         notes.push(`${offer.provider}: recovering from failures; another attempt is probing it`);
         continue;
       }
-      const result = await launchOn(deps, job, offer);
+      const result = await launchOn(deps, job, offer, registry.login);
       if (result.kind === 'launched') return 'launched';
       if (result.kind === 'lost-race') return 'ignored';
       job = result.job;
@@ -126,7 +150,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
 
 type LaunchResultKind = { kind: 'launched' } | { kind: 'lost-race' } | { kind: 'refused'; job: Job };
 
-const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<LaunchResultKind> => {
+const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredentials?: RegistryLogin): Promise<LaunchResultKind> => {
   const provider = deps.providers.get(offer.provider);
   if (!provider) return { kind: 'refused', job };
   const now = deps.clock.now().toISOString();
@@ -165,6 +189,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
         ...(job.spec.resources.cpu !== undefined ? { cpu: job.spec.resources.cpu } : {}),
         ...(job.spec.resources.memoryGb !== undefined ? { memoryGb: job.spec.resources.memoryGb } : {}),
       },
+      ...(imageCredentials ? { imageCredentials } : {}),
     });
     await recordLaunch(deps, job.id, attempt.id, providerRef);
     return { kind: 'launched' };

@@ -28,10 +28,9 @@ import { DynamoOutbox } from '../webhooks/outbox.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 import { composeMoney, type MoneyOptions, type MoneySystem } from '../billing/compose.js';
 import { DynamoSecretStore } from '../adapters/dynamodb/secret-store.js';
-import { LIMITS } from '../api/schemas.js';
 import { SecretCipher } from '../secrets/envelope.js';
 import { LocalKeyWrapper, loadOrCreateLocalKey } from '../secrets/local-key.js';
-import { SecretsService } from '../secrets/secrets-service.js';
+import { MAX_SECRETS_PER_TENANT, registryLoginFrom, SecretsService } from '../secrets/secrets-service.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -107,7 +106,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const tenants = new DynamoTenantStore(db, tableName);
   const money = composeMoney(db, tableName, clock, options.money);
   const localKey = loadOrCreateLocalKey(options.secretsKeyDir ?? options.dataDir);
-  const secrets = new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new LocalKeyWrapper(localKey.key), 'local'), clock, LIMITS.secretsPerTenant);
+  const secrets = new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new LocalKeyWrapper(localKey.key), 'local'), clock, MAX_SECRETS_PER_TENANT);
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
@@ -123,6 +122,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     clock,
     stats,
     accounting: money.accounting,
+    registryLogin: registryLoginFrom(secrets),
     config: { ...DEFAULT_DISPATCH_CONFIG, ...options.dispatch },
     reconcile: { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile },
     ...(options.log ? { log: options.log } : {}),

@@ -3,6 +3,10 @@
 // route and the dispatcher (registry credentials) call; no listing or error carries one.
 import type { Clock } from '../core/ports.js';
 import type { SealedSecret, SecretCipher } from './envelope.js';
+import { parseRegistryCredentials, type RegistryCredentials } from './registry-credentials.js';
+
+/** Secrets one tenant may hold. */
+export const MAX_SECRETS_PER_TENANT = 500;
 
 export interface StoredSecret {
   tenantId: string;
@@ -87,3 +91,9 @@ export class SecretsService {
     return (await this.resolve(tenantId, { value: name })).value!;
   }
 }
+
+/** The dispatcher's view of secrets: a named secret read as registry credentials. */
+export const registryLoginFrom =
+  (secrets: SecretsService) =>
+  async (tenantId: string, name: string): Promise<RegistryCredentials> =>
+    parseRegistryCredentials(name, await secrets.value(tenantId, name));
