@@ -2,6 +2,7 @@ import type { JobServiceDeps } from '../core/jobs-service.js';
 import type { TenantStore } from '../core/ports.js';
 import type { ProviderRegistry } from '../core/provider.js';
 import type { ProviderStatsStore } from '../core/reliability-store.js';
+import type { AgentApiDeps, AgentRequestContext } from './routes/agent-deps.js';
 import type { MoneyApiDeps } from './routes/money-deps.js';
 import type { RateLimiter } from '../ratelimit/token-bucket.js';
 import type { WebhookPolicy } from '../webhooks/address-policy.js';
@@ -26,8 +27,10 @@ export interface ApiDeps {
   money?: MoneyApiDeps;
   /** Tenant secrets (sealed at rest); no /v1/secrets routes, and no secret refs accepted, when unset. */
   secrets?: SecretsService;
+  /** The job agent's routes (/v1/agent/…) and job logs; neither when unset. */
+  agent?: AgentApiDeps;
 }
 
 export interface ApiEnv {
-  Variables: { tenantId: string; scopes: string[]; keyId: string };
+  Variables: { tenantId: string; scopes: string[]; keyId: string; agent: AgentRequestContext };
 }

@@ -5,6 +5,8 @@ import { JOB_STATUSES } from '../core/job.js';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NETWORK_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const REGION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+/** An absolute folder in the container: no "..", no NUL, no newline. */
+const RUNTIME_PATH = /^(?!.*(?:^|\/)\.\.(?:\/|$))\/[^\0\n\r]*$/;
 
 export const LIMITS = {
   bodyBytes: 64 * 1024,
@@ -31,6 +33,8 @@ export const LIMITS = {
   secretRefs: 50,
   secretNameChars: 128,
   secretValueBytes: 32 * 1024,
+  runtimePathChars: 512,
+  checkpointMinEverySeconds: 10,
 } as const;
 
 /** Tenant secret names: what `secrets` and `imageCredentials` refer to. */
@@ -50,6 +54,12 @@ export const MetadataSchema = z
     z.string().max(LIMITS.metadataValueChars),
   )
   .refine((m) => Object.keys(m).length <= LIMITS.metadataKeys, `at most ${LIMITS.metadataKeys} keys`);
+
+const RuntimePathSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.runtimePathChars)
+  .regex(RUNTIME_PATH, 'must be an absolute path without ".." segments');
 
 export const GpuSchema = z
   .object({
@@ -103,6 +113,19 @@ export const JobSpecSchema = z
     imageCredentials: SecretNameSchema.optional().openapi({
       description: 'Name of a secret holding registry credentials for a private image: JSON {"username","password"} or "username:password".',
     }),
+    outputs: z
+      .object({ path: RuntimePathSchema.openapi({ example: '/outputs' }) })
+      .strict()
+      .optional()
+      .openapi({ description: 'Files the command leaves here ($SWITCHYARD_OUTPUTS_DIR) are uploaded when it exits.' }),
+    checkpoint: z
+      .object({
+        path: RuntimePathSchema.openapi({ example: '/checkpoints' }),
+        everySeconds: z.number().int().min(LIMITS.checkpointMinEverySeconds).max(LIMITS.maxDurationSeconds).openapi({ example: 600 }),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: 'Saved every everySeconds and at SIGTERM ($SWITCHYARD_CHECKPOINT_DIR); the next attempt starts with it restored.' }),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -124,6 +147,8 @@ export const AttemptSchema = z
     endedAt: z.string().optional(),
     reason: z.string().optional(),
     exitCode: z.number().int().optional(),
+    exitCodeSource: z.enum(['agent', 'provider']).optional().openapi({ description: 'Who reported exitCode: the job agent (wins) or the provider.' }),
+    lostBy: z.enum(['heartbeat', 'provider']).optional().openapi({ description: 'What decided the machine was lost.' }),
     outputTail: z.string().optional(),
   })
   .openapi('Attempt');

@@ -54,6 +54,10 @@ export interface JobSpec {
   secrets?: Record<string, string>;
   /** Name of a tenant secret holding registry credentials for a private image. */
   imageCredentials?: string;
+  /** What the command leaves in this folder is uploaded at exit ($SWITCHYARD_OUTPUTS_DIR). */
+  outputs?: { path: string };
+  /** Saved every `everySeconds` and at SIGTERM; restored before the next attempt starts ($SWITCHYARD_CHECKPOINT_DIR). */
+  checkpoint?: { path: string; everySeconds: number };
 }
 
 /** What a listing may be narrowed to, besides status. */
@@ -81,6 +85,10 @@ export interface Attempt {
   endedAt?: string;
   reason?: string;
   exitCode?: number;
+  /** Who reported exitCode: the job agent (wins) or the provider's status. */
+  exitCodeSource?: 'agent' | 'provider';
+  /** What decided the machine was lost: its agent's heartbeats stopped, or the provider said so. */
+  lostBy?: 'heartbeat' | 'provider';
   outputTail?: string;
 }
 

@@ -31,6 +31,11 @@ import { DynamoSecretStore } from '../adapters/dynamodb/secret-store.js';
 import { SecretCipher } from '../secrets/envelope.js';
 import { LocalKeyWrapper, loadOrCreateLocalKey } from '../secrets/local-key.js';
 import { MAX_SECRETS_PER_TENANT, registryLoginFrom, SecretsService } from '../secrets/secrets-service.js';
+import { randomBytes } from 'node:crypto';
+import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
+import type { RuntimeBuckets } from '../core/object-store.js';
+import { startLocalS3, type LocalS3 } from './s3-local.js';
+import type { AgentApiDeps } from '../api/routes/agent-deps.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -65,7 +70,18 @@ export interface SystemOptions {
   money?: MoneyOptions;
   /** Where the secrets master key file lives (mode 0600); the data dir, else a private temp dir. */
   secretsKeyDir?: string;
+  /** Use these buckets instead of starting the embedded S3-compatible server. */
+  buckets?: RuntimeBuckets;
+  /** HMAC key of agent tokens (SWITCHYARD_AGENT_TOKEN_KEY); a random one per start when unset. */
+  agentTokenKey?: string;
+  /** Per-attempt limit on the agent routes; false turns it off. */
+  agentRateLimit?: RateLimitConfig | false;
+  /** How long after its attempt ended an agent may still report. */
+  agentEndedGraceSeconds?: number;
 }
+
+/** Agent requests per attempt: a log chunk a second, heartbeats, checkpoints and outputs fit easily. */
+export const DEFAULT_AGENT_RATE_LIMIT: RateLimitConfig = { ratePerSecond: 10, burst: 100 };
 
 export interface RunningSystem {
   url: string;
@@ -90,6 +106,12 @@ export interface RunningSystem {
   /** Tenant secrets, sealed under the local key file. */
   secrets: SecretsService;
   secretsKeyPath: string;
+  /** logs, outputs and checkpoints (the embedded S3-compatible server unless given). */
+  buckets: RuntimeBuckets;
+  /** The embedded S3-compatible server's endpoint, when this system started one. */
+  s3Endpoint?: string;
+  agent: AgentApiDeps;
+  agentTokenKey: string;
   stop(): Promise<void>;
 }
 
@@ -103,6 +125,18 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   await createTable(rawClient, tableName);
 
   const store = new DynamoJobStore(db, tableName);
+  let s3: LocalS3 | undefined;
+  const buckets = options.buckets ?? (s3 = await startLocalS3(options.dataDir ? { dataDir: options.dataDir } : {})).buckets;
+  const agentTokenKey = options.agentTokenKey ?? process.env.SWITCHYARD_AGENT_TOKEN_KEY ?? randomBytes(32).toString('hex');
+  const agent: AgentApiDeps = {
+    tokenKey: async () => agentTokenKey,
+    store: new DynamoAgentStore(db, tableName),
+    buckets,
+    ...(options.agentRateLimit === false
+      ? {}
+      : { rateLimiter: new DynamoRateLimiter(db, tableName, options.agentRateLimit ?? DEFAULT_AGENT_RATE_LIMIT) }),
+    ...(options.agentEndedGraceSeconds !== undefined ? { endedGraceSeconds: options.agentEndedGraceSeconds } : {}),
+  };
   const tenants = new DynamoTenantStore(db, tableName);
   const money = composeMoney(db, tableName, clock, options.money);
   const localKey = loadOrCreateLocalKey(options.secretsKeyDir ?? options.dataDir);
@@ -157,6 +191,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     ...(options.rateLimit === false ? {} : { rateLimiter: new DynamoRateLimiter(db, tableName, options.rateLimit ?? DEFAULT_RATE_LIMIT) }),
     webhookPolicy,
     ...(options.webhookResolver ? { webhookResolver: options.webhookResolver } : {}),
+    agent,
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -210,6 +245,10 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     money,
     secrets,
     secretsKeyPath: localKey.path,
+    buckets,
+    ...(s3 ? { s3Endpoint: s3.endpoint } : {}),
+    agent,
+    agentTokenKey,
     stop: async () => {
       clearTimeout(reconcileTimer);
       reconcileTimer = undefined;
@@ -223,6 +262,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       await market?.stop();
       rawClient.destroy();
       await dynamo?.stop();
+      await s3?.stop();
     },
   };
 };
