@@ -7,6 +7,7 @@ import type { MoneyApiDeps } from './routes/money-deps.js';
 import type { RateLimiter } from '../ratelimit/token-bucket.js';
 import type { WebhookPolicy } from '../webhooks/address-policy.js';
 import type { SecretsService } from '../secrets/secrets-service.js';
+import type { RunTimeApiDeps } from './routes/run-time-deps.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 
 export interface ApiDeps {
@@ -29,6 +30,8 @@ export interface ApiDeps {
   secrets?: SecretsService;
   /** The job agent's routes (/v1/agent/…) and job logs; neither when unset. */
   agent?: AgentApiDeps;
+  /** Outputs and checkpoints (with `agent`): the agent's run-time routes and GET /v1/jobs/{id}/outputs. */
+  runTime?: RunTimeApiDeps;
 }
 
 export interface ApiEnv {

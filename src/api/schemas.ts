@@ -135,6 +135,10 @@ export const JobSpecSchema = z
   })
   .openapi('JobSpec');
 
+export const CheckpointViewSchema = z
+  .object({ savedAt: z.string(), sizeBytes: z.number().int(), attemptId: z.string().openapi({ description: 'The attempt that saved it' }) })
+  .openapi('Checkpoint');
+
 export const AttemptSchema = z
   .object({
     id: z.string(),
@@ -149,6 +153,7 @@ export const AttemptSchema = z
     exitCode: z.number().int().optional(),
     exitCodeSource: z.enum(['agent', 'provider']).optional().openapi({ description: 'Who reported exitCode: the job agent (wins) or the provider.' }),
     lostBy: z.enum(['heartbeat', 'provider']).optional().openapi({ description: 'What decided the machine was lost.' }),
+    resumedFrom: CheckpointViewSchema.optional().openapi({ description: 'The checkpoint this attempt started from (restored by its agent).' }),
     outputTail: z.string().optional(),
   })
   .openapi('Attempt');
@@ -164,6 +169,7 @@ export const JobSchema = z
     updatedAt: z.string(),
     spec: JobSpecSchema,
     attempts: z.array(AttemptSchema),
+    checkpoint: CheckpointViewSchema.optional().openapi({ description: "The job's latest checkpoint; the next attempt, on any provider, resumes from it." }),
     costMicroUsd: z.number().int().optional().openapi({ description: 'What you pay for the job, in micro-dollars; present once the finished job is settled.' }),
   })
   .openapi('Job');

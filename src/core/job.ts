@@ -90,6 +90,17 @@ export interface Attempt {
   /** What decided the machine was lost: its agent's heartbeats stopped, or the provider said so. */
   lostBy?: 'heartbeat' | 'provider';
   outputTail?: string;
+  /** The checkpoint this attempt's agent was handed to restore at start. */
+  resumedFrom?: { savedAt: string; sizeBytes: number; attemptId: string };
+}
+
+/** The job's latest committed checkpoint (one .tar.gz in the checkpoints bucket). */
+export interface CheckpointRecord {
+  key: string;
+  sizeBytes: number;
+  savedAt: string;
+  /** The attempt whose agent saved it. */
+  attemptId: string;
 }
 
 export interface Job {
@@ -111,6 +122,8 @@ export interface Job {
   settledAt?: string;
   /** What the customer pays for the job, in micro-dollars, once settled. */
   costMicroUsd?: number;
+  /** The latest checkpoint; the next attempt, on any provider, starts from it. */
+  checkpoint?: CheckpointRecord;
 }
 
 export type JobEventType = 'status' | 'attempt';

@@ -36,6 +36,13 @@ import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
 import type { RuntimeBuckets } from '../core/object-store.js';
 import { startLocalS3, type LocalS3 } from './s3-local.js';
 import type { AgentApiDeps } from '../api/routes/agent-deps.js';
+import { DynamoOutputStore } from '../adapters/dynamodb/output-store.js';
+import {
+  DEFAULT_DOWNLOAD_URL_SECONDS,
+  DEFAULT_MAX_CHECKPOINT_BYTES,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  type RunTimeApiDeps,
+} from '../api/routes/run-time-deps.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -70,6 +77,8 @@ export interface SystemOptions {
   money?: MoneyOptions;
   /** Where the secrets master key file lives (mode 0600); the data dir, else a private temp dir. */
   secretsKeyDir?: string;
+  /** Caps and URL lifetimes of outputs and checkpoints (SWITCHYARD_OUTPUTS_MAX_BYTES sets the output cap). */
+  runTime?: Partial<Omit<RunTimeApiDeps, 'outputs'>>;
   /** Use these buckets instead of starting the embedded S3-compatible server. */
   buckets?: RuntimeBuckets;
   /** HMAC key of agent tokens (SWITCHYARD_AGENT_TOKEN_KEY); a random one per start when unset. */
@@ -141,6 +150,13 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const money = composeMoney(db, tableName, clock, options.money);
   const localKey = loadOrCreateLocalKey(options.secretsKeyDir ?? options.dataDir);
   const secrets = new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new LocalKeyWrapper(localKey.key), 'local'), clock, MAX_SECRETS_PER_TENANT);
+  const runTime: RunTimeApiDeps = {
+    outputs: new DynamoOutputStore(db, tableName),
+    maxOutputBytes: Number(process.env.SWITCHYARD_OUTPUTS_MAX_BYTES ?? DEFAULT_MAX_OUTPUT_BYTES),
+    maxCheckpointBytes: DEFAULT_MAX_CHECKPOINT_BYTES,
+    downloadUrlSeconds: DEFAULT_DOWNLOAD_URL_SECONDS,
+    ...options.runTime,
+  };
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
@@ -192,6 +208,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     webhookPolicy,
     ...(options.webhookResolver ? { webhookResolver: options.webhookResolver } : {}),
     agent,
+    runTime,
   });
 
   const host = options.host ?? '127.0.0.1';

@@ -38,7 +38,7 @@ const inOrder = <T extends object>(value: T, order: readonly string[]): T => {
 const SPEC_ORDER = ['name', 'image', 'command', 'env', 'secrets', 'imageCredentials', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'placement', 'webhookUrl', 'outputs', 'checkpoint', 'metadata'];
 const GPU_ORDER = ['models', 'count', 'minVramGb'];
 const PLACEMENT_ORDER = ['strategy', 'networks', 'regions', 'fallback'];
-const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'exitCode', 'exitCodeSource', 'lostBy', 'reason', 'outputTail'];
+const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'exitCode', 'exitCodeSource', 'lostBy', 'resumedFrom', 'reason', 'outputTail'];
 
 const specView = (spec: JobSpec): JobSpec =>
   inOrder(
@@ -58,6 +58,8 @@ export const jobView = (job: Job) => ({
   updatedAt: job.updatedAt,
   spec: specView(job.spec),
   attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, ...attempt }) => inOrder(attempt, ATTEMPT_ORDER)),
+  // The latest checkpoint (never its storage key): the next attempt resumes from it.
+  ...(job.checkpoint ? { checkpoint: { savedAt: job.checkpoint.savedAt, sizeBytes: job.checkpoint.sizeBytes, attemptId: job.checkpoint.attemptId } } : {}),
   // What the customer pays, once the finished job is settled.
   ...(job.costMicroUsd !== undefined ? { costMicroUsd: job.costMicroUsd } : {}),
 });
