@@ -26,6 +26,7 @@ import { requireAgentToken } from './routes/agent-auth.js';
 import { registerAgentRoutes } from './routes/agent.js';
 import { registerAgentRunTimeRoutes } from './routes/agent-run-time.js';
 import { registerJobOutputsRoute } from './routes/job-outputs.js';
+import { registerLogRoutes } from './routes/logs.js';
 import { LIMITS } from './schemas.js';
 
 const OPENAPI_INFO = {
@@ -108,6 +109,7 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   if (keyRateLimit) app.use('/v1/*', async (c, next) => (deps.agent && isAgentPath(c.req.path) ? next() : keyRateLimit(c, next)));
   registerJobRoutes(app, deps);
   if (deps.agent && deps.runTime) registerJobOutputsRoute(app, deps, deps.agent, deps.runTime);
+  if (deps.agent) registerLogRoutes(app, deps, deps.agent);
   registerProviderRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerWebhookSecretRoute(app, deps);

@@ -7,6 +7,21 @@
 // copies what matters (exit code and its source, how the attempt was lost) into the
 // attempt with its usual conditional write.
 
+import type { AgentLaunchConfig } from '../agent/launch.js';
+import type { ObjectStore } from './object-store.js';
+
+/** The job agent as the dispatcher and reconciler see it. */
+export interface AgentRuntimeDeps {
+  launch: AgentLaunchConfig;
+  store: AgentStore;
+  /** A running attempt whose agent once sent heartbeats and then went quiet this long is lost. Default 180 s. */
+  heartbeatGraceSeconds: number;
+  /** The logs bucket: an attempt's output tail comes from it when the provider has none. */
+  logs?: ObjectStore;
+}
+
+export const DEFAULT_HEARTBEAT_GRACE_SECONDS = 180;
+
 export interface AgentExit {
   exitCode: number;
   /** When the command ended, as the agent saw it. */

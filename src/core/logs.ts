@@ -129,3 +129,26 @@ export const readLogs = async (
   if (!last) return { items, nextCursor: START_CURSOR, more: false };
   return { items, nextCursor: formatLogCursor({ attemptId: last.id, offset }), more: false };
 };
+
+/** The last `maxBytes` of an attempt's shipped output (whole characters), or undefined when it shipped none. */
+export const tailOfLogs = async (bucket: ObjectStore, job: Job, attemptId: string, maxBytes: number): Promise<string | undefined> => {
+  const chunks = chunksOf(await listAll(bucket, logPrefix(job.tenantId, job.id, attemptId)));
+  if (chunks.length === 0) return undefined;
+  const parts: Uint8Array[] = [];
+  let have = 0;
+  let start = Number.POSITIVE_INFINITY; // bytes before this offset are already in `parts`
+  for (const chunk of [...chunks].reverse()) {
+    if (have >= maxBytes) break;
+    const end = Math.min(chunk.offset + chunk.sizeBytes, start);
+    if (end <= chunk.offset) continue;
+    const bytes = await bucket.get(chunk.key);
+    if (!bytes) continue;
+    parts.unshift(bytes.subarray(0, end - chunk.offset));
+    have += end - chunk.offset;
+    start = chunk.offset;
+  }
+  const all = Buffer.concat(parts);
+  let from = Math.max(0, all.length - maxBytes);
+  while (from < all.length && (all[from]! & 0xc0) === 0x80) from++; // start on a character
+  return all.subarray(from).toString('utf8');
+};

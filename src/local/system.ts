@@ -43,6 +43,7 @@ import {
   DEFAULT_MAX_OUTPUT_BYTES,
   type RunTimeApiDeps,
 } from '../api/routes/run-time-deps.js';
+import { DEFAULT_HEARTBEAT_GRACE_SECONDS, type AgentRuntimeDeps } from '../core/agent.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -87,6 +88,13 @@ export interface SystemOptions {
   agentRateLimit?: RateLimitConfig | false;
   /** How long after its attempt ended an agent may still report. */
   agentEndedGraceSeconds?: number;
+  /** Where agents reach the API (SWITCHYARD_PUBLIC_URL); this system's own URL when unset. */
+  publicUrl?: string;
+  /** Agent heartbeat period (default 30 s) and log shipping period (default 1 s); tests shorten them. */
+  agentHeartbeatSeconds?: number;
+  agentLogIntervalSeconds?: number;
+  /** A running attempt whose agent went quiet this long is lost (default 180 s). */
+  heartbeatGraceSeconds?: number;
 }
 
 /** Agent requests per attempt: a log chunk a second, heartbeats, checkpoints and outputs fit easily. */
@@ -162,6 +170,22 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
   const registry = registryOf(providers);
 
+  let systemUrl = '';
+  const publicUrl = options.publicUrl ?? process.env.SWITCHYARD_PUBLIC_URL;
+  const reconcileConfig = { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile };
+  const agentRuntime: AgentRuntimeDeps = {
+    launch: {
+      apiUrl: () => publicUrl ?? systemUrl,
+      tokenKey: agent.tokenKey,
+      startDeadlineSeconds: reconcileConfig.startDeadlineSeconds,
+      ...(options.agentHeartbeatSeconds !== undefined ? { heartbeatSeconds: options.agentHeartbeatSeconds } : {}),
+      ...(options.agentLogIntervalSeconds !== undefined ? { logIntervalSeconds: options.agentLogIntervalSeconds } : {}),
+    },
+    store: agent.store,
+    logs: buckets.logs,
+    heartbeatGraceSeconds: options.heartbeatGraceSeconds ?? DEFAULT_HEARTBEAT_GRACE_SECONDS,
+  };
+
   let queue: EmbeddedQueue | undefined;
   const lazyQueue = { send: (m: { jobId: string }) => queue!.send(m) };
   const stats = new DynamoProviderStatsStore(db, tableName);
@@ -174,7 +198,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     accounting: money.accounting,
     registryLogin: registryLoginFrom(secrets),
     config: { ...DEFAULT_DISPATCH_CONFIG, ...options.dispatch },
-    reconcile: { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile },
+    reconcile: reconcileConfig,
+    agent: agentRuntime,
     ...(options.log ? { log: options.log } : {}),
   };
   const dispatchHandler = createDispatchHandler(deps satisfies DispatchDeps);
@@ -218,6 +243,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  systemUrl = `http://${host}:${port}`;
 
   let reconcileTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<unknown> = Promise.resolve();

@@ -19,6 +19,9 @@ export interface AgentApiDeps {
    * at SIGTERM, outputs, exit). Later requests get 409 attempt-ended. Default 300 s.
    */
   endedGraceSeconds?: number;
+  /** GET /v1/jobs/{id}/logs?follow=true: how often it looks for new output (default 1000 ms) and for how long (default 900 s). */
+  logsFollowPollMs?: number;
+  logsFollowMaxSeconds?: number;
 }
 
 /** Set by requireAgentToken on every /v1/agent/… request: c.get('agent'). */
