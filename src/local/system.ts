@@ -31,6 +31,7 @@ import { DynamoSecretStore } from '../adapters/dynamodb/secret-store.js';
 import { SecretCipher } from '../secrets/envelope.js';
 import { LocalKeyWrapper, loadOrCreateLocalKey } from '../secrets/local-key.js';
 import { MAX_SECRETS_PER_TENANT, registryLoginFrom, SecretsService } from '../secrets/secrets-service.js';
+import { logRedactor } from '../secrets/log-redaction.js';
 import { randomBytes } from 'node:crypto';
 import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
 import type { RuntimeBuckets } from '../core/object-store.js';
@@ -158,6 +159,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const money = composeMoney(db, tableName, clock, options.money);
   const localKey = loadOrCreateLocalKey(options.secretsKeyDir ?? options.dataDir);
   const secrets = new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new LocalKeyWrapper(localKey.key), 'local'), clock, MAX_SECRETS_PER_TENANT);
+  const redact = logRedactor(secrets, () => clock.now().getTime());
+  agent.redactLogChunk = redact;
   const runTime: RunTimeApiDeps = {
     outputs: new DynamoOutputStore(db, tableName),
     maxOutputBytes: Number(process.env.SWITCHYARD_OUTPUTS_MAX_BYTES ?? DEFAULT_MAX_OUTPUT_BYTES),
@@ -184,6 +187,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     store: agent.store,
     logs: buckets.logs,
     heartbeatGraceSeconds: options.heartbeatGraceSeconds ?? DEFAULT_HEARTBEAT_GRACE_SECONDS,
+    redactOutput: async (job, text) => Buffer.from(await redact(job.tenantId, job.id, job.spec.secrets, Buffer.from(text, 'utf8'))).toString('utf8'),
   };
 
   let queue: EmbeddedQueue | undefined;

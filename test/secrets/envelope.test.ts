@@ -7,6 +7,7 @@ import { SecretCipher } from '../../src/secrets/envelope.js';
 import { LocalKeyWrapper, loadOrCreateLocalKey } from '../../src/secrets/local-key.js';
 import { parseRegistryCredentials } from '../../src/secrets/registry-credentials.js';
 import { redactor } from '../../src/secrets/redact.js';
+import { maskValues } from '../../src/secrets/log-redaction.js';
 
 describe('envelope encryption', () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-env-'));
@@ -51,5 +52,14 @@ describe('registry credentials and redaction', () => {
   it('redacts every occurrence of each value, longest first, leaving short values alone', () => {
     const redact = redactor(['secret-abc', 'secret-abc-longer', 'ab']);
     expect(redact('x secret-abc-longer y secret-abc z ab')).toBe('x [redacted] y [redacted] z ab');
+  });
+});
+
+describe('log chunk masking', () => {
+  it('masks every occurrence byte for byte, so offsets hold, and leaves short values alone', () => {
+    const text = 'a=s3cr3t-été b=s3cr3t-été c=ab';
+    const masked = Buffer.from(maskValues(Buffer.from(text), ['s3cr3t-été', 'ab'])).toString('utf8');
+    expect(Buffer.byteLength(masked)).toBe(Buffer.byteLength(text));
+    expect(masked).toBe(`a=${'*'.repeat(Buffer.byteLength('s3cr3t-été'))} b=${'*'.repeat(Buffer.byteLength('s3cr3t-été'))} c=ab`);
   });
 });
