@@ -135,7 +135,7 @@ function val(path,   c, k, i, start) {
 END { n = length(s); p = 1; if (n > 1) val("") }
 AWK
 
-cat >"$work/http.py" <<'PY'
+cat >"$work/sy_http.py" <<'PY'
 import os, sys, urllib.request, urllib.error
 method, url, body, ctype, auth, out = sys.argv[1:7]
 data = open(body, "rb") if body else None
@@ -184,7 +184,7 @@ http() {
       awk '/^  HTTP\//{ c = $2 } END { if (c == "") c = "000"; printf "%s", c }' "$work/wget.err"
       ;;
     python3)
-      python3 "$work/http.py" "$h_method" "$h_url" "$h_body" "$h_type" "$h_auth" "$h_out" 2>>"$work/http.err" | tr -d '\n'
+      python3 "$work/sy_http.py" "$h_method" "$h_url" "$h_body" "$h_type" "$h_auth" "$h_out" 2>>"$work/http.err" | tr -d '\n'
       ;;
   esac
 }

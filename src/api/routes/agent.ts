@@ -52,7 +52,12 @@ const heartbeatRoute = createRoute({
 });
 
 const LogsQuery = z.object({
-  offset: z.coerce.number().int().min(0).max(MAX_LOG_OFFSET).openapi({ param: { name: 'offset', in: 'query' }, description: 'Byte offset of the first byte of the body in the attempt\'s output.' }),
+  offset: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a byte offset (digits only)')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(MAX_LOG_OFFSET))
+    .openapi({ param: { name: 'offset', in: 'query' }, description: 'Byte offset of the first byte of the body in the attempt\'s output.' }),
 });
 
 const logsRoute = createRoute({

@@ -155,6 +155,11 @@ export class LocalProvider implements Provider {
     return this.runs.get(attemptId)?.workdir;
   }
 
+  /** The process group the attempt runs in (its leader is the agent, or the command); for tests. */
+  processGroupOf(attemptId: string): number | undefined {
+    return this.runs.get(attemptId)?.child?.pid;
+  }
+
   async logs(ref: AttemptRef): Promise<string> {
     return this.runs.get(ref.attemptId)?.output ?? '';
   }
