@@ -7,9 +7,11 @@ import { db, log, queue, store, tableName, tenants } from '../src/aws/base.js';
 import { providersWithCredentials } from '../src/aws/job-path.js';
 import { money } from '../src/aws/money.js';
 import { apiSecurity } from '../src/aws/security.js';
+import { runTimeApiDeps, secrets, withLogRedaction } from '../src/aws/runtime.js';
 import { agentApiDeps } from '../src/aws/agent.js';
 
-const agent = agentApiDeps();
+const agent = withLogRedaction(agentApiDeps());
+const runTime = agent ? runTimeApiDeps() : undefined;
 
 const app = createApp({
   jobs: {
@@ -24,10 +26,13 @@ const app = createApp({
   providers: await providersWithCredentials(),
   stats: new DynamoProviderStatsStore(db, tableName),
   money: money.api,
+  ...(secrets ? { secrets } : {}),
   log,
   ...apiSecurity,
   // The job agent's routes and job logs, once the stack provides the buckets and the token key.
   ...(agent ? { agent } : {}),
+  // Outputs and checkpoints (the agent's run-time routes, GET /v1/jobs/{id}/outputs).
+  ...(runTime ? { runTime } : {}),
 });
 
 export const handler = handle(app);

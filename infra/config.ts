@@ -30,6 +30,14 @@ export interface StageConfig {
   dispatchMaxConcurrency: number;
   /** Retention of Lambda and API access logs. */
   logRetentionDays: number;
+  /** Days a job's logs are kept in the logs bucket (an S3 lifecycle rule). */
+  jobLogRetentionDays: number;
+  /** Days a job's outputs are kept in the outputs bucket. */
+  outputRetentionDays: number;
+  /** Days a checkpoint is kept after it was written (a job resumes from its latest). */
+  checkpointRetentionDays: number;
+  /** Largest total size of one attempt's declared outputs, in bytes. */
+  maxOutputBytes: number;
   /** Absolute path of the directory that holds the Lambda entry points. */
   functionsDir: string;
   /** Whether to deploy the scheduled webhook delivery (needs functions/webhooks.ts). */
@@ -189,6 +197,10 @@ export function loadStageConfig(ctx: ContextSource, projectRoot: string): StageC
     },
     dispatchMaxConcurrency: num(ctx, 'dispatchMaxConcurrency', 10, 2, 1000),
     logRetentionDays,
+    jobLogRetentionDays: num(ctx, 'jobLogRetentionDays', 30, 1, 3650),
+    outputRetentionDays: num(ctx, 'outputRetentionDays', 30, 1, 3650),
+    checkpointRetentionDays: num(ctx, 'checkpointRetentionDays', 14, 1, 3650),
+    maxOutputBytes: num(ctx, 'maxOutputBytes', 50 * 1024 ** 3, 1, 5 * 1024 ** 4),
     functionsDir,
     webhooks: optionalEnabled(ctx, 'webhooks', functionsDir),
     billing: optionalEnabled(ctx, 'billing', functionsDir),

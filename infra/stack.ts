@@ -15,6 +15,7 @@ import { Schedules } from './constructs/schedules.js';
 import { Secrets } from './constructs/secrets.js';
 import { ServiceFunction } from './constructs/service-function.js';
 import { Tables } from './constructs/tables.js';
+import { RunTime } from './constructs/run-time.js';
 
 /** Dispatch places a batch of jobs (provider quotes and launches over the network). */
 export const DISPATCH_TIMEOUT = Duration.seconds(60);
@@ -41,6 +42,13 @@ export class SwitchyardStack extends Stack {
     const batchingWindow = Duration.seconds(0);
     const jobs = new JobQueue(this, 'Jobs', { stage: config.stage, consumerTimeout: DISPATCH_TIMEOUT, batchingWindow });
     const secrets = new Secrets(this, 'Secrets', { stage: config.stage });
+    // Logs, outputs, checkpoints, the tenant-secrets key and the agent token key (DESIGN.md, the run-time contract).
+    const runTime = new RunTime(this, 'RunTime', {
+      stage: config.stage,
+      jobLogRetentionDays: config.jobLogRetentionDays,
+      outputRetentionDays: config.outputRetentionDays,
+      checkpointRetentionDays: config.checkpointRetentionDays,
+    });
 
     const shared = {
       stage: config.stage,
@@ -78,6 +86,13 @@ export class SwitchyardStack extends Stack {
         ...config.usdcEnvironment,
         // Quotes and GET /v1/providers ask the providers for live offers (read-only calls).
         PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
+        // The agent's routes: log chunks, presigned output and checkpoint URLs, secrets, tokens.
+        LOGS_BUCKET: runTime.logs.bucketName,
+        OUTPUTS_BUCKET: runTime.outputs.bucketName,
+        CHECKPOINTS_BUCKET: runTime.checkpoints.bucketName,
+        OUTPUTS_MAX_BYTES: String(config.maxOutputBytes),
+        SECRETS_KEY_ARN: runTime.secretsKey.keyArn,
+        AGENT_TOKEN_SECRET_ARN: runTime.agentTokenKey.secretArn,
       },
     });
     tables.grantItemReadWrite(api.fn);
@@ -85,6 +100,13 @@ export class SwitchyardStack extends Stack {
     secrets.adminKey.grantRead(api.fn);
     secrets.stripe.grantRead(api.fn);
     secrets.providers.grantRead(api.fn);
+    // Writes log chunks and reads them back; presigns output and checkpoint uploads and downloads.
+    runTime.grantObjects(api.role, runTime.logs, 'read-write');
+    runTime.grantObjects(api.role, runTime.outputs, 'read-write');
+    runTime.grantObjects(api.role, runTime.checkpoints, 'read-write');
+    // POST /v1/secrets seals; GET /v1/agent/secrets opens.
+    runTime.grantSecrets(api.role, 'seal-and-open');
+    runTime.agentTokenKey.grantRead(api.fn);
 
     // dispatch: places queued jobs on providers; consumes the jobs queue, re-enqueues with delay.
     const dispatch = new ServiceFunction(this, 'Dispatch', {
@@ -93,9 +115,17 @@ export class SwitchyardStack extends Stack {
       description: 'Switchyard dispatcher: places queued jobs on providers',
       timeout: DISPATCH_TIMEOUT,
       memorySize: 512,
-      environment: { ...core, PROVIDER_SECRETS_ARN: secrets.providers.secretArn },
+      environment: {
+        ...core,
+        PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
+        // Registry logins for private images are tenant secrets; attempts get agent tokens at launch.
+        SECRETS_KEY_ARN: runTime.secretsKey.keyArn,
+        AGENT_TOKEN_SECRET_ARN: runTime.agentTokenKey.secretArn,
+      },
     });
     tables.grantItemReadWrite(dispatch.fn);
+    runTime.grantSecrets(dispatch.role, 'open');
+    runTime.agentTokenKey.grantRead(dispatch.fn);
     jobs.queue.grantSendMessages(dispatch.fn);
     secrets.providers.grantRead(dispatch.fn);
     dispatch.fn.addEventSource(
@@ -202,6 +232,10 @@ export class SwitchyardStack extends Stack {
     new CfnOutput(this, 'ProviderSecretName', { value: secrets.names.providers });
     new CfnOutput(this, 'StripeSecretName', { value: secrets.names.stripe });
     new CfnOutput(this, 'AdminKeySecretName', { value: secrets.names.adminKey });
+    new CfnOutput(this, 'LogsBucketName', { value: runTime.logs.bucketName });
+    new CfnOutput(this, 'OutputsBucketName', { value: runTime.outputs.bucketName });
+    new CfnOutput(this, 'CheckpointsBucketName', { value: runTime.checkpoints.bucketName });
+    new CfnOutput(this, 'SecretsKeyArn', { value: runTime.secretsKey.keyArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
   }

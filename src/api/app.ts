@@ -15,6 +15,7 @@ import { registerJobRoutes } from './routes/jobs.js';
 import { registerProviderRoutes } from './routes/providers.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerWebhookSecretRoute } from './routes/webhook-secret.js';
+import { registerSecretRoutes } from './routes/secrets.js';
 import { registerBillingAdminRoutes } from './routes/billing-admin.js';
 import { registerBillingRoutes } from './routes/billing.js';
 import { moneyErrorResponse } from './routes/money-errors.js';
@@ -23,6 +24,8 @@ import { registerStripeWebhookRoute } from './routes/stripe-webhook.js';
 import { rateLimit } from '../ratelimit/middleware.js';
 import { requireAgentToken } from './routes/agent-auth.js';
 import { registerAgentRoutes } from './routes/agent.js';
+import { registerAgentRunTimeRoutes } from './routes/agent-run-time.js';
+import { registerJobOutputsRoute } from './routes/job-outputs.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { LIMITS } from './schemas.js';
 
@@ -98,16 +101,19 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   if (deps.agent) {
     app.use('/v1/agent/*', requireAgentToken(deps.agent, deps.jobs.store, deps.jobs.clock));
     registerAgentRoutes(app, deps, deps.agent);
+    if (deps.runTime) registerAgentRunTimeRoutes(app, deps, deps.agent, deps.runTime);
   }
   const apiKeyAuth = requireApiKey(deps.tenants, { clock: deps.jobs.clock, ...(deps.adminKey ? { adminKey: deps.adminKey } : {}) });
   const keyRateLimit = deps.rateLimiter ? rateLimit(deps.rateLimiter) : undefined;
   app.use('/v1/*', async (c, next) => (deps.agent && isAgentPath(c.req.path) ? next() : apiKeyAuth(c, next)));
   if (keyRateLimit) app.use('/v1/*', async (c, next) => (deps.agent && isAgentPath(c.req.path) ? next() : keyRateLimit(c, next)));
   registerJobRoutes(app, deps);
+  if (deps.agent && deps.runTime) registerJobOutputsRoute(app, deps, deps.agent, deps.runTime);
   if (deps.agent) registerLogRoutes(app, deps, deps.agent);
   registerProviderRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerWebhookSecretRoute(app, deps);
+  registerSecretRoutes(app, deps);
   if (deps.money) {
     registerBillingRoutes(app, deps, deps.money);
     registerPaymentRoutes(app, deps, deps.money);

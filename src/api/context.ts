@@ -6,6 +6,8 @@ import type { AgentApiDeps, AgentRequestContext } from './routes/agent-deps.js';
 import type { MoneyApiDeps } from './routes/money-deps.js';
 import type { RateLimiter } from '../ratelimit/token-bucket.js';
 import type { WebhookPolicy } from '../webhooks/address-policy.js';
+import type { SecretsService } from '../secrets/secrets-service.js';
+import type { RunTimeApiDeps } from './routes/run-time-deps.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 
 export interface ApiDeps {
@@ -24,8 +26,12 @@ export interface ApiDeps {
   adminKey?: () => Promise<string | undefined>;
   /** Ledger, billing terms, USDC verifiers and Stripe webhooks; no money routes when unset. */
   money?: MoneyApiDeps;
+  /** Tenant secrets (sealed at rest); no /v1/secrets routes, and no secret refs accepted, when unset. */
+  secrets?: SecretsService;
   /** The job agent's routes (/v1/agent/…) and job logs; neither when unset. */
   agent?: AgentApiDeps;
+  /** Outputs and checkpoints (with `agent`): the agent's run-time routes and GET /v1/jobs/{id}/outputs. */
+  runTime?: RunTimeApiDeps;
 }
 
 export interface ApiEnv {

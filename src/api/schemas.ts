@@ -26,9 +26,35 @@ export const LIMITS = {
   urlChars: 2048,
   idempotencyKeyChars: 255,
   listLimit: 100,
+  nameChars: 128,
+  metadataKeys: 50,
+  metadataKeyChars: 40,
+  metadataValueChars: 500,
+  metadataFilters: 10,
+  secretRefs: 50,
+  secretNameChars: 128,
+  secretValueBytes: 32 * 1024,
   runtimePathChars: 512,
   checkpointMinEverySeconds: 10,
 } as const;
+
+/** Tenant secret names: what `secrets` and `imageCredentials` refer to. */
+export const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** Metadata keys; no brackets, so that `metadata[key]=` in a query string is unambiguous. */
+export const METADATA_KEY = /^[^\[\]\s]+$/;
+
+export const SecretNameSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.secretNameChars)
+  .regex(SECRET_NAME, 'must be a secret name: letters, digits, "_", "." or "-", starting with a letter or digit');
+
+export const MetadataSchema = z
+  .record(
+    z.string().min(1).max(LIMITS.metadataKeyChars).regex(METADATA_KEY, 'must not contain brackets or spaces'),
+    z.string().max(LIMITS.metadataValueChars),
+  )
+  .refine((m) => Object.keys(m).length <= LIMITS.metadataKeys, `at most ${LIMITS.metadataKeys} keys`);
 
 const RuntimePathSchema = z
   .string()
@@ -75,6 +101,19 @@ export const JobSpecSchema = z
       .strict()
       .default({ strategy: 'cheapest', fallback: 'cloud' }),
     webhookUrl: z.url({ protocol: /^https?$/ }).max(LIMITS.urlChars).optional(),
+    name: z.string().min(1).max(LIMITS.nameChars).optional().openapi({ example: 'llama-finetune-7' }),
+    metadata: MetadataSchema.optional().openapi({ example: { team: 'ml', run: '42' } }),
+    secrets: z
+      .record(z.string().regex(ENV_NAME, 'must be a valid environment variable name').max(LIMITS.envNameChars), SecretNameSchema)
+      .refine((m) => Object.keys(m).length <= LIMITS.secretRefs, `at most ${LIMITS.secretRefs} secrets`)
+      .optional()
+      .openapi({
+        description: 'Environment variable → name of one of your secrets (POST /v1/secrets). The values reach only the job agent, at start.',
+        example: { WANDB_API_KEY: 'wandb' },
+      }),
+    imageCredentials: SecretNameSchema.optional().openapi({
+      description: 'Name of a secret holding registry credentials for a private image: JSON {"username","password"} or "username:password".',
+    }),
     outputs: z
       .object({ path: RuntimePathSchema.openapi({ example: '/outputs' }) })
       .strict()
@@ -90,7 +129,16 @@ export const JobSpecSchema = z
       .openapi({ description: 'Saved every everySeconds and at SIGTERM ($SWITCHYARD_CHECKPOINT_DIR); the next attempt starts with it restored.' }),
   })
   .strict()
+  .superRefine((spec, ctx) => {
+    for (const name of Object.keys(spec.secrets ?? {})) {
+      if (spec.env && name in spec.env) ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `${name} is also set in env; use one or the other` });
+    }
+  })
   .openapi('JobSpec');
+
+export const CheckpointViewSchema = z
+  .object({ savedAt: z.string(), sizeBytes: z.number().int(), attemptId: z.string().openapi({ description: 'The attempt that saved it' }) })
+  .openapi('Checkpoint');
 
 export const AttemptSchema = z
   .object({
@@ -106,6 +154,7 @@ export const AttemptSchema = z
     exitCode: z.number().int().optional(),
     exitCodeSource: z.enum(['agent', 'provider']).optional().openapi({ description: 'Who reported exitCode: the job agent (wins) or the provider.' }),
     lostBy: z.enum(['heartbeat', 'provider']).optional().openapi({ description: 'What decided the machine was lost.' }),
+    resumedFrom: CheckpointViewSchema.optional().openapi({ description: 'The checkpoint this attempt started from (restored by its agent).' }),
     outputTail: z.string().optional(),
     releasedAt: z.string().optional().openapi({ description: 'When the provider confirmed the resource is gone; nothing bills after it. Absent while the stop is still being confirmed.' }),
   })
@@ -122,6 +171,7 @@ export const JobSchema = z
     updatedAt: z.string(),
     spec: JobSpecSchema,
     attempts: z.array(AttemptSchema),
+    checkpoint: CheckpointViewSchema.optional().openapi({ description: "The job's latest checkpoint; the next attempt, on any provider, resumes from it." }),
     costMicroUsd: z.number().int().optional().openapi({ description: 'What you pay for the job, in micro-dollars; present once the finished job is settled.' }),
   })
   .openapi('Job');
@@ -197,6 +247,7 @@ export const JobIdParams = z.object({
 
 export const ListQuery = z.object({
   status: JobStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
+  name: z.string().min(1).max(LIMITS.nameChars).optional().openapi({ param: { name: 'name', in: 'query', description: 'Only jobs with exactly this name' } }),
   limit: z.coerce.number().int().min(1).max(LIMITS.listLimit).default(20).openapi({ param: { name: 'limit', in: 'query' } }),
   cursor: z.string().max(2048).optional().openapi({ param: { name: 'cursor', in: 'query' } }),
 });
@@ -213,3 +264,18 @@ export const gpuModelErrors = (models: readonly string[], accepted: readonly str
     detail: `unknown GPU model "${name}"; valid: ${accepted.join(', ')}`,
   }));
 };
+export const SecretCreateSchema = z
+  .object({
+    name: SecretNameSchema.openapi({ example: 'wandb' }),
+    value: z.string().min(1).max(LIMITS.secretValueBytes).openapi({ description: 'Write-only: never returned by any route.', example: 'wandb-api-key-value' }),
+  })
+  .strict()
+  .openapi('SecretCreate');
+
+export const SecretSchema = z
+  .object({ name: z.string(), createdAt: z.string(), updatedAt: z.string() })
+  .openapi('Secret');
+
+export const SecretNameParams = z.object({
+  name: SecretNameSchema.openapi({ param: { name: 'name', in: 'path' }, example: 'wandb' }),
+});

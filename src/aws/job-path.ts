@@ -11,6 +11,8 @@ import { LedgerAccounting } from '../money/accounting.js';
 import { DEFAULT_PRICING } from '../money/pricing.js';
 import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
 import { db, log, queue, readSecretJson, store, tableName } from './base.js';
+import { secrets, redactOutput } from './runtime.js';
+import { registryLoginFrom } from '../secrets/secrets-service.js';
 import { agentRuntimeDeps } from './agent.js';
 
 export const enabledProviders = (): string[] =>
@@ -44,7 +46,9 @@ export const reconcileDeps = (): Promise<ReconcileDeps> => {
   if (!cached || Date.now() - cached.builtAt > PROVIDERS_MAX_AGE_MS) {
     const deps = providersWithCredentials().then(
       (providers): ReconcileDeps => {
-        const agent = agentRuntimeDeps();
+        const found = agentRuntimeDeps();
+        // Output tails (copied from provider logs) have the job's secret values masked.
+        const agent = found && redactOutput ? { ...found, redactOutput } : found;
         return {
           store,
           queue,
@@ -52,6 +56,7 @@ export const reconcileDeps = (): Promise<ReconcileDeps> => {
           clock: systemClock,
           stats,
           accounting,
+          ...(secrets ? { registryLogin: registryLoginFrom(secrets) } : {}),
           config: DEFAULT_DISPATCH_CONFIG,
           reconcile: DEFAULT_RECONCILE_CONFIG,
           log,

@@ -95,6 +95,12 @@ const OUTPUT_TAIL_BYTES = 4096;
 
 /** The provider's output tail, or else the end of the logs the agent shipped (a timed-out job keeps its output). */
 export const outputTailOf = async (deps: SignalDeps, job: Job, attempt: Attempt, status?: ProviderStatus): Promise<string | undefined> => {
+  const tail = await rawOutputTailOf(deps, job, attempt, status);
+  // The provider's copy of the output is raw: secret values are masked before it is stored.
+  return tail !== undefined && deps.agent?.redactOutput ? deps.agent.redactOutput(job, tail) : tail;
+};
+
+const rawOutputTailOf = async (deps: SignalDeps, job: Job, attempt: Attempt, status?: ProviderStatus): Promise<string | undefined> => {
   if (status?.outputTail) return status.outputTail;
   if (!deps.agent?.logs) return status?.outputTail;
   try {

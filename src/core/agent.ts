@@ -9,6 +9,7 @@
 
 import type { AgentLaunchConfig } from '../agent/launch.js';
 import type { ObjectStore } from './object-store.js';
+import type { Job } from './job.js';
 
 /** The job agent as the dispatcher and reconciler see it. */
 export interface AgentRuntimeDeps {
@@ -18,6 +19,8 @@ export interface AgentRuntimeDeps {
   heartbeatGraceSeconds: number;
   /** The logs bucket: an attempt's output tail comes from it when the provider has none. */
   logs?: ObjectStore;
+  /** Masks the job's secret values in an output tail before it is stored on the attempt. */
+  redactOutput?: (job: Job, text: string) => Promise<string>;
 }
 
 export const DEFAULT_HEARTBEAT_GRACE_SECONDS = 180;

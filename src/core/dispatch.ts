@@ -6,7 +6,7 @@ import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
 import { offerKey, rankOffers, type PlacementContext } from './placement.js';
 import { ConflictError, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
-import { ProviderError, type AttemptRef, type LaunchRequest, type Offer, type ProviderRegistry } from './provider.js';
+import { ProviderError, type AttemptRef, type LaunchRequest, type Offer, type ProviderRegistry, type RegistryLogin } from './provider.js';
 import { withAgent } from '../agent/launch.js';
 import type { AgentRuntimeDeps } from './agent.js';
 import type { AttemptOutcomeKind } from './reliability.js';
@@ -34,6 +34,8 @@ export interface DispatchDeps {
   /** Learned provider reliability; placement uses priors only when unset. */
   stats?: ProviderStatsStore;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Reads a tenant secret as registry credentials (spec.imageCredentials); throws if it is gone or malformed. */
+  registryLogin?: (tenantId: string, secretName: string) => Promise<RegistryLogin>;
   /** The job agent: injected into every launch, and its reports judged by the reconciler; none when unset. */
   agent?: AgentRuntimeDeps;
 }
@@ -87,8 +89,30 @@ export const placementContext = async (deps: Pick<DispatchDeps, 'stats' | 'provi
 
 const nextAttemptId = (job: Job): string => `${job.id}-a${job.attempts.length + 1}`;
 
+/** The job's registry login, or why it cannot have one (the job then fails: no offer could pull its image). */
+const registryLoginOf = async (deps: DispatchDeps, job: Job): Promise<{ login?: RegistryLogin } | { error: string }> => {
+  const name = job.spec.imageCredentials;
+  if (!name) return {};
+  if (!deps.registryLogin) return { error: `image credentials "${name}": secrets are not enabled on this deployment` };
+  try {
+    return { login: await deps.registryLogin(job.tenantId, name) };
+  } catch (error) {
+    return { error: `image credentials: ${(error as Error).message}` };
+  }
+};
+
 const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<DispatchOutcome> => {
   let job = claimed;
+  const registry = await registryLoginOf(deps, job);
+  if ('error' in registry) {
+    try {
+      await deps.store.write(new JobChange(job, deps.clock.now().toISOString()).status('failed', registry.error).build());
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      return 'ignored';
+    }
+    return 'failed';
+  }
   const ctx = await placementContext(deps);
   const notes: string[] = [];
   // First round: providers this job has not tried yet. Second: other offers of the ones it
@@ -112,7 +136,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
         notes.push(`${offer.provider}: recovering from failures; another attempt is probing it`);
         continue;
       }
-      const result = await launchOn(deps, job, offer);
+      const result = await launchOn(deps, job, offer, registry.login);
       if (result.kind === 'launched') return 'launched';
       if (result.kind === 'lost-race') return 'ignored';
       job = result.job;
@@ -131,7 +155,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
 
 type LaunchResultKind = { kind: 'launched' } | { kind: 'lost-race' } | { kind: 'refused'; job: Job };
 
-const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<LaunchResultKind> => {
+const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredentials?: RegistryLogin): Promise<LaunchResultKind> => {
   const provider = deps.providers.get(offer.provider);
   if (!provider) return { kind: 'refused', job };
   const now = deps.clock.now().toISOString();
@@ -146,7 +170,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
   };
   // Built before the attempt is recorded: a failure here (the token key unreadable) leaves
   // nothing to clean up, and the job is retried when its lease runs out.
-  const request = await launchRequestFor(deps, job, attempt.id, offer);
+  const request = await launchRequestFor(deps, job, attempt.id, offer, imageCredentials);
   // Record the attempt before calling the provider: a crash after launch still leaves
   // a trace the reconciler can follow (and relaunch idempotently, or stop).
   const recorded = new JobChange(job, now)
@@ -183,7 +207,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
 };
 
 /** What the provider is asked to run: the job's command, under the job agent when it is configured. */
-const launchRequestFor = async (deps: DispatchDeps, job: Job, attemptId: string, offer: Offer): Promise<LaunchRequest> => {
+const launchRequestFor = async (deps: DispatchDeps, job: Job, attemptId: string, offer: Offer, imageCredentials?: RegistryLogin): Promise<LaunchRequest> => {
   const request: LaunchRequest = {
     attemptId,
     jobId: job.id,
@@ -197,6 +221,7 @@ const launchRequestFor = async (deps: DispatchDeps, job: Job, attemptId: string,
       ...(job.spec.resources.cpu !== undefined ? { cpu: job.spec.resources.cpu } : {}),
       ...(job.spec.resources.memoryGb !== undefined ? { memoryGb: job.spec.resources.memoryGb } : {}),
     },
+    ...(imageCredentials ? { imageCredentials } : {}),
   };
   if (!deps.agent) return request;
   const wrapped = await withAgent(request, job.tenantId, job.spec, deps.agent.launch, deps.clock.now().getTime());

@@ -46,10 +46,25 @@ export interface JobSpec {
     regions?: string[];
   };
   webhookUrl?: string;
+  /** For people: a label (at most 128 characters), filterable in listings. */
+  name?: string;
+  /** For people and tools: Stripe-style string pairs (at most 50 keys), filterable in listings. */
+  metadata?: Record<string, string>;
+  /** Environment variable → name of a tenant secret; the values reach only the agent, at start. */
+  secrets?: Record<string, string>;
+  /** Name of a tenant secret holding registry credentials for a private image. */
+  imageCredentials?: string;
   /** What the command leaves in this folder is uploaded at exit ($SWITCHYARD_OUTPUTS_DIR). */
   outputs?: { path: string };
   /** Saved every `everySeconds` and at SIGTERM; restored before the next attempt starts ($SWITCHYARD_CHECKPOINT_DIR). */
   checkpoint?: { path: string; everySeconds: number };
+}
+
+/** What a listing may be narrowed to, besides status. */
+export interface JobFilter {
+  name?: string;
+  /** Every pair must match. */
+  metadata?: Record<string, string>;
 }
 
 export type AttemptStatus = 'launching' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelling' | 'cancelled' | 'timed_out';
@@ -83,6 +98,17 @@ export interface Attempt {
   nextReleaseAt?: string;
   /** Why the last stop request did not confirm the release (internal; not shown to customers). */
   releaseNote?: string;
+  /** The checkpoint this attempt's agent was handed to restore at start. */
+  resumedFrom?: { savedAt: string; sizeBytes: number; attemptId: string };
+}
+
+/** The job's latest committed checkpoint (one .tar.gz in the checkpoints bucket). */
+export interface CheckpointRecord {
+  key: string;
+  sizeBytes: number;
+  savedAt: string;
+  /** The attempt whose agent saved it. */
+  attemptId: string;
 }
 
 export interface Job {
@@ -104,6 +130,8 @@ export interface Job {
   settledAt?: string;
   /** What the customer pays for the job, in micro-dollars, once settled. */
   costMicroUsd?: number;
+  /** The latest checkpoint; the next attempt, on any provider, starts from it. */
+  checkpoint?: CheckpointRecord;
 }
 
 /** `release`: the provider confirmed an ended attempt's resource is gone (`to` is "released"). */

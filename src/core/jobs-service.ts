@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { canonicalJson, sha256 } from './canonical.js';
 import { IdempotencyMismatchError, JobFinishedError, NotFoundError } from './errors.js';
-import type { Job, JobEvent, JobSpec, JobStatus } from './job.js';
+import type { Job, JobEvent, JobFilter, JobSpec, JobStatus } from './job.js';
 import { isTerminal, liveAttempt } from './job.js';
 import {
   ConflictError,
@@ -99,7 +99,7 @@ export const getJob = async (deps: Pick<JobServiceDeps, 'store'>, tenantId: stri
 export const listJobs = (
   deps: Pick<JobServiceDeps, 'store'>,
   tenantId: string,
-  opts: { status?: JobStatus; limit: number; cursor?: string },
+  opts: { status?: JobStatus; filter?: JobFilter; limit: number; cursor?: string },
 ): Promise<JobPage> => deps.store.list(tenantId, opts);
 
 export const jobEvents = async (deps: Pick<JobServiceDeps, 'store'>, tenantId: string, jobId: string): Promise<JobEvent[]> => {

@@ -1,6 +1,6 @@
 // Ports: what the core needs from the outside world. Adapters (DynamoDB, SQS, the
 // embedded queue, provider APIs) implement these; the core never imports them.
-import type { Job, JobEvent, JobSpec, JobStatus } from './job.js';
+import type { Job, JobEvent, JobFilter, JobSpec, JobStatus } from './job.js';
 import type { JobWrite } from './transitions.js';
 
 export interface Clock {
@@ -43,7 +43,8 @@ export interface JobStore {
   /** The job an Idempotency-Key was first used for, if any. */
   findIdempotent(tenantId: string, key: string): Promise<IdempotencyRecord | undefined>;
   getForTenant(tenantId: string, jobId: string): Promise<Job | undefined>;
-  list(tenantId: string, opts: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobPage>;
+  /** Newest first; a filter keeps paging exact (a page may hold fewer than `limit` items, never skips one). */
+  list(tenantId: string, opts: { status?: JobStatus; filter?: JobFilter; limit: number; cursor?: string }): Promise<JobPage>;
   /** Conditional write of a JobChange; throws ConflictError if the version moved. */
   write(change: JobWrite): Promise<void>;
   events(jobId: string): Promise<JobEvent[]>;

@@ -40,6 +40,19 @@ export interface LaunchRequest {
   maxPricePerGpuHourUsd?: number;
   /** CPU and memory the job asked for, for providers that size containers. */
   resources?: { cpu?: number; memoryGb?: number };
+  /**
+   * Registry login for a private image (from the tenant secret spec.imageCredentials names).
+   * Adapters hand it only to the provider's registry-auth field, never to env or logs;
+   * adapters that do not read it yet launch public images only.
+   */
+  imageCredentials?: RegistryLogin;
+}
+
+export interface RegistryLogin {
+  username: string;
+  password: string;
+  /** The registry host, when the secret names one. */
+  server?: string;
 }
 
 export interface LaunchResult {

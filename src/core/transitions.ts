@@ -1,7 +1,7 @@
 // The job state machine. A JobChange is built from the job as read, records every
 // status and attempt change as a timeline event, and is then written by the store in
 // one conditional write (version check), so a change is applied once or not at all.
-import type { Attempt, Job, JobEvent, JobStatus } from './job.js';
+import type { Attempt, CheckpointRecord, Job, JobEvent, JobStatus } from './job.js';
 import { awaitingRelease, isTerminal } from './job.js';
 
 const ALLOWED: Record<JobStatus, readonly JobStatus[]> = {
@@ -69,6 +69,12 @@ export class JobChange {
   settled(costMicroUsd: number): this {
     this.next.settledAt = this.now;
     this.next.costMicroUsd = costMicroUsd;
+    return this;
+  }
+
+  /** Record the job's latest checkpoint (no event: saving is not a state change). */
+  checkpoint(record: CheckpointRecord): this {
+    this.next.checkpoint = structuredClone(record);
     return this;
   }
 

@@ -27,11 +27,23 @@ import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryConfig } from '../webhooks/
 import { DynamoOutbox } from '../webhooks/outbox.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 import { composeMoney, type MoneyOptions, type MoneySystem } from '../billing/compose.js';
+import { DynamoSecretStore } from '../adapters/dynamodb/secret-store.js';
+import { SecretCipher } from '../secrets/envelope.js';
+import { LocalKeyWrapper, loadOrCreateLocalKey } from '../secrets/local-key.js';
+import { MAX_SECRETS_PER_TENANT, registryLoginFrom, SecretsService } from '../secrets/secrets-service.js';
+import { logRedactor } from '../secrets/log-redaction.js';
 import { randomBytes } from 'node:crypto';
 import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
 import type { RuntimeBuckets } from '../core/object-store.js';
 import { startLocalS3, type LocalS3 } from './s3-local.js';
 import type { AgentApiDeps } from '../api/routes/agent-deps.js';
+import { DynamoOutputStore } from '../adapters/dynamodb/output-store.js';
+import {
+  DEFAULT_DOWNLOAD_URL_SECONDS,
+  DEFAULT_MAX_CHECKPOINT_BYTES,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  type RunTimeApiDeps,
+} from '../api/routes/run-time-deps.js';
 import { DEFAULT_HEARTBEAT_GRACE_SECONDS, type AgentRuntimeDeps } from '../core/agent.js';
 
 export interface SystemOptions {
@@ -65,6 +77,10 @@ export interface SystemOptions {
   webhookResolver?: Resolver;
   /** Pricing, Stripe, USDC chains and payouts; the ledger and accounting are always on. */
   money?: MoneyOptions;
+  /** Where the secrets master key file lives (mode 0600); the data dir, else a private temp dir. */
+  secretsKeyDir?: string;
+  /** Caps and URL lifetimes of outputs and checkpoints (SWITCHYARD_OUTPUTS_MAX_BYTES sets the output cap). */
+  runTime?: Partial<Omit<RunTimeApiDeps, 'outputs'>>;
   /** Use these buckets instead of starting the embedded S3-compatible server. */
   buckets?: RuntimeBuckets;
   /** HMAC key of agent tokens (SWITCHYARD_AGENT_TOKEN_KEY); a random one per start when unset. */
@@ -105,6 +121,9 @@ export interface RunningSystem {
   app: ReturnType<typeof createApp>;
   /** Ledger, billing accounts, invoices, accounting and the billing run. */
   money: MoneySystem;
+  /** Tenant secrets, sealed under the local key file. */
+  secrets: SecretsService;
+  secretsKeyPath: string;
   /** logs, outputs and checkpoints (the embedded S3-compatible server unless given). */
   buckets: RuntimeBuckets;
   /** The embedded S3-compatible server's endpoint, when this system started one. */
@@ -138,6 +157,17 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   };
   const tenants = new DynamoTenantStore(db, tableName);
   const money = composeMoney(db, tableName, clock, options.money);
+  const localKey = loadOrCreateLocalKey(options.secretsKeyDir ?? options.dataDir);
+  const secrets = new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new LocalKeyWrapper(localKey.key), 'local'), clock, MAX_SECRETS_PER_TENANT);
+  const redact = logRedactor(secrets, () => clock.now().getTime());
+  agent.redactLogChunk = redact;
+  const runTime: RunTimeApiDeps = {
+    outputs: new DynamoOutputStore(db, tableName),
+    maxOutputBytes: Number(process.env.SWITCHYARD_OUTPUTS_MAX_BYTES ?? DEFAULT_MAX_OUTPUT_BYTES),
+    maxCheckpointBytes: DEFAULT_MAX_CHECKPOINT_BYTES,
+    downloadUrlSeconds: DEFAULT_DOWNLOAD_URL_SECONDS,
+    ...options.runTime,
+  };
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
@@ -157,6 +187,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     store: agent.store,
     logs: buckets.logs,
     heartbeatGraceSeconds: options.heartbeatGraceSeconds ?? DEFAULT_HEARTBEAT_GRACE_SECONDS,
+    redactOutput: async (job, text) => Buffer.from(await redact(job.tenantId, job.id, job.spec.secrets, Buffer.from(text, 'utf8'))).toString('utf8'),
   };
 
   let queue: EmbeddedQueue | undefined;
@@ -169,6 +200,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     clock,
     stats,
     accounting: money.accounting,
+    registryLogin: registryLoginFrom(secrets),
     config: { ...DEFAULT_DISPATCH_CONFIG, ...options.dispatch },
     reconcile: reconcileConfig,
     agent: agentRuntime,
@@ -199,11 +231,13 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     providers: registry,
     stats,
     money: money.api,
+    secrets,
     ...(options.log ? { log: options.log } : {}),
     ...(options.rateLimit === false ? {} : { rateLimiter: new DynamoRateLimiter(db, tableName, options.rateLimit ?? DEFAULT_RATE_LIMIT) }),
     webhookPolicy,
     ...(options.webhookResolver ? { webhookResolver: options.webhookResolver } : {}),
     agent,
+    runTime,
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -256,6 +290,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     reconcile,
     app,
     money,
+    secrets,
+    secretsKeyPath: localKey.path,
     buckets,
     ...(s3 ? { s3Endpoint: s3.endpoint } : {}),
     agent,

@@ -52,7 +52,8 @@ const grants = (fn: string): string[] => {
 /** A readable stand-in for a logical id: its type and physical name. */
 const resourceLabel = (id: string): string => {
   const r = resources[id]!;
-  const physical = r.Properties.TableName ?? r.Properties.QueueName ?? r.Properties.Name ?? r.Properties.LogGroupName;
+  // Buckets and keys have generated names: their logical id without CDK's hash says which.
+  const physical = r.Properties.TableName ?? r.Properties.QueueName ?? r.Properties.Name ?? r.Properties.LogGroupName ?? id.replace(/[0-9A-F]{8}$/, '');
   return `${r.Type.split('::')[1]}:${physical}`;
 };
 
@@ -69,6 +70,9 @@ const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].ma
 const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'].map(
   (a) => `${a} -> SQS:switchyard-dev-jobs`,
 );
+const OBJECTS = (bucket: string, ...actions: string[]): string[] => actions.map((a) => `s3:${a} -> S3:RunTime${bucket}`);
+const RUN_TIME_BUCKETS = [...OBJECTS('Logs', 'GetObject', 'PutObject'), ...OBJECTS('Outputs', 'GetObject', 'PutObject'), ...OBJECTS('Checkpoints', 'GetObject', 'PutObject')];
+const SECRETS_KEY = (...actions: string[]): string[] => actions.map((a) => `kms:${a} -> KMS:RunTimeSecretsKey`);
 const READ_SECRET = (name: string): string[] => [
   `secretsmanager:DescribeSecret -> SecretsManager:switchyard/dev/${name}`,
   `secretsmanager:GetSecretValue -> SecretsManager:switchyard/dev/${name}`,
@@ -108,15 +112,18 @@ describe('IAM', () => {
     }
   });
 
-  it('api: table items and indexes, send to the queue, admin key, Stripe (webhook signing) and provider (quotes) secrets', () => {
+  it('api: table, queue, admin/Stripe/provider secrets, run-time bucket objects, seal and open tenant secrets, agent token key', () => {
     expect(grants('api')).toEqual(
-      [...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe'), ...READ_SECRET('providers')].sort(),
+      [
+        ...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe'), ...READ_SECRET('providers'),
+        ...RUN_TIME_BUCKETS, ...SECRETS_KEY('Decrypt', 'GenerateDataKey'), ...READ_SECRET('agent-token-key'),
+      ].sort(),
     );
   });
 
-  it('dispatch: table items and indexes, consume and send on the queue, provider secret', () => {
+  it('dispatch: table, consume and send on the queue, provider secret, open (never seal) tenant secrets, agent token key; no buckets', () => {
     expect(grants('dispatch')).toEqual(
-      [...LOGS('dispatch'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...CONSUME, ...READ_SECRET('providers')].sort(),
+      [...LOGS('dispatch'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...CONSUME, ...READ_SECRET('providers'), ...SECRETS_KEY('Decrypt'), ...READ_SECRET('agent-token-key')].sort(),
     );
   });
 

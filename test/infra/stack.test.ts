@@ -154,8 +154,8 @@ describe('Lambda functions', () => {
   it('gives each function exactly the secrets it uses', () => {
     const secrets = (name: string): string[] =>
       Object.keys(functionNamed(name).props.Environment.Variables).filter((k) => /_SECRETS?_ARN$/.test(k)).sort();
-    expect(secrets('api')).toEqual(['ADMIN_KEY_SECRET_ARN', 'PROVIDER_SECRETS_ARN', 'STRIPE_SECRET_ARN']);
-    expect(secrets('dispatch')).toEqual(['PROVIDER_SECRETS_ARN']);
+    expect(secrets('api')).toEqual(['ADMIN_KEY_SECRET_ARN', 'AGENT_TOKEN_SECRET_ARN', 'PROVIDER_SECRETS_ARN', 'STRIPE_SECRET_ARN']);
+    expect(secrets('dispatch')).toEqual(['AGENT_TOKEN_SECRET_ARN', 'PROVIDER_SECRETS_ARN']);
     expect(secrets('reconcile')).toEqual(['PROVIDER_SECRETS_ARN']);
     expect(secrets('webhooks')).toEqual([]);
     expect(secrets('billing')).toEqual(['STRIPE_SECRET_ARN']);
@@ -223,8 +223,8 @@ describe('schedules', () => {
 });
 
 describe('secrets', () => {
-  it('creates the provider, Stripe and admin secrets without putting any value in the template', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+  it('creates the provider, Stripe, admin and agent token secrets without putting any value in the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 4);
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'switchyard/dev/providers', SecretString: '{}' });
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'switchyard/dev/stripe', SecretString: '{}' });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {

@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Job, JobEvent, JobStatus } from '../../core/job.js';
+import type { Job, JobEvent, JobFilter, JobStatus } from '../../core/job.js';
 import { needsReconcile } from '../../core/job.js';
 import {
   ConflictError,
@@ -19,6 +19,7 @@ import {
 } from '../../core/ports.js';
 import type { JobWrite } from '../../core/transitions.js';
 import { queryNewestFirst } from './cursor.js';
+import { jobFilterExpression, queryNewestFirstFiltered } from './filtered-page.js';
 import { queryShards } from './sharded-index.js';
 import { GSI, RECONCILE_SHARDS, TTL_ATTRIBUTE, WEBHOOK_OUTBOX_PREFIX, outboxKey } from './table-design.js';
 
@@ -134,10 +135,14 @@ export class DynamoJobStore implements JobStore {
     return job && job.tenantId === tenantId ? job : undefined;
   }
 
-  async list(tenantId: string, opts: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobPage> {
+  async list(tenantId: string, opts: { status?: JobStatus; filter?: JobFilter; limit: number; cursor?: string }): Promise<JobPage> {
     const index = opts.status ? GSI.tenantStatusJobs : GSI.tenantJobs;
     const partition = opts.status ? `TENANT#${tenantId}#STATUS#${opts.status}` : `TENANT#${tenantId}`;
-    const page = await queryNewestFirst(this.db, this.tableName, index, partition, opts);
+    const filter = opts.filter ? jobFilterExpression(opts.filter) : undefined;
+    const pageOpts = { limit: opts.limit, ...(opts.cursor !== undefined ? { cursor: opts.cursor } : {}) };
+    const page = filter
+      ? await queryNewestFirstFiltered(this.db, this.tableName, index, partition, filter, pageOpts)
+      : await queryNewestFirst(this.db, this.tableName, index, partition, pageOpts);
     const items = page.items.map((i) => i.job as Job);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
   }

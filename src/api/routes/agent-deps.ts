@@ -22,6 +22,8 @@ export interface AgentApiDeps {
   /** GET /v1/jobs/{id}/logs?follow=true: how often it looks for new output (default 1000 ms) and for how long (default 900 s). */
   logsFollowPollMs?: number;
   logsFollowMaxSeconds?: number;
+  /** Masks the job's secret values in a log chunk before it is stored (same length, so offsets hold). */
+  redactLogChunk?: (tenantId: string, jobId: string, refs: Record<string, string> | undefined, bytes: Uint8Array) => Promise<Uint8Array>;
 }
 
 /** Set by requireAgentToken on every /v1/agent/… request: c.get('agent'). */

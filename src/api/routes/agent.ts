@@ -121,7 +121,9 @@ export const registerAgentRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, age
     // Check before storing, so a chunk that would leave a gap writes nothing.
     if (offset > held) return gap(c, held);
     if (bytes.length === 0 || offset + bytes.length <= held) return c.json({ nextOffset: held }, 200);
-    await agent.buckets.logs.put(logChunkKey(cap.tenantId, cap.jobId, cap.attemptId, offset), bytes, { contentType: 'application/octet-stream' });
+    // Secret values never reach the logs bucket (masked byte for byte: offsets are unchanged).
+    const stored = agent.redactLogChunk ? await agent.redactLogChunk(cap.tenantId, cap.jobId, c.get('agent').job.spec.secrets, bytes) : bytes;
+    await agent.buckets.logs.put(logChunkKey(cap.tenantId, cap.jobId, cap.attemptId, offset), stored, { contentType: 'application/octet-stream' });
     const result = await agent.store.recordLogChunk(cap, offset, bytes.length);
     if (!result.accepted) return gap(c, result.logBytes);
     return c.json({ nextOffset: result.logBytes }, 200);

@@ -3,7 +3,7 @@ import { cancelJob, getJob, jobEvents, listJobs, submitJob } from '../../core/jo
 import type { Job, JobEvent, JobSpec } from '../../core/job.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
-import { problem, validationProblem } from '../problem.js';
+import { problem, validationProblem, type FieldError } from '../problem.js';
 import { webhookUrlError } from '../../webhooks/submit-check.js';
 import { acceptedGpuModelsOf } from '../../core/gpu-models.js';
 import {
@@ -37,10 +37,10 @@ const inOrder = <T extends object>(value: T, order: readonly string[]): T => {
   const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
   return Object.fromEntries(entries.sort(([a], [b]) => rank(a) - rank(b))) as T;
 };
-const SPEC_ORDER = ['image', 'command', 'env', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'placement', 'webhookUrl', 'outputs', 'checkpoint'];
+const SPEC_ORDER = ['name', 'image', 'command', 'env', 'secrets', 'imageCredentials', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'placement', 'webhookUrl', 'outputs', 'checkpoint', 'metadata'];
 const GPU_ORDER = ['models', 'count', 'minVramGb'];
 const PLACEMENT_ORDER = ['strategy', 'networks', 'regions', 'fallback'];
-const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'releasedAt', 'exitCode', 'exitCodeSource', 'lostBy', 'reason', 'outputTail'];
+const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'releasedAt', 'exitCode', 'exitCodeSource', 'lostBy', 'resumedFrom', 'reason', 'outputTail'];
 
 const specView = (spec: JobSpec): JobSpec =>
   inOrder(
@@ -62,6 +62,8 @@ export const jobView = (job: Job) => ({
   attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, releaseTries: _tries, nextReleaseAt: _next, releaseNote: _note, ...attempt }) =>
     inOrder(attempt, ATTEMPT_ORDER),
   ),
+  // The latest checkpoint (never its storage key): the next attempt resumes from it.
+  ...(job.checkpoint ? { checkpoint: { savedAt: job.checkpoint.savedAt, sizeBytes: job.checkpoint.sizeBytes, attemptId: job.checkpoint.attemptId } } : {}),
   // What the customer pays, once the finished job is settled.
   ...(job.costMicroUsd !== undefined ? { costMicroUsd: job.costMicroUsd } : {}),
 });
@@ -136,6 +138,35 @@ const eventsRoute = createRoute({
   },
 });
 
+/** Every secret the spec names (spec.secrets, spec.imageCredentials) that the tenant lacks, as field errors. */
+const unknownSecretErrors = async (deps: ApiDeps, tenantId: string, spec: JobSpec): Promise<Array<FieldError & { name: string }>> => {
+  const refs: Array<{ name: string; field: string[] }> = [
+    ...Object.entries(spec.secrets ?? {}).map(([env, name]) => ({ name, field: ['secrets', env] })),
+    ...(spec.imageCredentials ? [{ name: spec.imageCredentials, field: ['imageCredentials'] }] : []),
+  ];
+  if (refs.length === 0) return [];
+  const detail = (name: string) => (deps.secrets ? `no secret named "${name}"; create it with POST /v1/secrets` : 'secrets are not enabled on this deployment');
+  const missing = new Set(deps.secrets ? await deps.secrets.missing(tenantId, refs.map((r) => r.name)) : refs.map((r) => r.name));
+  return refs
+    .filter((r) => missing.has(r.name))
+    .map((r) => ({ name: r.name, field: r.field.join('.'), pointer: `/${r.field.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`, detail: detail(r.name) }));
+};
+
+/** `metadata[key]=value` pairs from the query string (Stripe's spelling); every pair must match. */
+const metadataFilter = (query: Record<string, string>): { pairs: Record<string, string> } | { errors: FieldError[] } => {
+  const pairs: Record<string, string> = {};
+  const errors: FieldError[] = [];
+  for (const [param, value] of Object.entries(query)) {
+    if (!param.startsWith('metadata')) continue;
+    const match = /^metadata\[([^\[\]\s]{1,40})\]$/.exec(param);
+    if (!match) errors.push({ field: param, pointer: `/${param}`, detail: `use metadata[<key>]=<value> with a key of 1-${LIMITS.metadataKeyChars} characters, no brackets or spaces` });
+    else if (value.length > LIMITS.metadataValueChars) errors.push({ field: param, pointer: `/${param}`, detail: `at most ${LIMITS.metadataValueChars} characters` });
+    else pairs[match[1]!] = value;
+  }
+  if (Object.keys(pairs).length > LIMITS.metadataFilters) errors.push({ field: 'metadata', pointer: '/metadata', detail: `at most ${LIMITS.metadataFilters} metadata filters` });
+  return errors.length > 0 ? { errors } : { pairs };
+};
+
 export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void => {
   app.use('/v1/jobs', async (c, next) => (c.req.method === 'POST' ? requireScope('jobs:write')(c, next) : requireScope('jobs:read')(c, next)));
   app.use('/v1/jobs/:id/cancel', requireScope('jobs:write'));
@@ -160,6 +191,11 @@ export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void
     }
     const webhookError = await webhookUrlError(spec.webhookUrl, deps.webhookPolicy, deps.webhookResolver);
     if (webhookError) return validationProblem(c, [webhookError]) as never;
+    const secretErrors = await unknownSecretErrors(deps, c.get('tenantId'), spec);
+    if (secretErrors.length > 0) {
+      const names = [...new Set(secretErrors.map((e) => e.name))];
+      return problem(c, 400, 'validation', 'Invalid request', `Unknown secret: ${names.join(', ')}`, { errors: secretErrors.map(({ name: _n, ...e }) => e) }) as never;
+    }
     const { job, created } = await submitJob(deps.jobs, c.get('tenantId'), spec, c.req.valid('header')['idempotency-key']);
     if (!created) c.header('idempotent-replayed', 'true');
     c.header('location', `/v1/jobs/${job.id}`);
@@ -169,8 +205,11 @@ export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void
   app.openapi(getRoute, async (c) => c.json(jobView(await getJob(deps.jobs, c.get('tenantId'), c.req.valid('param').id)), 200));
 
   app.openapi(listRoute, async (c) => {
-    const query = c.req.valid('query');
-    const page = await listJobs(deps.jobs, c.get('tenantId'), query);
+    const { name, ...query } = c.req.valid('query');
+    const metadata = metadataFilter(c.req.query());
+    if ('errors' in metadata) return validationProblem(c, metadata.errors, 'query string') as never;
+    const filter = { ...(name !== undefined ? { name } : {}), ...(Object.keys(metadata.pairs).length > 0 ? { metadata: metadata.pairs } : {}) };
+    const page = await listJobs(deps.jobs, c.get('tenantId'), { ...query, ...(Object.keys(filter).length > 0 ? { filter } : {}) });
     return c.json({ items: page.items.map(jobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
   });
 

@@ -18,6 +18,7 @@ import {
 } from '../shared/index.js';
 import { FakeBatchJobs } from './aws-batch-jobs.js';
 import { verifySigV4 } from './sigv4.js';
+import type { WorkloadExecutor } from '../shared/executor.js';
 
 export interface AwsBatchFakeOptions extends ScenarioOptions {
   seed: number;
@@ -26,6 +27,8 @@ export interface AwsBatchFakeOptions extends ScenarioOptions {
   /** Job queues that exist; SubmitJob to any other fails with ClientException. */
   jobQueues?: string[];
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Run each job's command for real once it starts (end-to-end run-time tests); simulated otherwise. */
+  executor?: WorkloadExecutor;
 }
 
 export interface AwsBatchFake extends RunningFake {
@@ -61,7 +64,7 @@ export const startAwsBatchFake = async (opts: AwsBatchFakeOptions): Promise<AwsB
   const credentials = opts.credentials ?? { accessKeyId: 'AKIAFAKESWITCHYARD01', secretAccessKey: 'fake-secret-key' };
   const queues = new Set(opts.jobQueues ?? ['switchyard-gpu']);
   const scenario = createScenario(opts.seed, opts, AWS_BATCH_FAKE_SUPPLY);
-  const jobs = new FakeBatchJobs(scenario);
+  const jobs = new FakeBatchJobs(scenario, opts.executor);
   const definitions = new Map<string, Array<{ revision: number; image: string; arn: string }>>();
   const arn = (kind: string, id: string): string => `arn:aws:batch:${region}:${account}:${kind}/${id}`;
 

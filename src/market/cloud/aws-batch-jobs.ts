@@ -7,6 +7,7 @@
 // "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY" and, after the start delay, fails with it
 // (what a job queue's jobStateTimeLimitActions CANCEL does).
 import { Inventory, phaseAt, type Scenario, type Workload } from '../shared/index.js';
+import type { ExecutionState, WorkloadExecutor } from '../shared/executor.js';
 
 export interface FakeBatchJob {
   jobId: string;
@@ -42,7 +43,11 @@ export class FakeBatchJobs {
   readonly jobs = new Map<string, FakeBatchJob>();
   readonly inventory: Inventory;
 
-  constructor(private readonly scenario: Scenario) {
+  constructor(
+    private readonly scenario: Scenario,
+    /** Optional: run each started job's command for real (src/market/shared/executor.ts). */
+    private readonly executor?: WorkloadExecutor,
+  ) {
     this.inventory = new Inventory(scenario);
   }
 
@@ -66,6 +71,7 @@ export class FakeBatchJobs {
       ...(hostId === undefined ? {} : { hostId }),
     };
     this.jobs.set(stored.jobId, stored);
+    if (this.executor) this.executeWhenStarted(stored);
     return stored;
   }
 
@@ -73,6 +79,8 @@ export class FakeBatchJobs {
     const now = this.scenario.now();
     const w = job.workload;
     const startedAt = w.acceptedAt + w.startDelayMs;
+    const executed = !job.terminated ? this.executor?.state(job.jobId) : undefined;
+    if (executed) return executedSnapshot(job, executed);
     if (job.terminated) {
       const reason = job.terminated.reason;
       return job.terminated.wasStarted
@@ -170,5 +178,47 @@ export class FakeBatchJobs {
     job.terminated = { at: this.scenario.now(), reason, wasStarted: s === 'STARTING' || s === 'RUNNING' };
     this.inventory.release(job.jobId);
     delete job.hostId;
+    this.executor?.stop(job.jobId);
+  }
+
+  // --- Executed workloads (only with an executor): the command really runs once the start
+  // delay has passed; its exit decides the job's end, and loseMachine() takes the host away.
+
+  /** The host under a running job disappears (as Spot reclaims it): the command is killed at once. */
+  loseMachine(jobId: string): void {
+    this.executor?.lose(jobId);
+  }
+
+  private executeWhenStarted(job: FakeBatchJob): void {
+    const plan = job.workload.plan;
+    if (plan.kind === 'refuse' || plan.kind === 'hang') return;
+    const env = Object.fromEntries(job.environment.map((e) => [e.name, e.value]));
+    setTimeout(() => {
+      if (job.terminated) return;
+      this.executor!.start(job.jobId, job.command, env);
+      if (plan.kind === 'lost') setTimeout(() => this.loseMachine(job.jobId), plan.afterMs).unref();
+    }, job.workload.startDelayMs).unref();
   }
 }
+
+const executedSnapshot = (job: FakeBatchJob, run: ExecutionState): Snapshot => {
+  switch (run.state) {
+    case 'running':
+      return { status: 'RUNNING', startedAt: run.startedAt };
+    case 'lost':
+      return {
+        status: 'FAILED',
+        statusReason: `Host EC2 (instance i-0fake${String(job.hostId ?? 0).padStart(8, '0')}) terminated.`,
+        startedAt: run.startedAt,
+        stoppedAt: run.endedAt,
+      };
+    case 'exited':
+      return {
+        status: run.exitCode === 0 ? 'SUCCEEDED' : 'FAILED',
+        statusReason: 'Essential container in task exited',
+        exitCode: run.exitCode,
+        startedAt: run.startedAt,
+        stoppedAt: run.endedAt,
+      };
+  }
+};
