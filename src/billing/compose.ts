@@ -39,6 +39,7 @@ export const composeMoney = (db: DynamoDBDocumentClient, tableName: string, cloc
   };
   const api: MoneyApiDeps = {
     ledger,
+    clock,
     billing,
     pricing,
     usdcVerifiers: verifiers,

@@ -27,6 +27,7 @@ import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryConfig } from '../webhooks/
 import { DynamoOutbox } from '../webhooks/outbox.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 import { composeMoney, type MoneyOptions, type MoneySystem } from '../billing/compose.js';
+import { seedLocalTerms } from '../billing/local-terms.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -121,6 +122,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   const tenantId = options.tenantId ?? 'local';
   const apiKey = await seedTenant(tenants, { tenantId, name: 'Local tenant', apiKey: options.apiKey });
+  await seedLocalTerms(money.billing, tenantId, clock.now().toISOString()); // explicit terms: new tenants can spend nothing
   const adminKey = await seedTenant(tenants, { tenantId: OPERATOR_TENANT, name: 'Operator', apiKey: options.adminKey, scopes: ['admin'], variable: 'SWITCHYARD_ADMIN_KEY' });
   // Local mode may use plain http; loopback only when the operator opted in.
   const webhookPolicy = { allowHttp: true, allowLoopback: options.allowPrivateWebhooks === true };

@@ -1,5 +1,6 @@
 // What the money routes need. Optional in ApiDeps: without it the API has no billing.
 import type { StripeWebhookDeps } from '../../billing/stripe-webhooks.js';
+import type { Clock } from '../../core/ports.js';
 import type { BillingAccountStore } from '../../money/billing-account.js';
 import type { LedgerStore } from '../../money/ledger.js';
 import type { PricingConfig } from '../../money/pricing.js';
@@ -8,6 +9,7 @@ import type { Chain, ChainVerifier } from '../../payments/usdc.js';
 
 export interface MoneyApiDeps {
   ledger: LedgerStore;
+  clock: Clock;
   billing: BillingAccountStore;
   pricing: PricingConfig;
   /** USDC deposit verification per chain; chains left out are refused. */
