@@ -2,7 +2,11 @@
 // client: form-encoded requests with bracketed keys, bearer auth, real response shapes
 // (customer, invoice, invoiceitem, line_item, list, error), Idempotency-Key replays with
 // Idempotent-Replayed, and "same key, different parameters" refused as Stripe does.
-import { randomBytes } from 'node:crypto';
+// With a webhook endpoint set, it POSTs the invoice events Stripe sends (invoice.finalized,
+// invoice.sent, invoice.paid, invoice.voided, invoice.marked_uncollectible), signed the way
+// Stripe signs them (Stripe-Signature: t=<unix>,v1=HMAC-SHA256(secret, "<t>.<payload>")).
+// Pay, void and mark_uncollectible follow Stripe's POST /v1/invoices/{id}/pay|void|mark_uncollectible.
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 type Json = Record<string, any>;
@@ -35,6 +39,13 @@ export class StripeFake {
   private failures: { match: RegExp; remaining: number }[] = [];
   private server?: Server;
   port = 0;
+  /** Where events go (the API's /v1/webhooks/stripe) and the endpoint's signing secret. */
+  webhookEndpoint: { url: string; secret: string } | undefined;
+  /** Every event delivery: the event type and the endpoint's HTTP status (0 when unreachable). */
+  readonly deliveries: { type: string; status: number }[] = [];
+  private pending: Promise<void>[] = [];
+  /** The signature timestamp (unix seconds); tests on a manual clock sign with that clock. */
+  timestamp: () => number = now;
 
   constructor(private readonly apiKey = 'sk_test_switchyard') {}
 
@@ -55,6 +66,7 @@ export class StripeFake {
   }
 
   async stop(): Promise<void> {
+    await this.flushWebhooks();
     await new Promise<void>((r) => this.server?.close(() => r()));
   }
 
@@ -69,6 +81,39 @@ export class StripeFake {
     Object.assign(inv, { status: 'paid', amount_paid: inv.amount_due, amount_remaining: 0 });
     inv.status_transitions.paid_at = now();
     return structuredClone(inv);
+  }
+
+  /** Resolves when every event emitted so far has been delivered (or given up on). */
+  async flushWebhooks(): Promise<void> {
+    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+  }
+
+  /** The Stripe-Signature header for a payload, as Stripe computes it. */
+  static signature(payload: string, secret: string, timestamp = now()): string {
+    return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest('hex')}`;
+  }
+
+  /** Sends an event to the webhook endpoint, retrying a few times on failure as Stripe does (faster). */
+  private emit(type: string, invoice: Json): void {
+    const endpoint = this.webhookEndpoint;
+    if (!endpoint) return;
+    const payload = this.event(type, structuredClone(invoice));
+    const deliver = async () => {
+      let status = 0;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          const res = await fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': StripeFake.signature(payload, endpoint.secret, this.timestamp()) }, body: payload });
+          status = res.status;
+          await res.arrayBuffer();
+          if (res.ok) break;
+        } catch {
+          status = 0;
+        }
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+      this.deliveries.push({ type, status });
+    };
+    this.pending.push(deliver());
   }
 
   /** An Event object as Stripe would POST it to a webhook endpoint. */
@@ -156,7 +201,7 @@ export class StripeFake {
       }
       return [200, item];
     }
-    if ((m = /^\/v1\/invoices\/([^/]+)(\/lines|\/finalize|\/send)?$/.exec(path))) {
+    if ((m = /^\/v1\/invoices\/([^/]+)(\/lines|\/finalize|\/send|\/pay|\/void|\/mark_uncollectible)?$/.exec(path))) {
       const inv = this.invoices.get(m[1]!);
       if (!inv) return notFound('invoice', m[1]!);
       const action = m[2];
@@ -172,12 +217,34 @@ export class StripeFake {
         Object.assign(inv, { status: 'open', number: `${inv.id.slice(3, 11).toUpperCase()}-0001`, hosted_invoice_url: `https://invoice.stripe.com/i/${inv.id}` });
         inv.status_transitions.finalized_at = now();
         if (inv.days_until_due !== null) inv.due_date = now() + inv.days_until_due * 86_400;
+        this.emit('invoice.finalized', inv);
         return [200, inv];
       }
       if (method === 'POST' && action === '/send') {
         if (inv.status !== 'open') return bad('You can only send an invoice that is open.');
         if (inv.collection_method !== 'send_invoice') return bad('You can only manually send an invoice if its collection method is \'send_invoice\'.');
         this.sent.add(inv.id);
+        this.emit('invoice.sent', inv);
+        return [200, inv];
+      }
+      if (method === 'POST' && action === '/pay') {
+        if (inv.status !== 'open' && inv.status !== 'uncollectible') return bad(`You can only pay an invoice that is open or uncollectible; this invoice is ${inv.status}.`);
+        this.pay(inv.id);
+        this.emit('invoice.paid', inv);
+        return [200, inv];
+      }
+      if (method === 'POST' && action === '/void') {
+        if (inv.status !== 'open' && inv.status !== 'uncollectible') return bad(`You can only void an invoice that is open or uncollectible; this invoice is ${inv.status}.`);
+        Object.assign(inv, { status: 'void', amount_remaining: 0 });
+        inv.status_transitions.voided_at = now();
+        this.emit('invoice.voided', inv);
+        return [200, inv];
+      }
+      if (method === 'POST' && action === '/mark_uncollectible') {
+        if (inv.status !== 'open') return bad(`You can only mark an open invoice uncollectible; this invoice is ${inv.status}.`);
+        inv.status = 'uncollectible';
+        inv.status_transitions.marked_uncollectible_at = now();
+        this.emit('invoice.marked_uncollectible', inv);
         return [200, inv];
       }
     }
