@@ -28,6 +28,7 @@ import { DynamoOutbox } from '../webhooks/outbox.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 import { composeMoney, type MoneyOptions, type MoneySystem } from '../billing/compose.js';
 import { seedLocalTerms } from '../billing/local-terms.js';
+import { startLocalBillingFakes, type LocalBillingInfo } from './billing-fakes.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -60,6 +61,8 @@ export interface SystemOptions {
   webhookResolver?: Resolver;
   /** Pricing, Stripe, USDC chains and payouts; the ledger and accounting are always on. */
   money?: MoneyOptions;
+  /** Without `money`: run the Stripe and USDC chain fakes and bill through them (`npm start`). */
+  localBilling?: boolean;
 }
 
 export interface RunningSystem {
@@ -82,6 +85,8 @@ export interface RunningSystem {
   app: ReturnType<typeof createApp>;
   /** Ledger, billing accounts, invoices, accounting and the billing run. */
   money: MoneySystem;
+  /** Where the local Stripe and chain fakes listen (with localBilling). */
+  localBilling?: LocalBillingInfo;
   stop(): Promise<void>;
 }
 
@@ -96,7 +101,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   const store = new DynamoJobStore(db, tableName);
   const tenants = new DynamoTenantStore(db, tableName);
-  const money = composeMoney(db, tableName, clock, options.money);
+  const billingFakes = options.localBilling && !options.money ? await startLocalBillingFakes() : undefined;
+  const money = composeMoney(db, tableName, clock, options.money ?? billingFakes?.money);
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
@@ -155,6 +161,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  billingFakes?.connect(`http://${host}:${port}`);
 
   let reconcileTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -197,6 +204,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     reconcile,
     app,
     money,
+    ...(billingFakes ? { localBilling: billingFakes.info } : {}),
     stop: async () => {
       clearTimeout(reconcileTimer);
       reconcileTimer = undefined;
@@ -208,6 +216,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       await new Promise<void>((r) => server.close(() => r()));
       for (const p of providers) if (p instanceof LocalProvider) p.stopAll();
       await market?.stop();
+      await billingFakes?.stop();
       rawClient.destroy();
       await dynamo?.stop();
     },

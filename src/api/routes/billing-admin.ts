@@ -77,6 +77,28 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
 
   app.openapi(
     createRoute({
+      method: 'post',
+      path: '/v1/admin/billing/runs',
+      summary: 'Run the monthly billing for a period',
+      description:
+        'Bills every invoice tenant for the period (YYYY-MM, UTC): one Stripe invoice each (send_invoice, net terms), lines that add up to the ledger to the cent. Idempotent: a period already billed answers already-sent. Each result carries the invoice as Stripe has it.',
+      security,
+      request: { body: { content: { 'application/json': { schema: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM') }).strict() } }, required: true } },
+      responses: {
+        200: json(z.object({ period: z.string(), results: z.array(z.object({ tenantId: z.string(), outcome: z.string(), stripeInvoiceId: z.string().optional(), totalCents: z.number().int().optional(), lines: z.number().int().optional(), error: z.string().optional(), invoice: z.any().optional() })) }), 'What each tenant was billed'),
+        404: { description: 'Stripe not configured', content: { 'application/problem+json': { schema: ProblemSchema } } },
+        ...denied,
+      },
+    }),
+    async (c) => {
+      if (!money.billingRun) return problem(c, 404, 'billing-not-configured', 'No Stripe configured', 'This deployment has no Stripe API key, so it cannot invoice.') as never;
+      const { period } = c.req.valid('json');
+      return c.json({ period, results: await money.billingRun(period) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
       method: 'get',
       path: '/v1/admin/billing/providers/{provider}/statement',
       summary: 'What a provider is owed, with the job postings behind it',

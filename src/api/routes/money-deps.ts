@@ -1,4 +1,6 @@
 // What the money routes need. Optional in ApiDeps: without it the API has no billing.
+import type { TenantBillingResult } from '../../billing/billing-run.js';
+import type { InvoiceView } from '../../billing/invoice-view.js';
 import type { StripeWebhookDeps } from '../../billing/stripe-webhooks.js';
 import type { Clock } from '../../core/ports.js';
 import type { BillingAccountStore } from '../../money/billing-account.js';
@@ -16,6 +18,10 @@ export interface MoneyApiDeps {
   usdcVerifiers?: Partial<Record<Chain, ChainVerifier>>;
   /** Stripe webhook verification and processing; the endpoint answers 404 without it. */
   stripeWebhook?: StripeWebhookDeps;
+  /** The monthly billing run for one period (YYYY-MM), with each invoice as Stripe has it; needs Stripe. */
+  billingRun?: (period: string) => Promise<BilledTenant[]>;
   /** Networks paid in USDC, and the treasury wallets payouts come from. */
   payouts?: { targets: PayoutTargets; treasury: { solana?: string } };
 }
+
+export type BilledTenant = TenantBillingResult & { invoice?: InvoiceView };

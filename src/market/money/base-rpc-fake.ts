@@ -1,6 +1,9 @@
 // A fake Base JSON-RPC node: eth_chainId (0x2105), eth_blockNumber, and receipts and
 // transactions shaped as Base returns them, with ERC-20 Transfer logs (topic0 =
 // keccak("Transfer(address,address,uint256)"), indexed from/to, value in data).
+// Like a development node (Anvil, Hardhat) it also takes eth_sendTransaction from any account
+// (all are "unlocked"): an ERC-20 transfer(address,uint256) call is mined at once into a new
+// block, which is how a local user sends USDC to the treasury.
 import { randomBytes } from 'node:crypto';
 import { pad, toHex, type Address } from 'viem';
 import { RpcError, startJsonRpc } from './json-rpc.js';
@@ -96,6 +99,16 @@ export const startBaseFake = async (chainId = 8453) => {
         const hash = (params[0] as string).toLowerCase();
         const tx = txs.get(hash);
         return tx ? transaction(hash, tx) : null;
+      }
+      case 'eth_sendTransaction': {
+        const call = params[0] as { from?: string; to?: string; data?: string; input?: string };
+        const data = (call.data ?? call.input ?? '').toLowerCase();
+        // transfer(address,uint256): selector, then the recipient and the amount as 32-byte words.
+        if (!call.from || !call.to || !/^0xa9059cbb[0-9a-f]{128}$/.test(data)) throw new RpcError(-32602, 'the fake only sends ERC-20 transfer(address,uint256) calls with from, to and data');
+        head += 1n;
+        const hash = randomHash();
+        txs.set(hash, { from: call.from, transfers: [{ token: call.to, from: call.from, to: `0x${data.slice(34, 74)}`, value: BigInt(`0x${data.slice(74)}`) }], blockNumber: head });
+        return hash;
       }
       default:
         throw new RpcError(-32601, `the method ${method} does not exist/is not available`);

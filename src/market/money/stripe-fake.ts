@@ -133,7 +133,9 @@ export class StripeFake {
       res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req'), ...(replayed ? { 'idempotent-replayed': 'true' } : {}), ...(key ? { 'idempotency-key': key } : {}) });
       res.end(JSON.stringify(body));
     };
-    if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
+    // Stripe takes the key as a bearer token or as the Basic-auth user name (`curl -u sk_test_…:`).
+    const basic = `Basic ${Buffer.from(`${this.apiKey}:`).toString('base64')}`;
+    if (req.headers.authorization !== `Bearer ${this.apiKey}` && req.headers.authorization !== basic) {
       return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
     }
     const failure = this.failures.find((f) => f.remaining > 0 && f.match.test(`${method} ${url.pathname}`));
