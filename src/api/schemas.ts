@@ -11,6 +11,8 @@ const RUNTIME_PATH = /^(?!.*(?:^|\/)\.\.(?:\/|$))\/[^\0\n\r]*$/;
 
 export const LIMITS = {
   bodyBytes: 64 * 1024,
+  /** An oversized body up to this size is read and discarded, so its 413 keeps the connection. */
+  drainBodyBytes: 8 * 1024 * 1024,
   imageChars: 512,
   commandItems: 256,
   commandItemChars: 4096,

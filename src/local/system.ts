@@ -45,6 +45,8 @@ import {
   type RunTimeApiDeps,
 } from '../api/routes/run-time-deps.js';
 import { DEFAULT_HEARTBEAT_GRACE_SECONDS, type AgentRuntimeDeps } from '../core/agent.js';
+import { seedLocalTerms } from '../billing/local-terms.js';
+import { startLocalBillingFakes, type LocalBillingInfo } from './billing-fakes.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -96,6 +98,8 @@ export interface SystemOptions {
   agentLogIntervalSeconds?: number;
   /** A running attempt whose agent went quiet this long is lost (default 180 s). */
   heartbeatGraceSeconds?: number;
+  /** Without `money`: run the Stripe and USDC chain fakes and bill through them (`npm start`). */
+  localBilling?: boolean;
 }
 
 /** Agent requests per attempt: a log chunk a second, heartbeats, checkpoints and outputs fit easily. */
@@ -130,6 +134,8 @@ export interface RunningSystem {
   s3Endpoint?: string;
   agent: AgentApiDeps;
   agentTokenKey: string;
+  /** Where the local Stripe and chain fakes listen (with localBilling). */
+  localBilling?: LocalBillingInfo;
   stop(): Promise<void>;
 }
 
@@ -156,7 +162,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     ...(options.agentEndedGraceSeconds !== undefined ? { endedGraceSeconds: options.agentEndedGraceSeconds } : {}),
   };
   const tenants = new DynamoTenantStore(db, tableName);
-  const money = composeMoney(db, tableName, clock, options.money);
+  const billingFakes = options.localBilling && !options.money ? await startLocalBillingFakes() : undefined;
+  const money = composeMoney(db, tableName, clock, options.money ?? billingFakes?.money);
   const localKey = loadOrCreateLocalKey(options.secretsKeyDir ?? options.dataDir);
   const secrets = new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new LocalKeyWrapper(localKey.key), 'local'), clock, MAX_SECRETS_PER_TENANT);
   const redact = logRedactor(secrets, () => clock.now().getTime());
@@ -212,6 +219,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   const tenantId = options.tenantId ?? 'local';
   const apiKey = await seedTenant(tenants, { tenantId, name: 'Local tenant', apiKey: options.apiKey });
+  await seedLocalTerms(money.billing, tenantId, clock.now().toISOString()); // explicit terms: new tenants can spend nothing
   const adminKey = await seedTenant(tenants, { tenantId: OPERATOR_TENANT, name: 'Operator', apiKey: options.adminKey, scopes: ['admin'], variable: 'SWITCHYARD_ADMIN_KEY' });
   // Local mode may use plain http; loopback only when the operator opted in.
   const webhookPolicy = { allowHttp: true, allowLoopback: options.allowPrivateWebhooks === true };
@@ -248,6 +256,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   systemUrl = `http://${host}:${port}`;
+  billingFakes?.connect(`http://${host}:${port}`);
 
   let reconcileTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -296,6 +305,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     ...(s3 ? { s3Endpoint: s3.endpoint } : {}),
     agent,
     agentTokenKey,
+    ...(billingFakes ? { localBilling: billingFakes.info } : {}),
     stop: async () => {
       clearTimeout(reconcileTimer);
       reconcileTimer = undefined;
@@ -307,6 +317,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       await new Promise<void>((r) => server.close(() => r()));
       for (const p of providers) if (p instanceof LocalProvider) p.stopAll();
       await market?.stop();
+      await billingFakes?.stop();
       rawClient.destroy();
       await dynamo?.stop();
       await s3?.stop();
