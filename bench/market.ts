@@ -10,6 +10,7 @@ import type { Offer, Provider } from '../src/core/provider.js';
 import { DEFAULT_RECONCILE_CONFIG } from '../src/core/reconcile.js';
 import type { AttemptOutcomeKind } from '../src/core/reliability.js';
 import { InMemoryProviderStats } from '../src/core/reliability-store.js';
+import { runReleaseBench } from './market-release.js';
 import { NETWORKS, draw, makeJobs, offersFor, type Draw, type SimJob } from './market-world.js';
 
 const arg = (name: string, fallback: number): number => {
@@ -20,6 +21,7 @@ const JSON_OUT = process.argv.includes('--json');
 const SEED = arg('seed', 7);
 const JOBS = arg('jobs', 12_000);
 const DAYS = arg('days', 14);
+const RELEASE_JOBS = arg('release-jobs', 300);
 const START_DEADLINE = DEFAULT_RECONCILE_CONFIG.startDeadlineSeconds;
 const REFUSAL_SECONDS = 10;
 
@@ -250,8 +252,25 @@ const summary = Object.fromEntries(
   ]),
 );
 
+// Nothing bills after its job: the real dispatcher and reconciler on metered networks.
+const released = await runReleaseBench(SEED, RELEASE_JOBS);
+const billedAfterEndSeconds = Object.fromEntries(
+  Object.entries(released).map(([name, r]) => [
+    name,
+    {
+      endedAttempts: r.endedAttempts,
+      stillHeld: r.stillHeld,
+      stopSeconds: r.stopSeconds,
+      maxBilledAfterEndSeconds: r.maxBilledAfterEndSeconds,
+      totalBilledAfterEndSeconds: r.billedAfterEndSeconds,
+      maxBeyondStopSeconds: r.maxBeyondStopSeconds,
+      maxAfterWorkloadEndSeconds: r.maxAfterWorkloadEndSeconds,
+    },
+  ]),
+);
+
 if (JSON_OUT) {
-  console.log(JSON.stringify({ policies: summary }));
+  console.log(JSON.stringify({ policies: summary, billedAfterEndSeconds }));
 } else {
   const sy = summary.switchyard!.costPerGpuHourUsd;
   console.log(`bench:market — ${jobs.length} jobs over ${DAYS} days, seed ${SEED}; billed for running time (lost runs included)`);
@@ -281,4 +300,11 @@ if (JSON_OUT) {
   console.log(`\nswitchyard cost ÷ oracle:     ${(sy / summary.oracle!.costPerGpuHourUsd).toFixed(3)}`);
   console.log(`switchyard cost ÷ cloud-only: ${(sy / summary['cloud-only']!.costPerGpuHourUsd).toFixed(3)}`);
   console.log('time to start: submit → first attempt running, over jobs that ever started (oracle: its one attempt)');
+  console.log(`\nbilledAfterEndSeconds — ${RELEASE_JOBS} jobs through the real dispatcher and reconciler (1 pass/min), machines billing until stopped; stop times assumed`);
+  console.log('network     machines  stop(s)  max after end(s)  total after end(s)  max beyond stop(s)  max after workload end(s)  still held');
+  for (const [name, r] of Object.entries(billedAfterEndSeconds)) {
+    console.log(
+      `  ${name.padEnd(10)} ${String(r.endedAttempts).padStart(8)} ${String(r.stopSeconds).padStart(8)} ${r.maxBilledAfterEndSeconds.toFixed(0).padStart(17)} ${r.totalBilledAfterEndSeconds.toFixed(0).padStart(19)} ${r.maxBeyondStopSeconds.toFixed(0).padStart(19)} ${r.maxAfterWorkloadEndSeconds.toFixed(0).padStart(26)} ${String(r.stillHeld).padStart(11)}`,
+    );
+  }
 }

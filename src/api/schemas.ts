@@ -1,5 +1,6 @@
 // Request and response schemas. They validate input and generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
+import { unknownGpuModels } from '../core/gpu-models.js';
 import { JOB_STATUSES } from '../core/job.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -81,6 +82,7 @@ export const AttemptSchema = z
     reason: z.string().optional(),
     exitCode: z.number().int().optional(),
     outputTail: z.string().optional(),
+    releasedAt: z.string().optional().openapi({ description: 'When the provider confirmed the resource is gone; nothing bills after it. Absent while the stop is still being confirmed.' }),
   })
   .openapi('Attempt');
 
@@ -105,7 +107,7 @@ export const JobEventSchema = z
   .object({
     seq: z.number().int(),
     at: z.string(),
-    type: z.enum(['status', 'attempt']),
+    type: z.enum(['status', 'attempt', 'release']).openapi({ description: '"release": the provider confirmed the attempt\'s resource is gone (to is "released").' }),
     from: z.string().optional(),
     to: z.string(),
     attemptId: z.string().optional(),
@@ -114,6 +116,19 @@ export const JobEventSchema = z
   })
   .openapi('JobEvent');
 
+export const ProviderGpuSchema = z
+  .object({
+    model: z.string().openapi({ description: 'A model name a job may ask for in resources.gpu.models.', example: 'H100' }),
+    vramGb: z.number().openapi({ description: 'The least VRAM among the offers for this model.' }),
+    pricePerGpuHourUsd: z.number().openapi({ description: 'The lowest price per GPU-hour on offer now (same as minPricePerGpuHourUsd).' }),
+    minPricePerGpuHourUsd: z.number(),
+    maxPricePerGpuHourUsd: z.number(),
+    offers: z.number().int().openapi({ description: 'Live offers seen for the model; 0 for an entry of a static catalog.' }),
+    gpuCounts: z.array(z.number().int()).openapi({ description: 'GPUs per machine the offers came in (the catalogue asks for 1 and 8).' }),
+    regions: z.array(z.string()).optional(),
+  })
+  .openapi('ProviderGpu');
+
 export const ProviderSchema = z
   .object({
     name: z.string(),
@@ -121,9 +136,24 @@ export const ProviderSchema = z
     enabled: z.boolean(),
     health: z.enum(['healthy', 'degraded', 'down', 'disabled']),
     note: z.string().optional(),
-    gpus: z.array(z.object({ model: z.string(), vramGb: z.number(), pricePerGpuHourUsd: z.number(), regions: z.array(z.string()).optional() })),
+    gpus: z.array(ProviderGpuSchema),
+    models: z.array(z.string()).openapi({ description: 'Model names a job may ask for on this provider: its GPU models and the families that cover them ("A100").' }),
+    catalogue: z
+      .object({
+        source: z.enum(['live', 'catalog']).openapi({ description: '"live": read from the provider\'s offers now; "catalog": its static list (disabled, explicit-only, or its offers failed).' }),
+        fetchedAt: z.string(),
+        error: z.string().optional().openapi({ description: 'Why the live offers are missing or partial; the rest of the listing is unaffected.' }),
+      })
+      .openapi({ description: 'Where the GPU list came from; cached for about a minute.' }),
   })
   .openapi('Provider');
+
+export const ProviderListSchema = z
+  .object({
+    items: z.array(ProviderSchema),
+    gpuModels: z.array(z.string()).openapi({ description: 'Every model name a job spec may use in resources.gpu.models (case, spaces and dashes do not matter).' }),
+  })
+  .openapi('ProviderList');
 
 export const ProblemSchema = z
   .object({
@@ -145,3 +175,16 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(LIMITS.listLimit).default(20).openapi({ param: { name: 'limit', in: 'query' } }),
   cursor: z.string().max(2048).optional().openapi({ param: { name: 'cursor', in: 'query' } }),
 });
+
+/**
+ * Field errors for GPU model names no provider knows, naming the valid ones. The valid
+ * set is Switchyard's canonical names plus every enabled provider's catalog (src/core/gpu-models.ts).
+ */
+export const gpuModelErrors = (models: readonly string[], accepted: readonly string[]) => {
+  const unknown = unknownGpuModels(models, accepted);
+  return unknown.map(({ index, name }) => ({
+    field: `resources.gpu.models.${index}`,
+    pointer: `/resources/gpu/models/${index}`,
+    detail: `unknown GPU model "${name}"; valid: ${accepted.join(', ')}`,
+  }));
+};

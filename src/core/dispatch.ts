@@ -9,6 +9,7 @@ import { ConflictError, type Clock, type JobAccounting, type JobQueue, type JobS
 import { ProviderError, type AttemptRef, type Offer, type ProviderRegistry } from './provider.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import type { ProviderStatsStore } from './reliability-store.js';
+import { applyRelease, requestRelease } from './release.js';
 import { JobChange } from './transitions.js';
 
 export interface DispatchConfig {
@@ -243,16 +244,23 @@ const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId: string
   }
 };
 
-/** Stop at the provider every attempt of a cancelled job that may still be running. */
-export const stopCancelledAttempts = async (deps: Pick<DispatchDeps, 'store' | 'providers' | 'clock'>, job: Job): Promise<void> => {
+/**
+ * Stop at the provider every attempt of a cancelled job that may still be running, and
+ * mark it cancelled. Whether the provider confirmed the resource gone goes into the same
+ * write; if not (or the stop failed), the reconciler asks again with backoff.
+ */
+export const stopCancelledAttempts = async (deps: Pick<DispatchDeps, 'store' | 'providers' | 'clock' | 'log'>, job: Job): Promise<void> => {
   for (const attempt of job.attempts.filter((a) => a.status === 'cancelling')) {
-    await cancelAtProvider(deps, attempt.provider, { attemptId: attempt.id, providerRef: attempt.providerRef });
+    const release = await requestRelease(deps, attempt);
     const latest = await deps.store.get(job.id);
     if (!latest) return;
-    const change = new JobChange(latest, deps.clock.now().toISOString());
+    const now = deps.clock.now();
+    const change = new JobChange(latest, now.toISOString());
     const current = latest.attempts.find((a) => a.id === attempt.id);
     if (current?.status !== 'cancelling') continue;
-    change.attempt(attempt.id, { status: 'cancelled', endedAt: deps.clock.now().toISOString() }, 'stopped at the provider');
+    const reason = release.failed ? 'cancelled; the stop at the provider failed and is retried' : 'stopped at the provider';
+    change.attempt(attempt.id, { status: 'cancelled', endedAt: now.toISOString() }, reason);
+    applyRelease(change, current, release, now);
     await deps.store.write(change.build()); // a conflict surfaces: the batch item is retried
   }
 };

@@ -67,6 +67,14 @@ export interface Attempt {
   reason?: string;
   exitCode?: number;
   outputTail?: string;
+  /** When the provider confirmed the attempt's resource is gone (nothing bills after this). */
+  releasedAt?: string;
+  /** Stop requests sent since the attempt ended, while the provider has not confirmed. */
+  releaseTries?: number;
+  /** The reconciler sends the next stop request on its first pass after this instant. */
+  nextReleaseAt?: string;
+  /** Why the last stop request did not confirm the release (internal; not shown to customers). */
+  releaseNote?: string;
 }
 
 export interface Job {
@@ -90,7 +98,8 @@ export interface Job {
   costMicroUsd?: number;
 }
 
-export type JobEventType = 'status' | 'attempt';
+/** `release`: the provider confirmed an ended attempt's resource is gone (`to` is "released"). */
+export type JobEventType = 'status' | 'attempt' | 'release';
 
 export interface JobEvent {
   jobId: string;
@@ -108,11 +117,15 @@ export interface JobEvent {
 export const liveAttempt = (job: Job): Attempt | undefined =>
   job.attempts.find((a) => LIVE_ATTEMPT_STATUSES.has(a.status));
 
+/** An attempt that ended (any way) whose provider resource is not yet confirmed gone. */
+export const awaitingRelease = (attempt: Attempt): boolean =>
+  attempt.releasedAt === undefined && attempt.status !== 'cancelling' && !LIVE_ATTEMPT_STATUSES.has(attempt.status);
+
 /**
  * A job the reconciler must still look at: not finished, finished with a provider
- * resource to stop, or finished but not yet settled.
+ * resource to stop or to see released, or finished but not yet settled.
  */
 export const needsReconcile = (job: Job): boolean =>
   !isTerminal(job.status) ||
   job.settledAt === undefined ||
-  job.attempts.some((a) => a.status === 'cancelling' || LIVE_ATTEMPT_STATUSES.has(a.status));
+  job.attempts.some((a) => a.status === 'cancelling' || LIVE_ATTEMPT_STATUSES.has(a.status) || awaitingRelease(a));

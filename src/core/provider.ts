@@ -56,7 +56,16 @@ export interface ProviderStatus {
   /** Provider fault (capacity gone, machine lost) rather than the workload's own failure. */
   providerFault?: boolean;
   timedOut?: boolean;
+  /**
+   * What the provider says of the machine itself, apart from the workload: still held,
+   * being stopped, or gone (destroyed, closed, terminated; nothing bills). Adapters that
+   * can tell should set it: the core's release check trusts it over `state`.
+   */
+  resource?: 'held' | 'stopping' | 'gone';
 }
+
+/** What a provider says of an ended attempt's resource after a stop request (Provider.release). */
+export type ReleaseState = 'released' | 'pending';
 
 export interface AttemptRef {
   attemptId: string;
@@ -103,6 +112,22 @@ export interface Provider {
   status(ref: AttemptRef): Promise<ProviderStatus>;
   cancel(ref: AttemptRef): Promise<void>;
   logs?(ref: AttemptRef): Promise<string>;
+  /**
+   * Stop the attempt's resource and say whether the provider confirms it is gone.
+   * Idempotent: called again on every reconcile pass until it answers 'released'.
+   * - 'released': the provider says the resource no longer exists or has reached a
+   *   terminal, non-billing state (destroyed, closed, terminated, deleted), or never
+   *   existed (it must not answer this for a resource it merely cannot see right now).
+   * - 'pending': the stop was accepted (or is under way) but the resource still exists.
+   * Throws ProviderError when the stop could not be sent; `retryAfterSeconds` is honoured.
+   * Optional: without it the core sends cancel() and then reads status(): released when
+   * the provider no longer knows the attempt (unknown-job), or when `status.resource` says
+   * 'gone', or (when the adapter does not set `resource`) when the state is terminal. That
+   * last rule trusts that a stopped resource no longer reports a running workload; an
+   * adapter whose status stays terminal while the machine still exists must implement
+   * release() or set `resource`. See releaseAtProvider in src/core/release.ts.
+   */
+  release?(ref: AttemptRef): Promise<ReleaseState>;
   /**
    * Every resource Switchyard launched at this provider that still exists (found by the
    * name or label the adapter gave it at launch). The reconciler's orphan sweep stops

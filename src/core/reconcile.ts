@@ -2,14 +2,16 @@
 // holds a provider resource), and moves it along: polls attempts, records starts and
 // ends, times jobs out, fails over on lost machines or missed start deadlines, stops
 // cancelled attempts, and re-enqueues jobs whose enqueue was lost. Every attempt that
-// ends is counted for or against its provider, and on a slower cadence it sweeps the
+// ends is counted for or against its provider and has its resource stopped until the
+// provider confirms it is gone (./release.ts); on a slower cadence it sweeps the
 // providers for resources no live attempt owns.
 import type { Attempt, Job } from './job.js';
 import { liveAttempt, needsReconcile } from './job.js';
-import { cancelAtProvider, recordOutcome, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
+import { recordOutcome, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
 import { ConflictError, noAccounting } from './ports.js';
 import { ProviderError, type ProviderStatus } from './provider.js';
 import type { AttemptOutcomeKind } from './reliability.js';
+import { applyRelease, DEFAULT_RELEASE_RETRY, releaseEndedAttempts, requestRelease, type ReleaseRetryConfig } from './release.js';
 import { sweepIfDue, type SweepSummary } from './sweep.js';
 import { JobChange } from './transitions.js';
 
@@ -21,6 +23,8 @@ export interface ReconcileConfig {
   batchSize: number;
   /** How often the orphan sweep lists each provider's resources; never when unset. */
   sweepIntervalSeconds?: number;
+  /** Backoff between stop requests for an ended attempt the provider has not confirmed gone. */
+  releaseRetry?: ReleaseRetryConfig;
 }
 
 export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = {
@@ -73,7 +77,14 @@ type Outcome = 'requeued' | 'changed' | 'unchanged';
 const secondsSince = (iso: string | undefined, now: Date): number =>
   iso ? (now.getTime() - Date.parse(iso)) / 1000 : Number.POSITIVE_INFINITY;
 
-export const reconcileJob = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
+export const reconcileJob = async (deps: ReconcileDeps, listed: Job): Promise<Outcome> => {
+  // First the stop requests that are due for attempts that ended earlier, then the job itself.
+  const released = await releaseEndedAttempts(deps, listed, deps.reconcile.releaseRetry);
+  const outcome = await advanceJob(deps, released.job);
+  return released.changed && outcome === 'unchanged' ? 'changed' : outcome;
+};
+
+const advanceJob = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
   const now = deps.clock.now();
   if (job.attempts.some((a) => a.status === 'cancelling')) {
     await stopCancelledAttempts(deps, job);
@@ -110,7 +121,6 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
   const now = deps.clock.now();
   const ref = { attemptId: attempt.id, providerRef: attempt.providerRef };
   if (attempt.startedAt && secondsSince(attempt.startedAt, now) > job.spec.maxDurationSeconds) {
-    await cancelAtProvider(deps, attempt.provider, ref);
     return finish(deps, job, attempt, 'timed_out', `ran longer than maxDurationSeconds (${job.spec.maxDurationSeconds}s)`);
   }
   const provider = deps.providers.get(attempt.provider);
@@ -134,8 +144,7 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
   switch (status.state) {
     case 'pending':
       if (secondsSince(attempt.createdAt, now) > deps.reconcile.startDeadlineSeconds) {
-        await cancelAtProvider(deps, attempt.provider, ref);
-        return failover(deps, job, attempt, `did not start within ${deps.reconcile.startDeadlineSeconds}s`, 'start-missed', true);
+        return failover(deps, job, attempt, `did not start within ${deps.reconcile.startDeadlineSeconds}s`, 'start-missed');
       }
       return 'unchanged';
     case 'running': {
@@ -172,6 +181,7 @@ const finish = async (
   reason: string,
   status?: ProviderStatus,
 ): Promise<Outcome> => {
+  const release = await requestRelease(deps, attempt);
   const at = deps.clock.now().toISOString();
   const change = new JobChange(job, at).attempt(
     attempt.id,
@@ -184,6 +194,7 @@ const finish = async (
     },
     reason,
   );
+  applyRelease(change, attempt, release, deps.clock.now(), deps.reconcile.releaseRetry ?? DEFAULT_RELEASE_RETRY);
   if (job.status === 'starting' && to !== 'timed_out') change.status('running', `running on ${attempt.provider}`);
   change.status(to, reason);
   await deps.store.write(change.build());
@@ -194,9 +205,9 @@ const finish = async (
 
 /**
  * End the attempt as the provider's fault, count it against the provider (when `kind` is
- * given) and hand the job back to the dispatcher. Unless the caller already stopped it,
- * the attempt's resource is stopped too: a "lost" machine may still be billing. That stop
- * is best effort; the orphan sweep catches what it misses.
+ * given) and hand the job back to the dispatcher. The attempt's resource is stopped first
+ * (a "lost" machine may still be billing); what the provider said goes into the same write,
+ * and an unconfirmed stop is asked again on later passes (./release.ts).
  */
 const failover = async (
   deps: ReconcileDeps,
@@ -204,21 +215,15 @@ const failover = async (
   attempt: Attempt | undefined,
   reason: string,
   kind?: AttemptOutcomeKind,
-  stopped = false,
 ): Promise<Outcome> => {
+  const release = attempt ? await requestRelease(deps, attempt) : undefined;
   const at = deps.clock.now().toISOString();
   const change = new JobChange(job, at);
   if (attempt) change.attempt(attempt.id, { status: 'failed', endedAt: at }, reason);
+  if (attempt && release) applyRelease(change, attempt, release, deps.clock.now(), deps.reconcile.releaseRetry ?? DEFAULT_RELEASE_RETRY);
   change.status('placing', `failing over: ${reason}`).lease(undefined);
   await deps.store.write(change.build());
   if (attempt && kind) await recordOutcome(deps, attempt, kind, at);
-  if (attempt && !stopped) {
-    try {
-      await cancelAtProvider(deps, attempt.provider, { attemptId: attempt.id, providerRef: attempt.providerRef });
-    } catch (error) {
-      deps.log?.('could not stop a failed attempt; the orphan sweep will retry', { attemptId: attempt.id, error: String(error) });
-    }
-  }
   await deps.queue.send({ jobId: job.id });
   return 'changed';
 };

@@ -2,7 +2,7 @@
 // status and attempt change as a timeline event, and is then written by the store in
 // one conditional write (version check), so a change is applied once or not at all.
 import type { Attempt, Job, JobEvent, JobStatus } from './job.js';
-import { isTerminal } from './job.js';
+import { awaitingRelease, isTerminal } from './job.js';
 
 const ALLOWED: Record<JobStatus, readonly JobStatus[]> = {
   queued: ['placing', 'failed', 'cancelled'],
@@ -88,6 +88,33 @@ export class JobChange {
     if (patch.status !== undefined && patch.status !== from) {
       this.push({ type: 'attempt', from, to: patch.status, attemptId: id, provider: attempt.provider, reason });
     }
+    return this;
+  }
+
+  /**
+   * Record that the provider confirmed an ended attempt's resource is gone, as a
+   * `release` event. Once only: a repeat (a racing reconciler read the job earlier) adds nothing.
+   */
+  released(id: string, reason?: string): this {
+    const attempt = this.next.attempts.find((a) => a.id === id);
+    if (!attempt) throw new Error(`job ${this.next.id} has no attempt ${id}`);
+    if (attempt.releasedAt !== undefined) return this;
+    if (!awaitingRelease(attempt)) throw new Error(`attempt ${id} is ${attempt.status}: only an ended attempt is released`);
+    attempt.releasedAt = this.now;
+    delete attempt.nextReleaseAt;
+    delete attempt.releaseNote;
+    this.push({ type: 'release', from: attempt.status, to: 'released', attemptId: id, provider: attempt.provider, reason });
+    return this;
+  }
+
+  /** A stop request that did not (yet) confirm the release: count it and say when to ask again. */
+  releasePending(id: string, nextAt: string, note: string): this {
+    const attempt = this.next.attempts.find((a) => a.id === id);
+    if (!attempt) throw new Error(`job ${this.next.id} has no attempt ${id}`);
+    if (attempt.releasedAt !== undefined) return this;
+    attempt.releaseTries = (attempt.releaseTries ?? 0) + 1;
+    attempt.nextReleaseAt = nextAt;
+    attempt.releaseNote = note;
     return this;
   }
 

@@ -2,7 +2,7 @@
 // dispatcher (rankOffers) and the same pricing as settlement, so a quote's figures are
 // the figures the customer would be charged at.
 import type { JobSpec } from '../core/job.js';
-import { rankOffers } from '../core/placement.js';
+import { rankOffers, type PlacementContext } from '../core/placement.js';
 import type { Provider } from '../core/provider.js';
 import { usdToMicro } from './amounts.js';
 import { customerAmount, customerRatePerGpuHour, maxChargeMicroUsd, type PricingConfig, type TenantPricing } from './pricing.js';
@@ -28,8 +28,9 @@ export interface Quote {
   notes: string[];
 }
 
-export const quoteJob = async (providers: Provider[], spec: JobSpec, config: PricingConfig, pricing: TenantPricing): Promise<Quote> => {
-  const ranked = await rankOffers(providers, spec, new Set());
+/** `ctx` carries the providers' measured reliability: a provider whose breaker is open is left out, as the dispatcher would. */
+export const quoteJob = async (providers: Provider[], spec: JobSpec, config: PricingConfig, pricing: TenantPricing, ctx: PlacementContext = {}): Promise<Quote> => {
+  const ranked = await rankOffers(providers, spec, new Set(), ctx);
   const gpus = spec.resources.gpu.count;
   const offers = ranked.offers.map((offer): QuotedOffer => {
     const rate = customerRatePerGpuHour(config, pricing, spec, offer);

@@ -6,6 +6,7 @@ import type { JobSpec } from '../../core/job.js';
 import { monthOf, monthRange } from '../../money/amounts.js';
 import { accounts, normalBalance, type Posting } from '../../money/ledger.js';
 import { quoteJob } from '../../money/quotes.js';
+import { placementContext } from '../../core/dispatch.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { validationProblem } from '../problem.js';
@@ -201,7 +202,8 @@ export const registerBillingRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, m
       const spec = c.req.valid('json') as JobSpec;
       const tenantId = c.get('tenantId');
       const account = await money.billing.get(tenantId);
-      const quote = await quoteJob(deps.providers.all(), spec, money.pricing, account.pricing ?? {});
+      const ctx = await placementContext({ providers: deps.providers, clock, ...(deps.stats ? { stats: deps.stats } : {}), ...(deps.log ? { log: deps.log } : {}) });
+      const quote = await quoteJob(deps.providers.all(), spec, money.pricing, account.pricing ?? {}, ctx);
       const balance = await tenantBalance(money, tenantId, clock.now());
       const committed = balance.monthToDate.committedMicroUsd;
       return c.json(

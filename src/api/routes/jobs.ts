@@ -5,7 +5,9 @@ import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem, validationProblem } from '../problem.js';
 import { webhookUrlError } from '../../webhooks/submit-check.js';
+import { acceptedGpuModelsOf } from '../../core/gpu-models.js';
 import {
+  gpuModelErrors,
   JobEventSchema,
   JobIdParams,
   JobListSchema,
@@ -38,7 +40,7 @@ const inOrder = <T extends object>(value: T, order: readonly string[]): T => {
 const SPEC_ORDER = ['image', 'command', 'env', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'placement', 'webhookUrl'];
 const GPU_ORDER = ['models', 'count', 'minVramGb'];
 const PLACEMENT_ORDER = ['strategy', 'networks', 'regions', 'fallback'];
-const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'exitCode', 'reason', 'outputTail'];
+const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'releasedAt', 'exitCode', 'reason', 'outputTail'];
 
 const specView = (spec: JobSpec): JobSpec =>
   inOrder(
@@ -57,7 +59,9 @@ export const jobView = (job: Job) => ({
   createdAt: job.createdAt,
   updatedAt: job.updatedAt,
   spec: specView(job.spec),
-  attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, ...attempt }) => inOrder(attempt, ATTEMPT_ORDER)),
+  attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, releaseTries: _tries, nextReleaseAt: _next, releaseNote: _note, ...attempt }) =>
+    inOrder(attempt, ATTEMPT_ORDER),
+  ),
   // What the customer pays, once the finished job is settled.
   ...(job.costMicroUsd !== undefined ? { costMicroUsd: job.costMicroUsd } : {}),
 });
@@ -77,7 +81,7 @@ const submitRoute = createRoute({
   },
   responses: {
     202: jsonResponse(JobSchema, 'The job, queued (or the earlier job, for a replayed Idempotency-Key)'),
-    400: problemResponse('Invalid body; every invalid field is named'),
+    400: problemResponse('Invalid body; every invalid field is named (an unknown GPU model names the valid ones)'),
     413: problemResponse('Body over 64 KiB'),
     415: problemResponse('Body is not JSON'),
     422: problemResponse('Idempotency-Key reused with a different body'),
@@ -148,6 +152,11 @@ export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void
         return { field: `placement.networks.${index}`, pointer: `/placement/networks/${index}`, detail: `unknown network "${name}"; known: ${known}` };
       });
       return problem(c, 400, 'validation', 'Invalid request', `Unknown network: ${unknown.join(', ')}`, { errors }) as never;
+    }
+    const acceptedModels = acceptedGpuModelsOf(deps.providers.all());
+    const gpuErrors = gpuModelErrors(spec.resources.gpu.models, acceptedModels);
+    if (gpuErrors.length > 0) {
+      return problem(c, 400, 'validation', 'Invalid request', `Unknown GPU model; valid models: ${acceptedModels.join(', ')} (GET /v1/providers lists what is on offer now).`, { errors: gpuErrors }) as never;
     }
     const webhookError = await webhookUrlError(spec.webhookUrl, deps.webhookPolicy, deps.webhookResolver);
     if (webhookError) return validationProblem(c, [webhookError]) as never;

@@ -1,44 +1,62 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { GpuCatalogue, type ProviderCatalogue } from '../../core/gpu-catalogue.js';
+import { acceptedGpuModelsOf } from '../../core/gpu-models.js';
 import type { ProviderInfo } from '../../core/provider.js';
 import { breakerState, type ProviderStatsRecord } from '../../core/reliability.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
-import { ProblemSchema, ProviderSchema } from '../schemas.js';
+import { ProblemSchema, ProviderListSchema } from '../schemas.js';
 
 const route = createRoute({
   method: 'get',
   path: '/v1/providers',
-  summary: 'List providers',
-  description: 'Every configured provider with its kind, GPU models, prices per GPU-hour and health.',
+  summary: 'List providers and the GPUs they offer now',
+  description:
+    'Every configured provider with its kind and health, the GPU models it offers now (read from its live offers, cached for about a minute) with the price range per GPU-hour, and the model names a job may ask for. A provider whose offers cannot be read says so in its own entry.',
   security: [{ bearerAuth: [] }],
   responses: {
-    200: { description: 'Providers', content: { 'application/json': { schema: z.object({ items: z.array(ProviderSchema) }) } } },
+    200: { description: 'Providers', content: { 'application/json': { schema: ProviderListSchema } } },
     401: { description: 'Missing or invalid API key', content: { 'application/problem+json': { schema: ProblemSchema } } },
   },
 });
 
+const gpuView = (c: ProviderCatalogue) =>
+  c.gpus.map((g) => ({
+    model: g.model,
+    vramGb: g.vramGb,
+    pricePerGpuHourUsd: g.minPricePerGpuHourUsd,
+    minPricePerGpuHourUsd: g.minPricePerGpuHourUsd,
+    maxPricePerGpuHourUsd: g.maxPricePerGpuHourUsd,
+    offers: g.offers,
+    gpuCounts: g.gpuCounts,
+    ...(g.regions ? { regions: g.regions } : {}),
+  }));
+
 export const registerProviderRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void => {
+  const catalogue = new GpuCatalogue(deps.providers, deps.jobs.clock, { ttlSeconds: 60, ...(deps.log ? { log: deps.log } : {}) });
   app.openapi(route, async (c) => {
     const providers = deps.providers.all();
-    const stats = await measuredStats(deps, providers.map((p) => p.name));
+    const [stats, entries] = await Promise.all([measuredStats(deps, providers.map((p) => p.name)), catalogue.entries()]);
+    const byName = new Map(entries.map((e) => [e.provider, e]));
     const now = deps.jobs.clock.now();
     return c.json(
       {
         items: providers.map((p) => {
           const info = p.info();
+          const entry = byName.get(p.name);
           return {
             name: info.name,
             kind: info.kind,
             enabled: info.enabled,
             health: measuredHealth(info.health, stats.get(p.name), now),
             ...(info.note ? { note: info.note } : {}),
-            gpus: info.catalog.map((g) => ({
-              model: g.gpuModel,
-              vramGb: g.vramGb,
-              pricePerGpuHourUsd: g.pricePerGpuHourUsd,
-              ...(g.regions ? { regions: g.regions } : {}),
-            })),
+            gpus: entry ? gpuView(entry) : [],
+            models: entry?.models ?? [],
+            catalogue: entry
+              ? { source: entry.source, fetchedAt: entry.fetchedAt, ...(entry.error ? { error: entry.error } : {}) }
+              : { source: 'catalog' as const, fetchedAt: now.toISOString(), error: 'not read yet' },
           };
         }),
+        gpuModels: acceptedGpuModelsOf(providers),
       },
       200,
     );
