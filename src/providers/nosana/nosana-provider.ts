@@ -65,6 +65,7 @@ const GONE = new Set(['STOPPING', 'STOPPED', 'ARCHIVED']);
 export class NosanaProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
+  readonly billing = { startsAt: 'running', unitSeconds: 1 } as const; // docs/providers/nosana.md: the market's price while the job runs; granularity not published (ASSUMPTION)
   private readonly client: HttpClient;
   private readonly prefix: string;
 
