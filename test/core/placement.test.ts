@@ -194,6 +194,17 @@ describe('rankOffers over providers', () => {
     expect(asked).toEqual([undefined, ['eu']]);
   });
 
+  it('prices waiting where the provider declares billing from launch (Provider.billing)', async () => {
+    const catalog = [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 2 }];
+    const fromLaunch = Object.assign(sim({ name: 'sim-launch', catalog }), { billing: { startsAt: 'launch' as const, unitSeconds: 1 } });
+    const fromRunning = Object.assign(sim({ name: 'sim-running', catalog }), { billing: { startsAt: 'running' as const, unitSeconds: 1 } });
+    const r = await rankOffers([fromLaunch, fromRunning], spec(), new Set(), { now: NOW });
+    expect(names(r.offers)).toEqual(['sim-running', 'sim-launch']);
+    const hourly = Object.assign(sim({ name: 'sim-hourly', catalog: [{ ...catalog[0]!, pricePerGpuHourUsd: 1.9 }] }), { billing: { startsAt: 'running' as const, unitSeconds: 3600 } });
+    // 5% cheaper per hour, but half an hour of rounding on average costs more than it saves.
+    expect(names((await rankOffers([hourly, fromRunning], spec(), new Set(), { now: NOW })).offers)).toEqual(['sim-running', 'sim-hourly']);
+  });
+
   it('notes a provider whose offers cannot be fetched and ranks the rest', async () => {
     const broken = sim({ name: 'sim-broken' });
     broken.offers = async () => {
