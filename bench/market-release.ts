@@ -117,3 +117,30 @@ export const runReleaseBench = async (seed: number, jobCount: number): Promise<R
   }
   return out;
 };
+
+/** The figures bench:market prints and puts in its JSON, per network. */
+export const releaseSummary = (released: Record<string, ReleaseFigures>) =>
+  Object.fromEntries(
+    Object.entries(released).map(([name, r]) => [
+      name,
+      {
+        endedAttempts: r.endedAttempts,
+        stillHeld: r.stillHeld,
+        stopSeconds: r.stopSeconds,
+        maxBilledAfterEndSeconds: r.maxBilledAfterEndSeconds,
+        totalBilledAfterEndSeconds: r.billedAfterEndSeconds,
+        maxBeyondStopSeconds: r.maxBeyondStopSeconds,
+        maxAfterWorkloadEndSeconds: r.maxAfterWorkloadEndSeconds,
+      },
+    ]),
+  );
+
+export const printReleaseSummary = (summary: ReturnType<typeof releaseSummary>, jobs: number): void => {
+  console.log(`\nbilledAfterEndSeconds — ${jobs} jobs through the real dispatcher and reconciler (1 pass/min), machines billing until stopped; stop times assumed`);
+  console.log('network     machines  stop(s)  max after end(s)  total after end(s)  max beyond stop(s)  max after workload end(s)  still held');
+  for (const [name, r] of Object.entries(summary)) {
+    console.log(
+      `  ${name.padEnd(10)} ${String(r.endedAttempts).padStart(8)} ${String(r.stopSeconds).padStart(8)} ${r.maxBilledAfterEndSeconds.toFixed(0).padStart(17)} ${r.totalBilledAfterEndSeconds.toFixed(0).padStart(19)} ${r.maxBeyondStopSeconds.toFixed(0).padStart(19)} ${r.maxAfterWorkloadEndSeconds.toFixed(0).padStart(26)} ${String(r.stillHeld).padStart(11)}`,
+    );
+  }
+};

@@ -1,14 +1,15 @@
-// `npm run bench:market [-- --json] [--jobs N] [--seeds N] [--days D] [--world NAME]`: a seeded
+// `npm run bench:market [-- --json] [--jobs N] [--seed S] [--seeds N] [--days D] [--world NAME] [--release-jobs N]`: a seeded
 // market simulation in several worlds (bench/market-worlds.ts), each over several seeds,
 // comparing on the same jobs and the same luck: Switchyard's placement (the real src/core
 // ranking, reliability stats and breaker), cheapest-first failover (SkyPilot-like), one
 // decentralized network with no fallback, AWS on-demand only, an informed baseline (the
 // same cost formula with the world's true rates, not outcomes) and an oracle that knows
 // every outcome. Money is what each network bills (billed waiting included). Figures are
-// printed, never asserted; docs/placement.md says how to read them.
+// printed, never asserted; docs/placement.md says how to read them. Then billedAfterEndSeconds
+// per network, from a job sample run through the real dispatcher and reconciler (./market-release.ts).
 import { DEFAULT_DISPATCH_CONFIG } from '../src/core/dispatch.js';
 import { offerFits } from '../src/core/placement.js';
-import { runReleaseBench } from './market-release.js';
+import { printReleaseSummary, releaseSummary, runReleaseBench } from './market-release.js';
 import { cheapestFirst, informed, only, switchyard } from './market-policies.js';
 import { deadlineOf, newTally, runOracle, runPolicy, type Policy, type Tally } from './market-sim.js';
 import { WORLDS, type World } from './market-worlds.js';
@@ -94,23 +95,8 @@ for (const world of WORLDS.filter((w) => !ONLY_WORLD || w.name === ONLY_WORLD)) 
 }
 const simSeconds = (Date.now() - started) / 1000;
 
-// Nothing bills after its job: the real dispatcher and reconciler on metered networks.
-const released = await runReleaseBench(FIRST_SEED, RELEASE_JOBS);
-const billedAfterEndSeconds = Object.fromEntries(
-  Object.entries(released).map(([name, r]) => [
-    name,
-    {
-      endedAttempts: r.endedAttempts,
-      stillHeld: r.stillHeld,
-      stopSeconds: r.stopSeconds,
-      maxBilledAfterEndSeconds: r.maxBilledAfterEndSeconds,
-      totalBilledAfterEndSeconds: r.billedAfterEndSeconds,
-      maxBeyondStopSeconds: r.maxBeyondStopSeconds,
-      maxAfterWorkloadEndSeconds: r.maxAfterWorkloadEndSeconds,
-    },
-  ]),
-);
-
+// Nothing bills after its job: the real dispatcher and reconciler on metered networks (./market-release.ts).
+const billedAfterEndSeconds = releaseSummary(await runReleaseBench(FIRST_SEED, RELEASE_JOBS));
 
 if (JSON_OUT) {
   const policies = (worlds.current ?? Object.values(worlds)[0])?.policies;
@@ -131,11 +117,5 @@ if (JSON_OUT) {
       `  done-when: completion ≥ 99.9% ${d.completion ? 'yes' : 'NO'}; ÷ informed ${d.costVsInformed.toFixed(3)} (≤ 1.05 ${d.costVsInformed <= 1.05 ? 'yes' : 'NO'}); ÷ oracle ${d.costVsOracle.toFixed(3)} (≤ 1.10 ${d.costVsOracle <= 1.1 ? 'yes' : 'NO'}); cheapest non-oracle ${d.cheapestNonOracle ? 'yes' : 'NO'}; p95 start − cheapest-first ${d.p95StartVsCheapestFirst.toFixed(0)} s (${d.p95StartVsCheapestFirst <= 0 ? 'yes' : 'NO'}); deadline met ≥ 99.9% ${d.deadlineMet ? 'yes' : 'NO'}`,
     );
   }
-  console.log(`\nbilledAfterEndSeconds — ${RELEASE_JOBS} jobs through the real dispatcher and reconciler (1 pass/min), machines billing until stopped; stop times assumed`);
-  console.log('network     machines  stop(s)  max after end(s)  total after end(s)  max beyond stop(s)  max after workload end(s)  still held');
-  for (const [name, r] of Object.entries(billedAfterEndSeconds)) {
-    console.log(
-      `  ${name.padEnd(10)} ${String(r.endedAttempts).padStart(8)} ${String(r.stopSeconds).padStart(8)} ${r.maxBilledAfterEndSeconds.toFixed(0).padStart(17)} ${r.totalBilledAfterEndSeconds.toFixed(0).padStart(19)} ${r.maxBeyondStopSeconds.toFixed(0).padStart(19)} ${r.maxAfterWorkloadEndSeconds.toFixed(0).padStart(26)} ${String(r.stillHeld).padStart(11)}`,
-    );
-  }
+  printReleaseSummary(billedAfterEndSeconds, RELEASE_JOBS);
 }

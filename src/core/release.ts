@@ -118,8 +118,10 @@ const isDue = (attempt: Attempt, now: Date): boolean =>
 /**
  * One reconcile pass's release work for a job: ask again for every ended attempt whose
  * retry time has come, and record what the providers said in one conditional write.
- * Skipped while a dispatcher holds the job's lease, so it never makes a launch lose its
- * write. Returns the job as stored afterwards (a ConflictError surfaces to the caller).
+ * Skipped while the job is queued or placing: the dispatcher owns those moments (a claim
+ * or launch that lost its conditional write to this one would leave the job waiting for
+ * a requeue), and the job soon moves on. Returns the job as stored afterwards (a
+ * ConflictError surfaces to the caller).
  */
 export const releaseEndedAttempts = async (
   deps: ReleaseDeps,
@@ -127,7 +129,7 @@ export const releaseEndedAttempts = async (
   config: ReleaseRetryConfig = DEFAULT_RELEASE_RETRY,
 ): Promise<{ job: Job; changed: boolean }> => {
   const now = deps.clock.now();
-  if (job.leaseUntil !== undefined && Date.parse(job.leaseUntil) > now.getTime()) return { job, changed: false };
+  if (job.status === 'queued' || job.status === 'placing') return { job, changed: false };
   const due = job.attempts.filter((a) => isDue(a, now));
   if (due.length === 0) return { job, changed: false };
   const outcomes = await Promise.all(due.map((a) => requestRelease(deps, a)));
