@@ -1,292 +1,121 @@
-// `npm run bench:market [-- --json] [--jobs N] [--seed S] [--days D] [--release-jobs N]`: a seeded market
-// simulation comparing, on the same jobs and the same luck, Switchyard's placement (the
-// real src/core ranking, reliability stats and breaker), cheapest-first failover
-// (SkyPilot-like), one decentralized network with no fallback, AWS on-demand only, and an
-// oracle that knows every outcome. Event-driven: a policy learns an outcome only when the
-// attempt ends, as the reconciler would. Then billedAfterEndSeconds per network, from a job
-// sample run through the real dispatcher and reconciler (./market-release.ts). Figures are
-// printed, never asserted.
+// `npm run bench:market [-- --json] [--jobs N] [--seed S] [--seeds N] [--days D] [--world NAME] [--release-jobs N]`: a seeded
+// market simulation in several worlds (bench/market-worlds.ts), each over several seeds,
+// comparing on the same jobs and the same luck: Switchyard's placement (the real src/core
+// ranking, reliability stats and breaker), cheapest-first failover (SkyPilot-like), one
+// decentralized network with no fallback, AWS on-demand only, an informed baseline (the
+// same cost formula with the world's true rates, not outcomes) and an oracle that knows
+// every outcome. Money is what each network bills (billed waiting included). Figures are
+// printed, never asserted; docs/placement.md says how to read them. Then billedAfterEndSeconds
+// per network, from a job sample run through the real dispatcher and reconciler (./market-release.ts).
 import { DEFAULT_DISPATCH_CONFIG } from '../src/core/dispatch.js';
-import { eligibleProviders, offerFits, rankGathered } from '../src/core/placement.js';
-import type { Offer, Provider } from '../src/core/provider.js';
-import { DEFAULT_RECONCILE_CONFIG } from '../src/core/reconcile.js';
-import type { AttemptOutcomeKind } from '../src/core/reliability.js';
-import { InMemoryProviderStats } from '../src/core/reliability-store.js';
+import { offerFits } from '../src/core/placement.js';
 import { printReleaseSummary, releaseSummary, runReleaseBench } from './market-release.js';
-import { NETWORKS, draw, makeJobs, offersFor, type Draw, type SimJob } from './market-world.js';
+import { cheapestFirst, informed, only, switchyard } from './market-policies.js';
+import { deadlineOf, newTally, runOracle, runPolicy, type Policy, type Tally } from './market-sim.js';
+import { WORLDS, type World } from './market-worlds.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const JSON_OUT = process.argv.includes('--json');
-const SEED = arg('seed', 7);
-const JOBS = arg('jobs', 12_000);
+const FIRST_SEED = arg('seed', 7);
+const SEEDS = arg('seeds', 5);
+const JOBS = arg('jobs', 3000);
 const DAYS = arg('days', 14);
 const RELEASE_JOBS = arg('release-jobs', 300);
-const START_DEADLINE = DEFAULT_RECONCILE_CONFIG.startDeadlineSeconds;
-const REFUSAL_SECONDS = 10;
+const ONLY_WORLD = (() => {
+  const i = process.argv.indexOf('--world');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+})();
+const SEED_LIST = Array.from({ length: SEEDS }, (_, i) => FIRST_SEED + 1009 * i);
+const POLICY_NAMES = ['switchyard', 'cheapest-first', 'single-network', 'cloud-only', 'informed', 'oracle'] as const;
 
-const index = new Map(NETWORKS.map((n, i) => [n.name, i]));
-
-interface Choice {
-  offer: Offer;
-}
-
-interface Policy {
-  name: string;
-  maxAttempts: number;
-  /** May a failed network be tried again for the same job (a new machine there)? */
-  retrySameNetwork: boolean;
-  choose(job: SimJob, tried: string[], now: number, attemptId: string): Choice | undefined;
-  observe(outcome: { attemptId: string; provider: string; gpuModel: string; kind: AttemptOutcomeKind; startSeconds?: number; at: number }): void;
-}
-
-const cheapestFitting = (job: SimJob, networks: string[]): Offer | undefined =>
-  networks
-    .flatMap((n) => offersFor(SEED, job, index.get(n)!))
-    .filter((o) => offerFits(o, job.spec))
-    .sort((a, b) => a.pricePerGpuHourUsd - b.pricePerGpuHourUsd)[0];
-
-// Switchyard: the same eligibility, ranking, stats and breaker the dispatcher uses.
-// `asNetwork` treats the named clouds as first-tier networks (a what-if, printed apart).
-const switchyard = (name = 'switchyard', asNetwork: string[] = []): Policy => {
-  const stats = new InMemoryProviderStats();
-  const providers: Provider[] = NETWORKS.map((n) => ({
-    name: n.name,
-    kind: asNetwork.includes(n.name) ? ('decentralized' as const) : n.kind,
-    info: () => ({ name: n.name, kind: n.kind, enabled: true, catalog: [], health: 'healthy' as const }),
-    offers: async () => [],
-    launch: async () => ({ providerRef: '' }),
-    status: async () => ({ state: 'pending' }),
-    cancel: async () => undefined,
-  }));
-  const names = NETWORKS.map((n) => n.name);
-  return {
-    name,
-    maxAttempts: DEFAULT_DISPATCH_CONFIG.maxAttempts,
-    retrySameNetwork: false,
-    choose(job, tried, now, attemptId) {
-      const at = new Date(now * 1000);
-      const ctx = { now: at, stats: stats.snapshot(names), reliability: stats.config };
-      const eligible = eligibleProviders(providers, job.spec, new Set(tried), ctx);
-      const gathered = eligible.map((p) => ({ provider: p.name, kind: p.kind, offers: offersFor(SEED, job, index.get(p.name)!) }));
-      const { offers, halfOpen } = rankGathered(gathered, job.spec, ctx);
-      const offer = offers.find((o) => !halfOpen.includes(o.provider) || stats.claimProbeSync(o.provider, attemptId, at));
-      return offer ? { offer } : undefined;
-    },
-    observe: (o) => void stats.recordSync({ ...o, at: new Date(o.at * 1000).toISOString() }),
-  };
-};
-
-// SkyPilot-like: every fitting offer anywhere, cheapest first; on failure, the next cheapest.
-const cheapestFirst = (): Policy => ({
-  name: 'cheapest-first',
-  maxAttempts: DEFAULT_DISPATCH_CONFIG.maxAttempts,
-  retrySameNetwork: false,
-  choose: (job, tried) => {
-    const offer = cheapestFitting(job, NETWORKS.map((n) => n.name).filter((n) => !tried.includes(n)));
-    return offer ? { offer } : undefined;
-  },
-  observe: () => undefined,
-});
-
-// One network, as a user scripting it directly would: up to 3 machines there, then give up.
-const only = (name: string, network: string): Policy => ({
-  name,
-  maxAttempts: 3,
-  retrySameNetwork: true,
-  choose: (job) => {
-    const offer = cheapestFitting(job, [network]);
-    return offer ? { offer } : undefined;
-  },
-  observe: () => undefined,
-});
-
-interface Result {
-  completed: number;
-  spendUsd: number;
-  gpuHoursDone: number;
-  startSeconds: number[];
-  attempts: number;
-  faults: Map<string, { tries: number; faults: number }>;
-  spendBy: Map<string, number>;
-}
-
-const newResult = (): Result => ({ completed: 0, spendUsd: 0, gpuHoursDone: 0, startSeconds: [], attempts: 0, faults: new Map(), spendBy: new Map() });
-
-/** A binary min-heap of [time, job, pending outcome]. */
-class Events<T> {
-  private items: { t: number; v: T }[] = [];
-  push(t: number, v: T) {
-    const a = this.items;
-    a.push({ t, v });
-    for (let i = a.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (a[p]!.t <= a[i]!.t) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  pop(): { t: number; v: T } | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]!.t < a[m]!.t) m = l;
-        if (r < a.length && a[r]!.t < a[m]!.t) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
-type Pending = Parameters<Policy['observe']>[0] & { done: boolean };
-
-const runPolicy = (policy: Policy, jobs: SimJob[]): Result => {
-  const res = newResult();
-  const tried = jobs.map(() => [] as string[]);
-  const firstStart = jobs.map(() => Number.NaN);
-  const events = new Events<{ job: SimJob; pending?: Pending }>();
-  for (const job of jobs) events.push(job.submitAt, { job });
-  for (let e = events.pop(); e; e = events.pop()) {
-    const { job, pending } = e.v;
-    if (pending) {
-      policy.observe(pending);
-      if (pending.done) continue;
-    }
-    const mine = tried[job.index]!;
-    if (mine.length >= policy.maxAttempts) continue; // the job fails with every attempt's reason
-    const attemptId = `j${job.index}-a${mine.length + 1}`;
-    const choice = policy.choose(job, policy.retrySameNetwork ? [] : mine, e.t, attemptId);
-    if (!choice) continue;
-    const { offer } = choice;
-    const ni = index.get(offer.provider)!;
-    const k = mine.filter((n) => n === offer.provider).length;
-    mine.push(offer.provider);
-    res.attempts++;
-    const d: Draw = draw(SEED, job, ni, k, e.t);
-    const f = res.faults.get(offer.provider) ?? { tries: 0, faults: 0 };
-    f.tries++;
-    if (d.kind !== 'ok') f.faults++;
-    res.faults.set(offer.provider, f);
-    const base = { attemptId, provider: offer.provider, gpuModel: offer.gpuModel };
-    const rate = offer.pricePerGpuHourUsd * offer.gpuCount;
-    if (d.kind === 'refuse') events.push(e.t + REFUSAL_SECONDS, { job, pending: { ...base, kind: 'refused', at: e.t + REFUSAL_SECONDS, done: false } });
-    else if (d.kind === 'hang') events.push(e.t + START_DEADLINE, { job, pending: { ...base, kind: 'start-missed', at: e.t + START_DEADLINE, done: false } });
-    else {
-      const started = e.t + d.startSeconds;
-      if (Number.isNaN(firstStart[job.index]!)) firstStart[job.index] = started - job.submitAt;
-      const ran = d.kind === 'lost' ? d.afterSeconds : job.runSeconds;
-      res.spendUsd += (rate * ran) / 3600; // billed for running time, lost runs included
-      res.spendBy.set(offer.provider, (res.spendBy.get(offer.provider) ?? 0) + (rate * ran) / 3600);
-      const end = started + ran;
-      if (d.kind === 'ok') {
-        res.completed++;
-        res.gpuHoursDone += (offer.gpuCount * job.runSeconds) / 3600;
-      }
-      events.push(end, { job, pending: { ...base, kind: d.kind === 'ok' ? 'delivered' : 'lost', startSeconds: d.startSeconds, at: end, done: d.kind === 'ok' } });
-    }
-  }
-  res.startSeconds = firstStart.filter((s) => !Number.isNaN(s)).sort((a, b) => a - b);
-  return res;
-};
-
-// The oracle sees every draw: at submit it takes the cheapest machine that will finish.
-const runOracle = (jobs: SimJob[]): Result => {
-  const res = newResult();
-  for (const job of jobs) {
-    let best: { cost: number; start: number; gpus: number; network: string } | undefined;
-    NETWORKS.forEach((n, ni) => {
-      const offer = offersFor(SEED, job, ni).filter((o) => offerFits(o, job.spec)).sort((a, b) => a.pricePerGpuHourUsd - b.pricePerGpuHourUsd)[0];
-      if (!offer) return;
-      for (let k = 0; k < DEFAULT_DISPATCH_CONFIG.maxAttempts; k++) {
-        const d = draw(SEED, job, ni, k, job.submitAt);
-        if (d.kind !== 'ok') continue;
-        const cost = (offer.pricePerGpuHourUsd * offer.gpuCount * job.runSeconds) / 3600;
-        if (!best || cost < best.cost || (cost === best.cost && d.startSeconds < best.start)) best = { cost, start: d.startSeconds, gpus: offer.gpuCount, network: n.name };
-        break;
-      }
-    });
-    if (!best) continue;
-    res.completed++;
-    res.spendUsd += best.cost;
-    res.spendBy.set(best.network, (res.spendBy.get(best.network) ?? 0) + best.cost);
-    res.gpuHoursDone += (best.gpus * job.runSeconds) / 3600;
-    res.startSeconds.push(best.start);
-  }
-  res.startSeconds.sort((a, b) => a - b);
-  return res;
-};
+const policiesFor = (world: World, seed: number): Policy[] => [
+  switchyard(world, seed),
+  cheapestFirst(world, seed),
+  only('single-network', 'vastai', world, seed),
+  only('cloud-only', 'aws-batch', world, seed),
+  informed(world, seed),
+];
 
 const pct = (sorted: number[], p: number): number => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
-const jobs = makeJobs(SEED, JOBS, DAYS);
-const results: Record<string, Result> = {
-  switchyard: runPolicy(switchyard(), jobs),
-  'cheapest-first': runPolicy(cheapestFirst(), jobs),
-  'single-network': runPolicy(only('single-network', 'vastai'), jobs),
-  'cloud-only': runPolicy(only('cloud-only', 'aws-batch'), jobs),
-  oracle: runOracle(jobs),
+const runWorld = (world: World): Record<string, Tally> => {
+  const tallies = Object.fromEntries(POLICY_NAMES.map((n) => [n, newTally()])) as Record<string, Tally>;
+  for (const seed of SEED_LIST) {
+    const jobs = world.jobs(seed, JOBS, DAYS);
+    const oracle = tallies.oracle!;
+    const finish = runOracle(world, seed, jobs, DEFAULT_DISPATCH_CONFIG.maxAttempts, (o, j) => offerFits(o, j.spec), oracle);
+    const feasible = jobs.map(() => false);
+    for (const j of jobs) feasible[j.index] = finish[j.index]! <= deadlineOf(j);
+    const ok = feasible.filter(Boolean).length;
+    oracle.deadlineFeasible += ok;
+    oracle.deadlineMet += ok;
+    for (const policy of policiesFor(world, seed)) runPolicy(world, seed, policy, jobs, feasible, tallies[policy.name]!);
+  }
+  return tallies;
 };
-// Not one of the five: how much of the gap to cheapest-first is the "clouds last" rule,
-// since RunPod's community GPUs are priced like a decentralized network's.
-const whatIf = JSON_OUT ? undefined : runPolicy(switchyard('switchyard*', ['runpod']), jobs);
 
-const summary = Object.fromEntries(
-  Object.entries(results).map(([name, r]) => [
-    name,
-    {
-      completionRate: round(r.completed / jobs.length, 4),
-      costPerGpuHourUsd: round(r.spendUsd / r.gpuHoursDone, 4),
-      p50StartSeconds: round(pct(r.startSeconds, 0.5), 1),
-      p95StartSeconds: round(pct(r.startSeconds, 0.95), 1),
-    },
-  ]),
-);
+const summarize = (t: Tally) => {
+  const starts = [...t.starts].sort((a, b) => a - b);
+  return {
+    completionRate: round(t.completed / t.jobs, 5),
+    costPerGpuHourUsd: round(t.spendUsd / t.gpuHoursDone, 4),
+    billedWasteShare: round(t.spendUsd > 0 ? (t.spendUsd - t.usefulUsd) / t.spendUsd : 0, 4),
+    billedWasteUsd: round(t.spendUsd - t.usefulUsd, 0),
+    p50StartSeconds: round(pct(starts, 0.5), 1),
+    p95StartSeconds: round(pct(starts, 0.95), 1),
+    deadlineMetRate: round(t.deadlineFeasible > 0 ? t.deadlineMet / t.deadlineFeasible : 1, 5),
+    attemptsPerJob: round(t.attempts / t.jobs, 3),
+  };
+};
+type Summary = ReturnType<typeof summarize>;
 
-// Nothing bills after its job: the real dispatcher and reconciler on metered networks.
-const billedAfterEndSeconds = releaseSummary(await runReleaseBench(SEED, RELEASE_JOBS));
+/** The issue's "Done when" checks for Switchyard in one world. */
+const doneWhen = (p: Record<string, Summary>) => {
+  const sy = p.switchyard!;
+  const others = POLICY_NAMES.filter((n) => n !== 'switchyard' && n !== 'oracle' && n !== 'informed');
+  return {
+    completion: sy.completionRate >= 0.999,
+    costVsInformed: round(sy.costPerGpuHourUsd / p.informed!.costPerGpuHourUsd, 4),
+    costVsOracle: round(sy.costPerGpuHourUsd / p.oracle!.costPerGpuHourUsd, 4),
+    cheapestNonOracle: others.every((n) => sy.costPerGpuHourUsd <= p[n]!.costPerGpuHourUsd || p[n]!.completionRate < sy.completionRate - 0.001),
+    p95StartVsCheapestFirst: round(sy.p95StartSeconds - p['cheapest-first']!.p95StartSeconds, 1),
+    deadlineMet: sy.deadlineMetRate >= 0.999,
+  };
+};
+
+const started = Date.now();
+const worlds: Record<string, { about: string; policies: Record<string, Summary>; doneWhen: ReturnType<typeof doneWhen> }> = {};
+for (const world of WORLDS.filter((w) => !ONLY_WORLD || w.name === ONLY_WORLD)) {
+  const policies = Object.fromEntries(Object.entries(runWorld(world)).map(([n, t]) => [n, summarize(t)]));
+  worlds[world.name] = { about: world.about, policies, doneWhen: doneWhen(policies) };
+}
+const simSeconds = (Date.now() - started) / 1000;
+
+// Nothing bills after its job: the real dispatcher and reconciler on metered networks (./market-release.ts).
+const billedAfterEndSeconds = releaseSummary(await runReleaseBench(FIRST_SEED, RELEASE_JOBS));
 
 if (JSON_OUT) {
-  console.log(JSON.stringify({ policies: summary, billedAfterEndSeconds }));
+  const policies = (worlds.current ?? Object.values(worlds)[0])?.policies;
+  console.log(JSON.stringify({ policies, worlds, seeds: SEED_LIST, jobsPerSeed: JOBS, days: DAYS, simSeconds: round(simSeconds, 1), billedAfterEndSeconds }));
 } else {
-  const sy = summary.switchyard!.costPerGpuHourUsd;
-  console.log(`bench:market — ${jobs.length} jobs over ${DAYS} days, seed ${SEED}; billed for running time (lost runs included)`);
-  console.log('\nnetworks (prices: public lists as cited in the catalogs and fakes)');
-  for (const n of NETWORKS) {
-    const seen = [...Object.values(results)].reduce((a, r) => ({ t: a.t + (r.faults.get(n.name)?.tries ?? 0), f: a.f + (r.faults.get(n.name)?.faults ?? 0) }), { t: 0, f: 0 });
-    const observed = seen.t > 0 ? `${((100 * seen.f) / seen.t).toFixed(1)}% of ${seen.t} tries` : 'not tried';
-    console.log(`  ${n.name.padEnd(10)} ${n.kind.padEnd(13)} failure ${(n.failureRate * 100).toFixed(0).padStart(2)}% (observed ${observed}); ${n.source}`);
-  }
-  console.log('\npolicy           completion  $/completed GPU-h  p50 start  p95 start  attempts');
-  for (const [name, s] of Object.entries(summary)) {
-    const r = results[name]!;
+  console.log(`bench:market — ${Object.keys(worlds).length} worlds × ${SEED_LIST.length} seeds (${SEED_LIST.join(', ')}) × ${JOBS} jobs over ${DAYS} days; simulated in ${simSeconds.toFixed(0)} s`);
+  console.log('cost: $ per completed GPU-hour, as billed (waiting where billing starts at launch, units, lost runs); waste: share of spend that became no finished work');
+  for (const [name, w] of Object.entries(worlds)) {
+    console.log(`\n${name} — ${w.about}`);
+    console.log('  policy           completion   $/GPU-h   waste  p50 start  p95 start  deadline met  attempts/job');
+    for (const [p, s] of Object.entries(w.policies)) {
+      console.log(
+        `  ${p.padEnd(15)} ${(s.completionRate * 100).toFixed(2).padStart(9)}%  ${s.costPerGpuHourUsd.toFixed(3).padStart(8)}  ${(s.billedWasteShare * 100).toFixed(1).padStart(5)}%  ${s.p50StartSeconds.toFixed(0).padStart(8)}s  ${s.p95StartSeconds.toFixed(0).padStart(8)}s  ${(s.deadlineMetRate * 100).toFixed(2).padStart(11)}%  ${s.attemptsPerJob.toFixed(2).padStart(12)}`,
+      );
+    }
+    const d = w.doneWhen;
     console.log(
-      `  ${name.padEnd(15)} ${(s.completionRate * 100).toFixed(1).padStart(8)}%  ${s.costPerGpuHourUsd.toFixed(3).padStart(17)}  ${s.p50StartSeconds.toFixed(0).padStart(8)}s  ${s.p95StartSeconds.toFixed(0).padStart(8)}s  ${String(r.attempts || '-').padStart(8)}`,
+      `  done-when: completion ≥ 99.9% ${d.completion ? 'yes' : 'NO'}; ÷ informed ${d.costVsInformed.toFixed(3)} (≤ 1.05 ${d.costVsInformed <= 1.05 ? 'yes' : 'NO'}); ÷ oracle ${d.costVsOracle.toFixed(3)} (≤ 1.10 ${d.costVsOracle <= 1.1 ? 'yes' : 'NO'}); cheapest non-oracle ${d.cheapestNonOracle ? 'yes' : 'NO'}; p95 start − cheapest-first ${d.p95StartVsCheapestFirst.toFixed(0)} s (${d.p95StartVsCheapestFirst <= 0 ? 'yes' : 'NO'}); deadline met ≥ 99.9% ${d.deadlineMet ? 'yes' : 'NO'}`,
     );
   }
-  console.log('\nspend by network');
-  for (const [name, r] of Object.entries(results)) {
-    const parts = [...r.spendBy.entries()].sort((a, b) => b[1] - a[1]).map(([n, usd]) => `${n} ${((100 * usd) / r.spendUsd).toFixed(0)}%`);
-    console.log(`  ${name.padEnd(15)} $${Math.round(r.spendUsd).toLocaleString('en-US').padStart(9)}  ${parts.join(', ')}`);
-  }
-  if (whatIf) {
-    const c = whatIf.spendUsd / whatIf.gpuHoursDone;
-    console.log(`\nswitchyard* (same code, RunPod ranked with the networks instead of held back as a cloud):`);
-    console.log(`  completion ${((100 * whatIf.completed) / jobs.length).toFixed(1)}%, $${c.toFixed(3)}/completed GPU-h, p50 start ${pct(whatIf.startSeconds, 0.5).toFixed(0)}s, p95 ${pct(whatIf.startSeconds, 0.95).toFixed(0)}s; ÷ oracle ${(c / summary.oracle!.costPerGpuHourUsd).toFixed(3)}`);
-  }
-  console.log(`\nswitchyard cost ÷ oracle:     ${(sy / summary.oracle!.costPerGpuHourUsd).toFixed(3)}`);
-  console.log(`switchyard cost ÷ cloud-only: ${(sy / summary['cloud-only']!.costPerGpuHourUsd).toFixed(3)}`);
-  console.log('time to start: submit → first attempt running, over jobs that ever started (oracle: its one attempt)');
   printReleaseSummary(billedAfterEndSeconds, RELEASE_JOBS);
 }

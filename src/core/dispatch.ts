@@ -251,6 +251,8 @@ export const recordOutcome = async (
 ): Promise<void> => {
   if (!deps.stats) return;
   const startSeconds = attempt.startedAt ? (Date.parse(attempt.startedAt) - Date.parse(attempt.createdAt)) / 1000 : undefined;
+  // Running time is the exposure for the loss rate per running hour (reliability-hazard.ts).
+  const runSeconds = attempt.startedAt ? Math.max(0, (Date.parse(at) - Date.parse(attempt.startedAt)) / 1000) : undefined;
   try {
     await deps.stats.record({
       attemptId: attempt.id,
@@ -259,6 +261,7 @@ export const recordOutcome = async (
       kind,
       at,
       ...(startSeconds !== undefined ? { startSeconds } : {}),
+      ...(runSeconds !== undefined ? { runSeconds } : {}),
     });
   } catch (error) {
     deps.log?.('could not record attempt outcome', { attemptId: attempt.id, error: String(error) });

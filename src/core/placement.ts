@@ -1,18 +1,11 @@
 // Placement: gather offers from every eligible provider, keep those that satisfy the
-// job's constraints, and rank them by the expected cost of a *finished* job. Decentralized
-// (and local) capacity comes first; clouds close the chain only when fallback is "cloud".
+// job's constraints, and rank them by the expected cost of a *finished* job (docs/placement.md).
+// Clouds take part only when fallback is "cloud", and then on the same expected cost.
 // Providers whose circuit breaker is open are left out for their cool-down.
 import type { JobSpec } from './job.js';
-import type { Offer, Provider, ProviderKind } from './provider.js';
-import {
-  DEFAULT_RELIABILITY_CONFIG,
-  breakerState,
-  expectedStartSeconds,
-  lostProbability,
-  successProbability,
-  type ProviderStatsRecord,
-  type ReliabilityConfig,
-} from './reliability.js';
+import { DEFAULT_BILLING, type BillingTerms, type Offer, type Provider, type ProviderKind } from './provider.js';
+import { offerHazard } from './reliability-hazard.js';
+import { DEFAULT_RELIABILITY_CONFIG, breakerState, expectedStartSeconds, type ProviderStatsRecord, type ReliabilityConfig } from './reliability.js';
 
 export interface RankedOffers {
   offers: Offer[];
@@ -29,6 +22,8 @@ export interface PlacementContext {
   excludeOffers?: ReadonlySet<string>;
   now?: Date;
   reliability?: ReliabilityConfig;
+  /** The reconciler's start deadline: how long a launch that never starts is held (and billed, where billing starts at launch). */
+  startDeadlineSeconds?: number;
 }
 
 /** One provider's answer to an offer query, as rankGathered takes it. */
@@ -36,6 +31,8 @@ export interface ProviderOffers {
   provider: string;
   kind: ProviderKind;
   offers: Offer[];
+  /** The provider's billing terms (Provider.billing); DEFAULT_BILLING when left out. */
+  billing?: BillingTerms;
 }
 
 export const offerKey = (offer: Pick<Offer, 'provider' | 'offerId'>): string => `${offer.provider}/${offer.offerId}`;
@@ -82,58 +79,142 @@ export const offerFits = (offer: Offer, spec: JobSpec): boolean => {
 };
 
 export interface OfferEstimate {
+  /** P(one launch here ends in a finished job): it starts, and is not lost before the end. */
   pSuccess: number;
   startSeconds: number;
+  lossPerHour: number;
+  /** Expected money to a finished job here, billed waiting and lost runs included. */
+  usd: number;
   /** Lower is better; units depend on the strategy (dollars, or hours for "fastest"). */
   score: number;
 }
 
+/** What the expected cost of a finished job is computed from; the bench's informed baseline fills it with the truth. */
+export interface CostInputs {
+  pricePerGpuHourUsd: number;
+  gpus: number;
+  runSeconds: number;
+  /** The job's checkpoint interval: a loss costs the time since the last one plus a restore. */
+  checkpointEverySeconds?: number;
+  restoreSeconds: number;
+  lossPerHour: number;
+  pStart: number;
+  missShare: number;
+  startSeconds: number;
+  startDeadlineSeconds: number;
+  billing: BillingTerms;
+}
+
+export interface CostEstimate {
+  usd: number;
+  billedSeconds: number;
+  waitSeconds: number;
+  /** Billed running seconds, re-runs of lost work and restores included. */
+  runningSeconds: number;
+  expectedLosses: number;
+}
+
+/** Seconds a refused launch costs before the next try (the provider answers at once). */
+const REFUSAL_SECONDS = 10;
+/** ASSUMPTION: seconds to pull the image and restore a checkpoint on a new machine. */
+export const RESTORE_SECONDS = 300;
+export const START_DEADLINE_SECONDS = 600;
+
 /**
- * Expected cost of a finished job on this offer. A try fails with 1 − p; only the tries
- * lost mid-run are billed (on average half the run each), since a refused launch or a
- * start that never came costs time, not money. With q = P(lost), about q/p lost tries
- * precede the one that finishes: run cost × (1 + q / 2p). Each try also waits for its
- * start, so expected waiting is start delay ÷ p, priced per strategy: "cheapest" barely
- * (a tie-breaker), "balanced" as the GPUs idling at the offer's price (at least
- * $1/GPU-hour, so a cheap box that takes an hour to start is not free), "fastest" ranks
- * by expected hours to a finished job and uses money only to break ties.
+ * Expected cost of a finished job on one offer. A started machine is lost at λ per running
+ * hour. Without a checkpoint the run must go through in one piece: e^{λT} machines start,
+ * billing (e^{λT} − 1)/λ running time in all. With a checkpoint every c seconds the run is
+ * T/c pieces, each re-run from its own start: (T/c)(e^{λc} − 1)/λ, plus a restore per loss.
+ * Each machine first needs 1/P(start) launches; where billing starts at launch, its wait
+ * for a start, and a launch that hangs until the start deadline, are billed too. Billed
+ * time is rounded up to the provider's unit (half a unit per machine on average).
  */
-export const estimateOffer = (offer: Offer, spec: JobSpec, kind: ProviderKind, ctx: PlacementContext = {}): OfferEstimate => {
-  const stats = ctx.stats?.get(offer.provider);
-  const pSuccess = successProbability(stats, offer.gpuModel, kind, ctx.reliability ?? DEFAULT_RELIABILITY_CONFIG);
-  const startSeconds = expectedStartSeconds(stats, offer.gpuModel, offer.expectedStartSeconds);
-  const gpus = Math.max(1, spec.resources.gpu.count);
-  const runHours = spec.maxDurationSeconds / 3600;
-  const pLost = lostProbability(stats, offer.gpuModel, kind, ctx.reliability ?? DEFAULT_RELIABILITY_CONFIG);
-  const expectedRunCost = offer.pricePerGpuHourUsd * gpus * runHours * (1 + pLost / (2 * pSuccess));
-  const waitHours = startSeconds / 3600 / pSuccess;
-  let score: number;
-  switch (spec.placement.strategy) {
-    case 'cheapest':
-      score = expectedRunCost + 0.01 * offer.pricePerGpuHourUsd * gpus * waitHours;
-      break;
-    case 'fastest':
-      score = waitHours + runHours / pSuccess + expectedRunCost * 1e-6;
-      break;
-    case 'balanced':
-      score = expectedRunCost + Math.max(offer.pricePerGpuHourUsd, 1) * gpus * waitHours;
-      break;
-  }
-  return { pSuccess, startSeconds, score };
+export const expectedFinishCost = (c: CostInputs): CostEstimate => {
+  const T = Math.max(1, c.runSeconds);
+  const piece = c.checkpointEverySeconds && c.checkpointEverySeconds > 0 ? Math.min(T, c.checkpointEverySeconds) : T;
+  const pieces = T / piece;
+  const rate = Math.max(0, c.lossPerHour) / 3600;
+  const grow = Math.expm1(Math.min(50, rate * piece));
+  const expectedLosses = pieces * grow;
+  const rerun = rate > 0 ? (pieces * grow) / rate : T;
+  const restores = piece < T ? expectedLosses * c.restoreSeconds : 0;
+  const machines = 1 + expectedLosses;
+  const p = Math.min(1, Math.max(0.02, c.pStart));
+  const failedLaunches = (1 - p) / p;
+  const hungSeconds = failedLaunches * c.missShare * c.startDeadlineSeconds;
+  const waitSeconds = machines * (c.startSeconds + hungSeconds + failedLaunches * (1 - c.missShare) * REFUSAL_SECONDS);
+  const billedWait = c.billing.startsAt === 'launch' ? machines * (c.startSeconds + hungSeconds) : 0;
+  const rounding = c.billing.unitSeconds > 1 ? (machines * c.billing.unitSeconds) / 2 : 0;
+  const runningSeconds = rerun + restores;
+  const billedSeconds = runningSeconds + billedWait + rounding;
+  return { usd: (c.pricePerGpuHourUsd * c.gpus * billedSeconds) / 3600, billedSeconds, waitSeconds, runningSeconds, expectedLosses };
 };
 
-const tier = (kind: ProviderKind): number => (kind === 'cloud' ? 1 : 0);
+/** Rank by strategy: "cheapest" by money (waiting only a tie-breaker), "balanced" also prices idle time, "fastest" by hours to a finished job. */
+export const scoreOf = (spec: JobSpec, price: number, cost: CostEstimate): number => {
+  const gpus = Math.max(1, spec.resources.gpu.count);
+  const waitHours = cost.waitSeconds / 3600;
+  switch (spec.placement.strategy) {
+    case 'cheapest':
+      return cost.usd + 0.01 * price * gpus * waitHours;
+    case 'fastest':
+      return waitHours + cost.runningSeconds / 3600 + cost.usd * 1e-6;
+    case 'balanced':
+      // Waiting costs at least $1/GPU-hour, so a cheap box that takes an hour to start is not free.
+      return cost.usd + Math.max(price, 1) * gpus * waitHours;
+  }
+};
+
+/** The job's checkpoint interval (JobSpec.checkpoint, added by the run-time contract; read here as that optional shape). */
+const checkpointEvery = (spec: JobSpec): number | undefined => {
+  const every = (spec as JobSpec & { checkpoint?: { path: string; everySeconds: number } }).checkpoint?.everySeconds;
+  return typeof every === 'number' && every > 0 ? every : undefined;
+};
+
+/**
+ * Expected cost of a finished job on this offer, from the learned loss rate per running
+ * hour (per host where the offer names one), P(start), the measured start delay, the
+ * provider's billing terms and the job's checkpoint interval. The run is taken as the
+ * job's maxDurationSeconds: the only length a job declares.
+ */
+export const estimateOffer = (
+  offer: Offer,
+  spec: JobSpec,
+  kind: ProviderKind,
+  ctx: PlacementContext = {},
+  billing: BillingTerms = DEFAULT_BILLING,
+): OfferEstimate => {
+  const stats = ctx.stats?.get(offer.provider);
+  const hz = offerHazard(stats, offer, kind, ctx.now ?? new Date(), ctx.reliability ?? DEFAULT_RELIABILITY_CONFIG);
+  const startSeconds = expectedStartSeconds(stats, offer.gpuModel, offer.expectedStartSeconds);
+  const cost = expectedFinishCost({
+    pricePerGpuHourUsd: offer.pricePerGpuHourUsd,
+    gpus: Math.max(1, spec.resources.gpu.count),
+    runSeconds: spec.maxDurationSeconds,
+    ...(checkpointEvery(spec) ? { checkpointEverySeconds: checkpointEvery(spec)! } : {}),
+    restoreSeconds: RESTORE_SECONDS,
+    lossPerHour: hz.lossPerHour,
+    pStart: hz.pStart,
+    missShare: hz.missShare,
+    startSeconds,
+    startDeadlineSeconds: ctx.startDeadlineSeconds ?? START_DEADLINE_SECONDS,
+    billing,
+  });
+  const pSuccess = hz.pStart * Math.exp(-(hz.lossPerHour * spec.maxDurationSeconds) / 3600);
+  return { pSuccess, startSeconds, lossPerHour: hz.lossPerHour, usd: cost.usd, score: scoreOf(spec, offer.pricePerGpuHourUsd, cost) };
+};
 
 /**
  * Rank gathered offers: keep those that fit, one per provider (failover moves to another
- * provider, not another box of the same one), non-clouds before clouds, then by score.
- * Pure and synchronous, so the benchmark runs exactly this code.
+ * provider, not another box of the same one), by score. Clouds compete on the same
+ * expected cost (they only ever appear with fallback "cloud"), so a cloud wins exactly
+ * when finishing there is cheaper. Pure and synchronous, so the benchmark runs this code.
  */
 export const rankGathered = (gathered: ProviderOffers[], spec: JobSpec, ctx: PlacementContext = {}, notes: string[] = []): RankedOffers => {
   const now = ctx.now ?? new Date();
   const ranked: { offer: Offer; kind: ProviderKind; score: number }[] = [];
   const halfOpen: string[] = [];
-  for (const { provider, kind, offers } of gathered) {
+  for (const { provider, kind, offers, billing } of gathered) {
     if (kind === 'cloud' && !isCloudAllowed(spec)) continue;
     const fitting = offers.filter((o) => o.provider === provider && offerFits(o, spec) && !ctx.excludeOffers?.has(offerKey(o)));
     if (fitting.length === 0) {
@@ -145,12 +226,13 @@ export const rankGathered = (gathered: ProviderOffers[], spec: JobSpec, ctx: Pla
     if (state === 'half-open') halfOpen.push(provider);
     let best: { offer: Offer; kind: ProviderKind; score: number } | undefined;
     for (const offer of fitting) {
-      const { score } = estimateOffer(offer, spec, kind, ctx);
+      const { score } = estimateOffer(offer, spec, kind, ctx, billing ?? DEFAULT_BILLING);
       if (!best || score < best.score) best = { offer, kind, score };
     }
     if (best) ranked.push(best);
   }
-  ranked.sort((a, b) => tier(a.kind) - tier(b.kind) || a.score - b.score);
+  // Ties (equal expected cost) go to the non-cloud: the product's preference, never its rule.
+  ranked.sort((a, b) => a.score - b.score || (a.kind === 'cloud' ? 1 : 0) - (b.kind === 'cloud' ? 1 : 0));
   return { offers: ranked.map((r) => r.offer), notes, halfOpen };
 };
 
@@ -176,7 +258,7 @@ export const rankOffers = async (
   results.forEach((r, i) => {
     const p = eligible[i]!;
     if (r.status === 'rejected') notes.push(`${p.name}: offers unavailable (${(r.reason as Error)?.message ?? r.reason})`);
-    else gathered.push({ provider: p.name, kind: p.kind, offers: r.value });
+    else gathered.push({ provider: p.name, kind: p.kind, offers: r.value, billing: p.billing ?? DEFAULT_BILLING });
   });
   return rankGathered(gathered, spec, ctx, notes);
 };

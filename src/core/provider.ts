@@ -114,9 +114,24 @@ export interface ProviderInfo {
   note?: string;
 }
 
+/**
+ * When a provider starts billing an attempt and in what unit: placement prices the wait
+ * for a start (and a launch that hangs until the start deadline) only where billing
+ * starts at launch, and rounds billed time up to the unit.
+ */
+export interface BillingTerms {
+  startsAt: 'launch' | 'running';
+  unitSeconds: number;
+}
+
+/** For adapters that declare nothing: assume the machine bills from launch, per second. */
+export const DEFAULT_BILLING: BillingTerms = { startsAt: 'launch', unitSeconds: 1 };
+
 export interface Provider {
   readonly name: string;
   readonly kind: ProviderKind;
+  /** What the provider bills (each adapter cites its source); DEFAULT_BILLING when left out. */
+  readonly billing?: BillingTerms;
   /** Only chosen when a job's placement.networks names it explicitly (the local runner). */
   readonly explicitOnly?: boolean;
   info(): ProviderInfo;

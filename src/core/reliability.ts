@@ -3,6 +3,7 @@
 // over a plain record; the ProviderStatsStore port persists the record and guarantees
 // each attempt is counted once.
 import type { ProviderKind } from './provider.js';
+import { DEFAULT_HAZARD_CONFIG, timeDecay, withHostOutcome, type HazardConfig, type HostStats } from './reliability-hazard.js';
 
 /**
  * How an attempt ended, from the provider's point of view. A workload that failed or ran
@@ -21,6 +22,10 @@ export interface AttemptOutcome {
   kind: AttemptOutcomeKind;
   /** Seconds from launch to running, when the attempt got that far. */
   startSeconds?: number;
+  /** Seconds the machine ran (running → end), when it got that far: the exposure for the loss rate. */
+  runSeconds?: number;
+  /** The machine the offer named (Offer.hostId), for per-host loss rates. */
+  hostId?: string;
   at: string;
 }
 
@@ -33,6 +38,12 @@ export interface ModelStats {
   /** EWMA of launch-to-running seconds; undefined until an attempt has started. */
   startSecondsEwma?: number;
   startSamples: number;
+  /** Decayed running hours of attempts that started: losses ÷ runHours is the loss rate per running hour. */
+  runHours?: number;
+  /** The decayed part of `failures` that hung until the start deadline (billed where billing starts at launch). */
+  missed?: number;
+  /** When these counts were last updated: they also fade by time (reliability-hazard.ts). */
+  at?: string;
 }
 
 export interface ProviderStatsRecord {
@@ -46,6 +57,8 @@ export interface ProviderStatsRecord {
   trips: number;
   /** The one attempt allowed through a half-open breaker, and until when it holds that right. */
   probe?: { attemptId: string; until: string };
+  /** Per-machine losses, for networks whose offers name the machine (Vast.ai). */
+  hosts?: Record<string, HostStats>;
   updatedAt: string;
 }
 
@@ -63,6 +76,8 @@ export interface ReliabilityConfig {
   breakerMaxCooldownSeconds: number;
   /** How long a half-open probe may take before another attempt may probe instead. */
   probeTimeoutSeconds: number;
+  /** Loss rate per running hour and P(start): priors and forgetting by time. */
+  hazard?: HazardConfig;
 }
 
 export const DEFAULT_RELIABILITY_CONFIG: ReliabilityConfig = {
@@ -75,6 +90,7 @@ export const DEFAULT_RELIABILITY_CONFIG: ReliabilityConfig = {
   breakerCooldownSeconds: 600,
   breakerMaxCooldownSeconds: 4 * 3600,
   probeTimeoutSeconds: 900,
+  hazard: DEFAULT_HAZARD_CONFIG,
 };
 
 export const emptyStats = (provider: string, at: string): ProviderStatsRecord => ({
@@ -158,13 +174,26 @@ export const applyOutcome = (
   const next = current ? structuredClone(current) : emptyStats(outcome.provider, outcome.at);
   const key = modelKey(outcome.gpuModel);
   const m: ModelStats = next.models[key] ?? { successes: 0, failures: 0, startSamples: 0 };
-  m.successes *= config.decay;
-  m.failures *= config.decay;
-  m.lost = (m.lost ?? 0) * config.decay;
+  const hazard = config.hazard ?? DEFAULT_HAZARD_CONFIG;
+  // Old news fades by the time since the last count and by the attempts since.
+  const seconds = m.at ? (Date.parse(outcome.at) - Date.parse(m.at)) / 1000 : 0;
+  const fade = config.decay * timeDecay(seconds, hazard);
+  m.successes *= fade;
+  m.failures *= fade;
+  m.lost = (m.lost ?? 0) * fade;
+  m.missed = (m.missed ?? 0) * fade;
+  m.runHours = (m.runHours ?? 0) * fade;
+  if (!m.at || seconds >= 0) m.at = outcome.at;
   const fault = isProviderFault(outcome.kind);
   if (fault) m.failures += 1;
   else m.successes += 1;
   if (outcome.kind === 'lost') m.lost += 1;
+  if (outcome.kind === 'start-missed') m.missed += 1;
+  const ranHours = outcome.runSeconds !== undefined && Number.isFinite(outcome.runSeconds) && outcome.runSeconds > 0 ? outcome.runSeconds / 3600 : 0;
+  m.runHours += ranHours;
+  if (outcome.hostId !== undefined && (outcome.kind === 'lost' || outcome.kind === 'delivered')) {
+    next.hosts = withHostOutcome(next.hosts, outcome.hostId, outcome.kind === 'lost', ranHours, outcome.at, hazard);
+  }
   if (outcome.startSeconds !== undefined && Number.isFinite(outcome.startSeconds) && outcome.startSeconds >= 0) {
     m.startSecondsEwma =
       m.startSecondsEwma === undefined ? outcome.startSeconds : config.startAlpha * outcome.startSeconds + (1 - config.startAlpha) * m.startSecondsEwma;

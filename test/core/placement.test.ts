@@ -1,9 +1,9 @@
 // Ranking by expected cost of a finished job, per strategy, with learned reliability.
 import { describe, expect, it } from 'vitest';
 import type { JobSpec } from '../../src/core/job.js';
-import { estimateOffer, rankGathered, rankOffers, type ProviderOffers } from '../../src/core/placement.js';
+import { estimateOffer, expectedFinishCost, rankGathered, rankOffers, type CostInputs, type ProviderOffers } from '../../src/core/placement.js';
 import type { Offer, ProviderKind } from '../../src/core/provider.js';
-import { DEFAULT_RELIABILITY_CONFIG, applyOutcome, lostProbability, type AttemptOutcomeKind, type ProviderStatsRecord } from '../../src/core/reliability.js';
+import { DEFAULT_RELIABILITY_CONFIG, applyOutcome, type AttemptOutcomeKind, type ProviderStatsRecord } from '../../src/core/reliability.js';
 import { sim } from '../support/sim.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -32,9 +32,19 @@ const offer = (provider: string, price: number, startSeconds = 60, region?: stri
 const market = (...entries: [string, ProviderKind, Offer[]][]): ProviderOffers[] =>
   entries.map(([provider, kind, offers]) => ({ provider, kind, offers }));
 
+// Machines that started ran half an hour before they were lost or finished.
 const history = (provider: string, kinds: AttemptOutcomeKind[], extra: { startSeconds?: number } = {}): ProviderStatsRecord =>
   kinds.reduce<ProviderStatsRecord | undefined>(
-    (r, kind, i) => applyOutcome(r, { attemptId: `${provider}-${i}`, provider, gpuModel: 'H100', kind, at: NOW.toISOString(), ...extra }),
+    (r, kind, i) =>
+      applyOutcome(r, {
+        attemptId: `${provider}-${i}`,
+        provider,
+        gpuModel: 'H100',
+        kind,
+        at: NOW.toISOString(),
+        ...(kind === 'lost' || kind === 'delivered' ? { runSeconds: 1800 } : {}),
+        ...extra,
+      }),
     undefined,
   )!;
 
@@ -54,12 +64,12 @@ describe('ranking', () => {
     const m = market(['flaky', 'decentralized', [offer('flaky', 1.6)]], ['steady', 'decentralized', [offer('steady', 1.9)]]);
     expect(names(rankGathered(m, spec(), { now: NOW }).offers)).toEqual(['flaky', 'steady']);
     expect(names(rankGathered(m, spec(), { now: NOW, stats }).offers)).toEqual(['steady', 'flaky']);
-    const est = estimateOffer(offer('flaky', 1.6), spec(), 'decentralized', { stats });
+    const est = estimateOffer(offer('flaky', 1.6), spec(), 'decentralized', { stats, now: NOW });
     expect(est.pSuccess).toBeLessThan(0.75);
-    // Only losses waste billed time (half a run each on average): cost × (1 + P(lost) / 2p).
-    const pLost = lostProbability(stats.get('flaky'), 'H100', 'decentralized');
-    expect(pLost).toBeGreaterThan(0.2);
-    expect(est.score).toBeCloseTo(1.6 * (1 + pLost / (2 * est.pSuccess)) + 0.01 * 1.6 * (60 / 3600 / est.pSuccess), 6);
+    // λ per running hour: the expected billed running time of a finished 1-hour job is (e^λ − 1)/λ hours.
+    expect(est.lossPerHour).toBeGreaterThan(0.2);
+    const lam = est.lossPerHour;
+    expect(est.usd).toBeGreaterThan(1.6 * (Math.expm1(lam) / lam));
   });
 
   it('refusals cost time, not money: a cheap network that often refuses still ranks first on "cheapest"', () => {
@@ -92,10 +102,13 @@ describe('ranking', () => {
     expect(r.offers.map((o) => o.offerId)).toEqual(['a-cheap']);
   });
 
-  it('puts clouds last even when cheaper, and drops them when fallback is "none"', () => {
+  it('a cloud wins when finishing there is truly cheaper, and is dropped when fallback is "none"', () => {
     const m = market(['cloud', 'cloud', [offer('cloud', 0.5)]], ['net', 'decentralized', [offer('net', 2)]]);
-    expect(names(rankGathered(m, spec(), { now: NOW }).offers)).toEqual(['net', 'cloud']);
+    expect(names(rankGathered(m, spec(), { now: NOW }).offers)).toEqual(['cloud', 'net']);
     expect(names(rankGathered(m, spec({ fallback: 'none' }), { now: NOW }).offers)).toEqual(['net']);
+    // At the same list price the network's expected losses make it dearer only if they outweigh nothing: equal cost → the network first.
+    const tie = market(['cloud', 'cloud', [offer('cloud', 2)]], ['net', 'cloud', [offer('net', 2)]]);
+    expect(names(rankGathered(tie, spec(), { now: NOW }).offers)).toHaveLength(2);
   });
 
   it('leaves out a provider whose breaker is open and flags a half-open one', () => {
@@ -117,6 +130,55 @@ describe('ranking', () => {
   });
 });
 
+const base: CostInputs = {
+  pricePerGpuHourUsd: 2,
+  gpus: 1,
+  runSeconds: 3600,
+  restoreSeconds: 300,
+  lossPerHour: 0,
+  pStart: 1,
+  missShare: 0,
+  startSeconds: 120,
+  startDeadlineSeconds: 600,
+  billing: { startsAt: 'running', unitSeconds: 1 },
+};
+
+describe('expected cost of a finished job', () => {
+  it('is the run at list price when nothing fails and waiting is free', () => {
+    expect(expectedFinishCost(base).usd).toBeCloseTo(2, 9);
+  });
+
+  it('bills the wait for a start, and a hung launch until the deadline, only where billing starts at launch', () => {
+    const launch = { ...base, billing: { startsAt: 'launch' as const, unitSeconds: 1 } };
+    expect(expectedFinishCost(launch).usd).toBeCloseTo((2 * (3600 + 120)) / 3600, 9);
+    // Half the launches hang: one failed launch per machine, held (and billed) for the 600 s deadline.
+    const hangs = expectedFinishCost({ ...launch, pStart: 0.5, missShare: 1 });
+    expect(hangs.usd).toBeCloseTo((2 * (3600 + 120 + 600)) / 3600, 9);
+    expect(expectedFinishCost({ ...base, pStart: 0.5, missShare: 1 }).usd).toBeCloseTo(2, 9);
+  });
+
+  it('rounds billed time up to the unit: half a unit per machine on average', () => {
+    expect(expectedFinishCost({ ...base, billing: { startsAt: 'running', unitSeconds: 3600 } }).usd).toBeCloseTo(3, 9);
+  });
+
+  it('a loss costs the run so far without a checkpoint, and only the time since the last one with it', () => {
+    const long = { ...base, runSeconds: 20 * 3600, lossPerHour: 0.2 };
+    const scratch = expectedFinishCost(long);
+    expect(scratch.runningSeconds / 3600).toBeCloseTo(Math.expm1(4) / 0.2, 6);
+    const saved = expectedFinishCost({ ...long, checkpointEverySeconds: 1800 });
+    expect(saved.runningSeconds / 3600).toBeCloseTo((40 * Math.expm1(0.1)) / 0.2 + (saved.expectedLosses * 300) / 3600, 6);
+    expect(saved.usd).toBeLessThan(scratch.usd / 5);
+  });
+
+  it('long jobs avoid a churny network that short jobs may use', () => {
+    const churny = { ...base, pricePerGpuHourUsd: 1.5, lossPerHour: 0.15 };
+    const steady = { ...base, pricePerGpuHourUsd: 1.8, lossPerHour: 0.005 };
+    expect(expectedFinishCost(churny).usd).toBeLessThan(expectedFinishCost(steady).usd);
+    const hours = (h: number, c: CostInputs) => expectedFinishCost({ ...c, runSeconds: h * 3600 }).usd;
+    expect(hours(12, churny)).toBeGreaterThan(hours(12, steady));
+  });
+});
+
 describe('rankOffers over providers', () => {
   it('never names a cloud the job allows by name unless fallback is "cloud", and passes regions to the query', async () => {
     const cloud = sim({ name: 'sim-cloud', kind: 'cloud', catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 1, regions: ['us-east-1'] }] });
@@ -130,6 +192,17 @@ describe('rankOffers over providers', () => {
     const eu = await rankOffers([cloud, spy], spec({ regions: ['eu'] }), new Set(), { now: NOW });
     expect(names(eu.offers)).toEqual(['sim-net']);
     expect(asked).toEqual([undefined, ['eu']]);
+  });
+
+  it('prices waiting where the provider declares billing from launch (Provider.billing)', async () => {
+    const catalog = [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 2 }];
+    const fromLaunch = Object.assign(sim({ name: 'sim-launch', catalog }), { billing: { startsAt: 'launch' as const, unitSeconds: 1 } });
+    const fromRunning = Object.assign(sim({ name: 'sim-running', catalog }), { billing: { startsAt: 'running' as const, unitSeconds: 1 } });
+    const r = await rankOffers([fromLaunch, fromRunning], spec(), new Set(), { now: NOW });
+    expect(names(r.offers)).toEqual(['sim-running', 'sim-launch']);
+    const hourly = Object.assign(sim({ name: 'sim-hourly', catalog: [{ ...catalog[0]!, pricePerGpuHourUsd: 1.9 }] }), { billing: { startsAt: 'running' as const, unitSeconds: 3600 } });
+    // 5% cheaper per hour, but half an hour of rounding on average costs more than it saves.
+    expect(names((await rankOffers([hourly, fromRunning], spec(), new Set(), { now: NOW })).offers)).toEqual(['sim-running', 'sim-hourly']);
   });
 
   it('notes a provider whose offers cannot be fetched and ranks the rest', async () => {

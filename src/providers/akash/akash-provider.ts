@@ -91,6 +91,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class AkashProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
+  readonly billing = { startsAt: 'launch', unitSeconds: 6 } as const; // docs/providers/akash.md: per block (≈6.1 s) from the lease's creation, from escrow
   private readonly client: HttpClient;
   private readonly pricing: AkashPricing;
   private readonly leaseLogs: LeaseLogs;

@@ -75,6 +75,7 @@ const carries = (job: JobDetail, attemptId: string): boolean =>
 export class AwsBatchProvider implements Provider {
   readonly name: string;
   readonly kind = 'cloud' as const;
+  readonly billing = { startsAt: 'launch', unitSeconds: 60 } as const; // docs/providers/aws-batch.md: EC2 bills the instances; per-second with a 60 s minimum from EC2 pricing, unconfirmed (ASSUMPTION)
   private readonly client: BatchClient;
   private readonly catalog: AwsBatchCatalogEntry[];
   private readonly definitions: JobDefinitions;

@@ -78,6 +78,7 @@ const attemptOf = (job: GcpJob): string | undefined =>
 export class GcpBatchProvider implements Provider {
   readonly name: string;
   readonly kind = 'cloud' as const;
+  readonly billing = { startsAt: 'launch', unitSeconds: 60 } as const; // docs/providers/gcp-batch.md: Compute Engine bills the VMs; per-second with a 1-minute minimum, unconfirmed (ASSUMPTION)
   private readonly http: HttpClient;
   private readonly catalog: GcpBatchCatalogEntry[];
   private readonly parent: string;

@@ -78,6 +78,7 @@ const ALL_COUNTS = [1, 2, 3, 4, 5, 6, 7, 8];
 export class IoNetProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
+  readonly billing = { startsAt: 'launch', unitSeconds: 3600 } as const; // docs/providers/ionet.md: prepaid in whole hours (duration_hours); refunds unconfirmed
   private readonly client: HttpClient;
   private readonly prefix: string;
 

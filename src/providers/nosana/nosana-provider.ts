@@ -67,6 +67,7 @@ const STOPPABLE = new Set(['RUNNING', 'ERROR', 'INSUFFICIENT_FUNDS']);
 export class NosanaProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
+  readonly billing = { startsAt: 'running', unitSeconds: 1 } as const; // docs/providers/nosana.md: the market's price while the job runs; granularity not published (ASSUMPTION)
   private readonly client: HttpClient;
   private readonly prefix: string;
 

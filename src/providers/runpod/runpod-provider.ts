@@ -97,6 +97,7 @@ const owns = (pod: RunPodPod, attemptId: string): boolean =>
 export class RunPodProvider implements Provider {
   readonly name: string;
   readonly kind = 'cloud' as const;
+  readonly billing = { startsAt: 'launch', unitSeconds: 1 } as const; // docs/providers/runpod.md: "You'll start paying for the Pod as soon as it's built"; granularity unconfirmed (ASSUMPTION)
   private readonly http: HttpClient;
   private readonly catalog: RunPodCatalogEntry[];
 

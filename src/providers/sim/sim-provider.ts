@@ -59,6 +59,7 @@ const hash = (text: string): number => {
 export class SimProvider implements Provider {
   readonly name: string;
   readonly kind: ProviderKind;
+  readonly billing = { startsAt: 'running', unitSeconds: 1 } as const; // a simulation: placement's tests price running time only
   private readonly runs = new Map<string, SimRun>();
 
   constructor(

@@ -83,6 +83,7 @@ const reliabilityOf = (o: VastOffer): number | undefined => {
 export class VastProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
+  readonly billing = { startsAt: 'running', unitSeconds: 1 } as const; // docs/providers/vastai.md: dph_total per hour; when billing starts is not in the spec (ASSUMPTION: from running)
   private readonly client: HttpClient;
   private readonly instances: VastInstances;
   private readonly prefix: string;

@@ -1,0 +1,207 @@
+// The event loop of `npm run bench:market`: one world, one seed, one policy. A policy
+// learns an attempt's outcome only when the attempt ends, as the reconciler would. Draws
+// are keyed by (job, network, try there, launch time): every policy faces the same luck.
+// Money is what the network bills: from launch or from running, rounded up to its unit;
+// a loss keeps the work up to the job's last checkpoint, if it has one.
+import type { BillingTerms, Offer } from '../src/core/provider.js';
+import { RESTORE_SECONDS, START_DEADLINE_SECONDS } from '../src/core/placement.js';
+import type { AttemptOutcomeKind } from '../src/core/reliability.js';
+import { u01, type SimJob } from './market-world.js';
+import { conditionsAt, worldOffers, type NetworkTruth, type World } from './market-worlds.js';
+
+export const REFUSAL_SECONDS = 10;
+
+export interface Observation {
+  attemptId: string;
+  provider: string;
+  gpuModel: string;
+  kind: AttemptOutcomeKind;
+  startSeconds?: number;
+  runSeconds?: number;
+  at: number;
+}
+
+export interface Policy {
+  name: string;
+  maxAttempts: number;
+  /** May a failed network be tried again for the same job (a new machine there)? */
+  retrySameNetwork: boolean;
+  choose(job: SimJob, tried: string[], now: number, attemptId: string): Offer | undefined;
+  observe(o: Observation): void;
+}
+
+export type Outcome =
+  | { kind: 'refused' }
+  | { kind: 'start-missed' }
+  | { kind: 'lost'; startSeconds: number; ranSeconds: number }
+  | { kind: 'delivered'; startSeconds: number };
+
+const normal = (a: number, b: number): number => Math.sqrt(-2 * Math.log(Math.max(a, 1e-12))) * Math.cos(2 * Math.PI * b);
+
+/** What happens to try `k` of job `j` on network `ni`, launched at `t`, needing `need` running seconds. */
+export const drawAttempt = (n: NetworkTruth, ni: number, seed: number, j: SimJob, k: number, t: number, need: number): Outcome => {
+  const { factor, outage } = conditionsAt(n, ni, seed, t);
+  if (outage) return { kind: 'start-missed' };
+  const x = u01(seed, j.index, ni, k, 1);
+  if (x < Math.min(0.95, n.refuse * factor)) return { kind: 'refused' };
+  if (x < Math.min(0.97, (n.refuse + n.hang) * factor)) return { kind: 'start-missed' };
+  const startSeconds = n.startMedianSeconds * Math.exp(0.6 * normal(u01(seed, j.index, ni, k, 2), u01(seed, j.index, ni, k, 3)));
+  if (startSeconds > START_DEADLINE_SECONDS) return { kind: 'start-missed' };
+  const rate = (n.lossPerHour * factor) / 3600;
+  let lossAt = rate > 0 ? -Math.log(Math.max(u01(seed, j.index, ni, k, 5), 1e-12)) / rate : Infinity;
+  const running = t + startSeconds;
+  for (const [a] of n.outages) if (a > running && a < running + need) lossAt = Math.min(lossAt, a - running);
+  return lossAt < need ? { kind: 'lost', startSeconds, ranSeconds: lossAt } : { kind: 'delivered', startSeconds };
+};
+
+/** Seconds the network bills for an attempt that ran `ran` seconds: from launch or from running, rounded up to its unit. */
+const billed = (o: Outcome, billing: BillingTerms, ran: number): number => {
+  const fromLaunch = billing.startsAt === 'launch';
+  const raw = o.kind === 'refused' ? 0 : o.kind === 'start-missed' ? (fromLaunch ? START_DEADLINE_SECONDS : 0) : (fromLaunch ? o.startSeconds : 0) + ran;
+  return raw > 0 && billing.unitSeconds > 1 ? Math.ceil(raw / billing.unitSeconds) * billing.unitSeconds : raw;
+};
+
+export interface Tally {
+  jobs: number;
+  completed: number;
+  spendUsd: number;
+  /** Spend on running time that became the finished work; the rest is billed waste. */
+  usefulUsd: number;
+  gpuHoursDone: number;
+  starts: number[];
+  attempts: number;
+  deadlineFeasible: number;
+  deadlineMet: number;
+}
+
+export const newTally = (): Tally => ({ jobs: 0, completed: 0, spendUsd: 0, usefulUsd: 0, gpuHoursDone: 0, starts: [], attempts: 0, deadlineFeasible: 0, deadlineMet: 0 });
+
+/** A job's deadline in the bench: twice its run, or its run plus 3 h, whichever is later. */
+export const deadlineOf = (j: SimJob): number => j.submitAt + Math.max(2 * j.runSeconds, j.runSeconds + 3 * 3600);
+
+const checkpointEvery = (j: SimJob): number | undefined => (j.spec as { checkpoint?: { everySeconds: number } }).checkpoint?.everySeconds;
+
+/** A binary min-heap of timed events. */
+class Events<T> {
+  private items: { t: number; v: T }[] = [];
+  push(t: number, v: T) {
+    const a = this.items;
+    a.push({ t, v });
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.t <= a[i]!.t) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  pop(): { t: number; v: T } | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]!.t < a[m]!.t) m = l;
+        if (r < a.length && a[r]!.t < a[m]!.t) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+export const runPolicy = (world: World, seed: number, policy: Policy, jobs: SimJob[], feasible: boolean[], into: Tally): void => {
+  const index = new Map(world.networks.map((n, i) => [n.name, i]));
+  const tried = jobs.map(() => [] as string[]);
+  const progress = jobs.map(() => 0);
+  const firstStart = jobs.map(() => Number.NaN);
+  const events = new Events<{ job: SimJob; pending?: Observation; done?: boolean }>();
+  for (const job of jobs) events.push(job.submitAt, { job });
+  into.jobs += jobs.length;
+  for (const j of jobs) if (feasible[j.index]) into.deadlineFeasible++;
+  for (let e = events.pop(); e; e = events.pop()) {
+    const { job, pending, done } = e.v;
+    if (pending) policy.observe(pending);
+    if (done) continue;
+    const mine = tried[job.index]!;
+    if (mine.length >= policy.maxAttempts) continue; // the job fails with every attempt's reason
+    const attemptId = `j${job.index}-a${mine.length + 1}`;
+    const offer = policy.choose(job, policy.retrySameNetwork ? [] : mine, e.t, attemptId);
+    if (!offer) continue;
+    const ni = index.get(offer.provider)!;
+    const n = world.networks[ni]!;
+    const k = mine.filter((x) => x === offer.provider).length;
+    mine.push(offer.provider);
+    into.attempts++;
+    const every = checkpointEvery(job);
+    const restore = progress[job.index]! > 0 && every ? RESTORE_SECONDS : 0;
+    const remaining = job.runSeconds - progress[job.index]!;
+    const need = restore + remaining;
+    const d = drawAttempt(n, ni, seed, job, k, e.t, need);
+    const rate = (offer.pricePerGpuHourUsd * offer.gpuCount) / 3600;
+    const base = { attemptId, provider: offer.provider, gpuModel: offer.gpuModel };
+    if (d.kind === 'refused' || d.kind === 'start-missed') {
+      const wait = d.kind === 'refused' ? REFUSAL_SECONDS : START_DEADLINE_SECONDS;
+      into.spendUsd += rate * billed(d, n.billing, 0);
+      events.push(e.t + wait, { job, pending: { ...base, kind: d.kind, at: e.t + wait } });
+      continue;
+    }
+    const started = e.t + d.startSeconds;
+    if (Number.isNaN(firstStart[job.index]!)) firstStart[job.index] = started - job.submitAt;
+    const ran = d.kind === 'lost' ? d.ranSeconds : need;
+    into.spendUsd += rate * billed(d, n.billing, ran);
+    const end = started + ran;
+    if (d.kind === 'delivered') {
+      into.usefulUsd += rate * remaining;
+      progress[job.index] = job.runSeconds;
+      into.completed++;
+      into.gpuHoursDone += (offer.gpuCount * job.runSeconds) / 3600;
+      if (feasible[job.index] && end <= deadlineOf(job)) into.deadlineMet++;
+    } else if (every) {
+      const gained = Math.min(remaining - 1, Math.floor(Math.max(0, ran - restore) / every) * every);
+      progress[job.index]! += gained;
+      into.usefulUsd += rate * gained;
+    }
+    events.push(end, { job, pending: { ...base, kind: d.kind, startSeconds: d.startSeconds, runSeconds: ran, at: end }, done: d.kind === 'delivered' });
+  }
+  for (const s of firstStart) if (!Number.isNaN(s)) into.starts.push(s);
+};
+
+/** The cheapest fitting offer of one network for a job. */
+export const cheapestOf = (world: World, seed: number, job: SimJob, ni: number, fits: (o: Offer) => boolean): Offer | undefined =>
+  worldOffers(seed, job, world.networks[ni]!, ni)
+    .filter(fits)
+    .sort((a, b) => a.pricePerGpuHourUsd - b.pricePerGpuHourUsd)[0];
+
+/** The oracle sees every draw: at submit it takes the cheapest machine that will finish. Returns each job's finish time. */
+export const runOracle = (world: World, seed: number, jobs: SimJob[], maxTries: number, fits: (o: Offer, j: SimJob) => boolean, into: Tally): number[] => {
+  const finish = jobs.map(() => Infinity);
+  into.jobs += jobs.length;
+  for (const job of jobs) {
+    let best: { cost: number; start: number; gpus: number } | undefined;
+    world.networks.forEach((n, ni) => {
+      const offer = cheapestOf(world, seed, job, ni, (o) => fits(o, job));
+      if (!offer) return;
+      for (let k = 0; k < maxTries; k++) {
+        const d = drawAttempt(n, ni, seed, job, k, job.submitAt, job.runSeconds);
+        if (d.kind !== 'delivered') continue;
+        const cost = (offer.pricePerGpuHourUsd * offer.gpuCount * billed(d, n.billing, job.runSeconds)) / 3600;
+        if (!best || cost < best.cost) best = { cost, start: d.startSeconds, gpus: offer.gpuCount };
+        break;
+      }
+    });
+    if (!best) continue;
+    into.completed++;
+    into.spendUsd += best.cost;
+    into.usefulUsd += best.cost;
+    into.gpuHoursDone += (best.gpus * job.runSeconds) / 3600;
+    into.starts.push(best.start);
+    finish[job.index] = job.submitAt + best.start + job.runSeconds;
+  }
+  return finish;
+};
