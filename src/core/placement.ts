@@ -165,9 +165,9 @@ export const scoreOf = (spec: JobSpec, price: number, cost: CostEstimate): numbe
   }
 };
 
-/** The job's checkpoint interval (JobSpec.checkpoint, added by the run-time contract; read here as that optional shape). */
+/** The job's checkpoint interval (JobSpec.checkpoint): a loss then costs the time since the last one. */
 const checkpointEvery = (spec: JobSpec): number | undefined => {
-  const every = (spec as JobSpec & { checkpoint?: { path: string; everySeconds: number } }).checkpoint?.everySeconds;
+  const every = spec.checkpoint?.everySeconds;
   return typeof every === 'number' && every > 0 ? every : undefined;
 };
 

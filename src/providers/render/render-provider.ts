@@ -78,6 +78,8 @@ const PAGE = 50; // the largest `limit` the lists take
 export class RenderProvider implements Provider {
   readonly name: string;
   readonly kind = 'decentralized' as const;
+  // FACTS.md (render-dispersed): "billed for execution time"; when metering starts is UNCONFIRMED (ASSUMPTION: from running, per second).
+  readonly billing = { startsAt: 'running', unitSeconds: 1 } as const;
   private readonly client: HttpClient;
   private readonly prefix: string;
   private readonly commandImages: string[];
