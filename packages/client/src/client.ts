@@ -11,6 +11,7 @@ export type Job = components['schemas']['Job'];
 export type JobSpec = components['schemas']['JobSpec'];
 export type JobEvent = components['schemas']['JobEvent'];
 export type LogPiece = components['schemas']['LogPiece'];
+export type LogPage = components['schemas']['LogPage'];
 export type JobStatus = Job['status'];
 
 export const DEFAULT_URL = 'http://127.0.0.1:8787';
@@ -118,8 +119,11 @@ export const createSwitchyard = (options: SwitchyardOptions) => {
       return unwrap(await api.POST('/v1/jobs/{id}/cancel', { params: { path: { id } } }));
     },
     jobEvents,
-    async jobLogs(id: string, query: { attempt?: string; after?: string; limit?: number } = {}) {
-      return unwrap(await api.GET('/v1/jobs/{id}/logs', { params: { path: { id }, query: query as never } }));
+    /** One page of output; without follow the route answers JSON only. */
+    async jobLogs(id: string, query: { attempt?: string; after?: string; limit?: number } = {}): Promise<LogPage> {
+      const page = unwrap(await api.GET('/v1/jobs/{id}/logs', { params: { path: { id }, query: query as never } }));
+      if (typeof page === 'string') throw new SwitchyardError(502, { type: 'not-json', title: 'Unexpected answer', detail: 'the logs page was not JSON' });
+      return page;
     },
     async providers() {
       return unwrap(await api.GET('/v1/providers', {})).items;

@@ -1,6 +1,6 @@
 // @switchyard/client: the typed client, its helpers and errors. The CLI is ./cli.
 export { createSwitchyard, DEFAULT_URL, isTerminal, TERMINAL_STATUSES } from './client.js';
-export type { Job, JobEvent, JobSpec, JobStatus, LogPiece, Switchyard, SwitchyardOptions, WaitOptions } from './client.js';
+export type { Job, JobEvent, JobSpec, JobStatus, LogPage, LogPiece, Switchyard, SwitchyardOptions, WaitOptions } from './client.js';
 export { errorFromResponse, SwitchyardError } from './errors.js';
 export type { FieldError, ProblemBody } from './errors.js';
 export { readSse } from './sse.js';
