@@ -10,6 +10,7 @@ import { requireApiKey } from './auth.js';
 import { bodyLimit } from './body-limit.js';
 import type { ApiDeps, ApiEnv } from './context.js';
 import { renderDocsPage } from './docs.js';
+import { registerDashboard } from './dashboard.js';
 import { fieldErrors, problem, validationProblem } from './problem.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerProviderRoutes } from './routes/providers.js';
@@ -138,5 +139,6 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   const openApiDocument = () => (document ??= app.getOpenAPI31Document(OPENAPI_INFO));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/docs', (c) => c.html((page ??= renderDocsPage(openApiDocument() as never))));
+  registerDashboard(app);
   return app;
 };
