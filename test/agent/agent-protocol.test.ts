@@ -8,11 +8,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { agentCommand } from '../../src/agent/agent-script.js';
 import type { LocalS3 } from '../../src/local/s3-local.js';
 import { startTestS3 } from '../support/s3.js';
 import { toolPath } from './tool-path.js';
+
+// Real processes and HTTP round trips on a shared, loaded machine: generous, never timed assertions.
+vi.setConfig({ testTimeout: 120_000 });
 
 const TOKEN = 'sya1.test-token.signature';
 let s3: LocalS3;
