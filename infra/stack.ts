@@ -92,7 +92,7 @@ export class SwitchyardStack extends Stack {
         CHECKPOINTS_BUCKET: runTime.checkpoints.bucketName,
         OUTPUTS_MAX_BYTES: String(config.maxOutputBytes),
         SECRETS_KEY_ARN: runTime.secretsKey.keyArn,
-        AGENT_TOKEN_SECRET_ARN: runTime.agentTokenKey.secretArn,
+        AGENT_TOKEN_KEY_SECRET_ARN: runTime.agentTokenKey.secretArn,
       },
     });
     tables.grantItemReadWrite(api.fn);
@@ -100,10 +100,12 @@ export class SwitchyardStack extends Stack {
     secrets.adminKey.grantRead(api.fn);
     secrets.stripe.grantRead(api.fn);
     secrets.providers.grantRead(api.fn);
-    // Writes log chunks and reads them back; presigns output and checkpoint uploads and downloads.
+    // Writes log chunks and reads them back; presigns output and checkpoint uploads and downloads,
+    // lists what was uploaded before a commit, and removes a superseded checkpoint.
     runTime.grantObjects(api.role, runTime.logs, 'read-write');
     runTime.grantObjects(api.role, runTime.outputs, 'read-write');
-    runTime.grantObjects(api.role, runTime.checkpoints, 'read-write');
+    runTime.grantObjects(api.role, runTime.checkpoints, 'read-write-delete');
+    for (const bucket of [runTime.logs, runTime.outputs, runTime.checkpoints]) runTime.grantList(api.role, bucket);
     // POST /v1/secrets seals; GET /v1/agent/secrets opens.
     runTime.grantSecrets(api.role, 'seal-and-open');
     runTime.agentTokenKey.grantRead(api.fn);
@@ -120,7 +122,7 @@ export class SwitchyardStack extends Stack {
         PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
         // Registry logins for private images are tenant secrets; attempts get agent tokens at launch.
         SECRETS_KEY_ARN: runTime.secretsKey.keyArn,
-        AGENT_TOKEN_SECRET_ARN: runTime.agentTokenKey.secretArn,
+        AGENT_TOKEN_KEY_SECRET_ARN: runTime.agentTokenKey.secretArn,
       },
     });
     tables.grantItemReadWrite(dispatch.fn);
@@ -146,9 +148,20 @@ export class SwitchyardStack extends Stack {
       // Finishes before the next tick starts another pass.
       timeout: Duration.seconds(55),
       memorySize: 512,
-      environment: { ...core, PROVIDER_SECRETS_ARN: secrets.providers.secretArn },
+      environment: {
+        ...core,
+        PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
+        // Output tails come from the logs bucket, with the job's secret values masked.
+        LOGS_BUCKET: runTime.logs.bucketName,
+        SECRETS_KEY_ARN: runTime.secretsKey.keyArn,
+        AGENT_TOKEN_KEY_SECRET_ARN: runTime.agentTokenKey.secretArn,
+      },
     });
     tables.grantItemReadWrite(reconcile.fn);
+    runTime.grantObjects(reconcile.role, runTime.logs, 'read');
+    runTime.grantList(reconcile.role, runTime.logs);
+    runTime.grantSecrets(reconcile.role, 'open');
+    runTime.agentTokenKey.grantRead(reconcile.fn);
     jobs.queue.grantSendMessages(reconcile.fn);
     secrets.providers.grantRead(reconcile.fn);
 
@@ -208,6 +221,10 @@ export class SwitchyardStack extends Stack {
       logRetention: shared.logRetention,
       ...(config.customDomain && { customDomain: config.customDomain }),
     });
+
+    // Where the agents injected at launch report (the dispatcher issues their tokens).
+    dispatch.fn.addEnvironment('API_URL', http.url);
+    reconcile.fn.addEnvironment('API_URL', http.url);
 
     const observability = new Observability(this, 'Observability', {
       stage: config.stage,

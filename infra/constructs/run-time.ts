@@ -20,12 +20,13 @@ export interface RunTimeProps {
 }
 
 /** What a function may do with the run-time buckets; spelled out, never `s3:*Object*`. */
-export type BucketAccess = 'read' | 'write' | 'read-write';
+export type BucketAccess = 'read' | 'write' | 'read-write' | 'read-write-delete';
 
 const OBJECT_ACTIONS: Record<BucketAccess, string[]> = {
   read: ['s3:GetObject'],
   write: ['s3:PutObject'],
   'read-write': ['s3:GetObject', 's3:PutObject'],
+  'read-write-delete': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
 };
 
 const bucketOptions = (accessLogs: s3.IBucket, prefix: string): s3.BucketProps => ({
@@ -105,6 +106,11 @@ export class RunTime extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
       reason: 'Object keys are per tenant, job and attempt, created at run time; access is limited to this one bucket and to the object actions the function uses.',
     });
+  }
+
+  /** List one bucket's keys (log chunks in order; uploads checked before a commit). */
+  grantList(role: iam.IRole, bucket: s3.IBucket): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
   }
 
   /** Seal (GenerateDataKey) and open (Decrypt) tenant secrets, or open only. */

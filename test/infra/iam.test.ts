@@ -71,7 +71,11 @@ const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:Receiv
   (a) => `${a} -> SQS:switchyard-dev-jobs`,
 );
 const OBJECTS = (bucket: string, ...actions: string[]): string[] => actions.map((a) => `s3:${a} -> S3:RunTime${bucket}`);
-const RUN_TIME_BUCKETS = [...OBJECTS('Logs', 'GetObject', 'PutObject'), ...OBJECTS('Outputs', 'GetObject', 'PutObject'), ...OBJECTS('Checkpoints', 'GetObject', 'PutObject')];
+const RUN_TIME_BUCKETS = [
+  ...OBJECTS('Logs', 'GetObject', 'PutObject', 'ListBucket'),
+  ...OBJECTS('Outputs', 'GetObject', 'PutObject', 'ListBucket'),
+  ...OBJECTS('Checkpoints', 'DeleteObject', 'GetObject', 'PutObject', 'ListBucket'),
+];
 const SECRETS_KEY = (...actions: string[]): string[] => actions.map((a) => `kms:${a} -> KMS:RunTimeSecretsKey`);
 const READ_SECRET = (name: string): string[] => [
   `secretsmanager:DescribeSecret -> SecretsManager:switchyard/dev/${name}`,
@@ -127,9 +131,9 @@ describe('IAM', () => {
     );
   });
 
-  it('reconcile: table items and indexes, send to the queue (never consume), provider secret', () => {
+  it('reconcile: table, send to the queue (never consume), provider secret, read the logs bucket, open tenant secrets, agent token key', () => {
     expect(grants('reconcile')).toEqual(
-      [...LOGS('reconcile'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('providers')].sort(),
+      [...LOGS('reconcile'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('providers'), ...OBJECTS('Logs', 'GetObject', 'ListBucket'), ...SECRETS_KEY('Decrypt'), ...READ_SECRET('agent-token-key')].sort(),
     );
   });
 

@@ -83,12 +83,14 @@ describe('tenant secrets key and agent token key', () => {
 
   it('tells the api and the dispatcher where things are, by name and ARN only', () => {
     const api = functionNamed(template, 'api').props.Environment.Variables;
-    for (const v of ['LOGS_BUCKET', 'OUTPUTS_BUCKET', 'CHECKPOINTS_BUCKET', 'SECRETS_KEY_ARN', 'AGENT_TOKEN_SECRET_ARN', 'OUTPUTS_MAX_BYTES']) expect(api[v], v).toBeDefined();
+    for (const v of ['LOGS_BUCKET', 'OUTPUTS_BUCKET', 'CHECKPOINTS_BUCKET', 'SECRETS_KEY_ARN', 'AGENT_TOKEN_KEY_SECRET_ARN', 'OUTPUTS_MAX_BYTES']) expect(api[v], v).toBeDefined();
     expect(api.LOGS_BUCKET).toEqual({ Ref: bucketId('Logs') });
     const dispatch = functionNamed(template, 'dispatch').props.Environment.Variables;
     expect(dispatch.SECRETS_KEY_ARN).toBeDefined();
     expect(dispatch.OUTPUTS_BUCKET).toBeUndefined();
+    expect(dispatch.API_URL).toBeDefined();
     const reconcile = functionNamed(template, 'reconcile').props.Environment.Variables;
-    expect(reconcile.SECRETS_KEY_ARN).toBeUndefined();
+    expect(reconcile.OUTPUTS_BUCKET).toBeUndefined();
+    expect(reconcile.LOGS_BUCKET).toEqual({ Ref: bucketId('Logs') });
   });
 });

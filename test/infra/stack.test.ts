@@ -154,9 +154,9 @@ describe('Lambda functions', () => {
   it('gives each function exactly the secrets it uses', () => {
     const secrets = (name: string): string[] =>
       Object.keys(functionNamed(name).props.Environment.Variables).filter((k) => /_SECRETS?_ARN$/.test(k)).sort();
-    expect(secrets('api')).toEqual(['ADMIN_KEY_SECRET_ARN', 'AGENT_TOKEN_SECRET_ARN', 'PROVIDER_SECRETS_ARN', 'STRIPE_SECRET_ARN']);
-    expect(secrets('dispatch')).toEqual(['AGENT_TOKEN_SECRET_ARN', 'PROVIDER_SECRETS_ARN']);
-    expect(secrets('reconcile')).toEqual(['PROVIDER_SECRETS_ARN']);
+    expect(secrets('api')).toEqual(['ADMIN_KEY_SECRET_ARN', 'AGENT_TOKEN_KEY_SECRET_ARN', 'PROVIDER_SECRETS_ARN', 'STRIPE_SECRET_ARN']);
+    expect(secrets('dispatch')).toEqual(['AGENT_TOKEN_KEY_SECRET_ARN', 'PROVIDER_SECRETS_ARN']);
+    expect(secrets('reconcile')).toEqual(['AGENT_TOKEN_KEY_SECRET_ARN', 'PROVIDER_SECRETS_ARN']);
     expect(secrets('webhooks')).toEqual([]);
     expect(secrets('billing')).toEqual(['STRIPE_SECRET_ARN']);
   });
