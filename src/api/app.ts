@@ -21,6 +21,9 @@ import { moneyErrorResponse } from './routes/money-errors.js';
 import { registerPaymentRoutes } from './routes/payments.js';
 import { registerStripeWebhookRoute } from './routes/stripe-webhook.js';
 import { rateLimit } from '../ratelimit/middleware.js';
+import { requireAgentToken } from './routes/agent-auth.js';
+import { registerAgentRoutes } from './routes/agent.js';
+import { registerLogRoutes } from './routes/logs.js';
 import { LIMITS } from './schemas.js';
 
 const OPENAPI_INFO = {
@@ -32,6 +35,8 @@ const OPENAPI_INFO = {
       'One HTTP API for GPU jobs on decentralized networks (Akash, io.net, Nosana, Vast.ai) with fallback to clouds, settled in US dollars.',
   },
 };
+
+const isAgentPath = (path: string): boolean => path.startsWith('/v1/agent/');
 
 export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   const app = new OpenAPIHono<ApiEnv>({
@@ -89,9 +94,17 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   app.get('/health', (c) => c.json({ status: 'ok' }));
   // Before API-key auth: Stripe authenticates with its signature, and this handler answers without calling next.
   registerStripeWebhookRoute(app, deps.money);
-  app.use('/v1/*', requireApiKey(deps.tenants, { clock: deps.jobs.clock, ...(deps.adminKey ? { adminKey: deps.adminKey } : {}) }));
-  if (deps.rateLimiter) app.use('/v1/*', rateLimit(deps.rateLimiter));
+  // The job agent authenticates with its attempt's token, not an API key (./routes/agent-auth.ts).
+  if (deps.agent) {
+    app.use('/v1/agent/*', requireAgentToken(deps.agent, deps.jobs.store, deps.jobs.clock));
+    registerAgentRoutes(app, deps, deps.agent);
+  }
+  const apiKeyAuth = requireApiKey(deps.tenants, { clock: deps.jobs.clock, ...(deps.adminKey ? { adminKey: deps.adminKey } : {}) });
+  const keyRateLimit = deps.rateLimiter ? rateLimit(deps.rateLimiter) : undefined;
+  app.use('/v1/*', async (c, next) => (deps.agent && isAgentPath(c.req.path) ? next() : apiKeyAuth(c, next)));
+  if (keyRateLimit) app.use('/v1/*', async (c, next) => (deps.agent && isAgentPath(c.req.path) ? next() : keyRateLimit(c, next)));
   registerJobRoutes(app, deps);
+  if (deps.agent) registerLogRoutes(app, deps, deps.agent);
   registerProviderRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerWebhookSecretRoute(app, deps);
@@ -101,6 +114,11 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
     registerBillingAdminRoutes(app, deps.money);
   }
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'agentToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: "The job agent's per-attempt capability token (sya1.…), handed to the agent at launch; never an API key.",
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

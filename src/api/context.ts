@@ -2,6 +2,7 @@ import type { JobServiceDeps } from '../core/jobs-service.js';
 import type { TenantStore } from '../core/ports.js';
 import type { ProviderRegistry } from '../core/provider.js';
 import type { ProviderStatsStore } from '../core/reliability-store.js';
+import type { AgentApiDeps, AgentRequestContext } from './routes/agent-deps.js';
 import type { MoneyApiDeps } from './routes/money-deps.js';
 import type { RateLimiter } from '../ratelimit/token-bucket.js';
 import type { WebhookPolicy } from '../webhooks/address-policy.js';
@@ -23,8 +24,10 @@ export interface ApiDeps {
   adminKey?: () => Promise<string | undefined>;
   /** Ledger, billing terms, USDC verifiers and Stripe webhooks; no money routes when unset. */
   money?: MoneyApiDeps;
+  /** The job agent's routes (/v1/agent/…) and job logs; neither when unset. */
+  agent?: AgentApiDeps;
 }
 
 export interface ApiEnv {
-  Variables: { tenantId: string; scopes: string[]; keyId: string };
+  Variables: { tenantId: string; scopes: string[]; keyId: string; agent: AgentRequestContext };
 }

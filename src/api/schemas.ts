@@ -6,6 +6,8 @@ import { JOB_STATUSES } from '../core/job.js';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NETWORK_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const REGION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+/** An absolute folder in the container: no "..", no NUL, no newline. */
+const RUNTIME_PATH = /^(?!.*(?:^|\/)\.\.(?:\/|$))\/[^\0\n\r]*$/;
 
 export const LIMITS = {
   bodyBytes: 64 * 1024,
@@ -24,7 +26,15 @@ export const LIMITS = {
   urlChars: 2048,
   idempotencyKeyChars: 255,
   listLimit: 100,
+  runtimePathChars: 512,
+  checkpointMinEverySeconds: 10,
 } as const;
+
+const RuntimePathSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.runtimePathChars)
+  .regex(RUNTIME_PATH, 'must be an absolute path without ".." segments');
 
 export const GpuSchema = z
   .object({
@@ -65,6 +75,19 @@ export const JobSpecSchema = z
       .strict()
       .default({ strategy: 'cheapest', fallback: 'cloud' }),
     webhookUrl: z.url({ protocol: /^https?$/ }).max(LIMITS.urlChars).optional(),
+    outputs: z
+      .object({ path: RuntimePathSchema.openapi({ example: '/outputs' }) })
+      .strict()
+      .optional()
+      .openapi({ description: 'Files the command leaves here ($SWITCHYARD_OUTPUTS_DIR) are uploaded when it exits.' }),
+    checkpoint: z
+      .object({
+        path: RuntimePathSchema.openapi({ example: '/checkpoints' }),
+        everySeconds: z.number().int().min(LIMITS.checkpointMinEverySeconds).max(LIMITS.maxDurationSeconds).openapi({ example: 600 }),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: 'Saved every everySeconds and at SIGTERM ($SWITCHYARD_CHECKPOINT_DIR); the next attempt starts with it restored.' }),
   })
   .strict()
   .openapi('JobSpec');
@@ -81,6 +104,8 @@ export const AttemptSchema = z
     endedAt: z.string().optional(),
     reason: z.string().optional(),
     exitCode: z.number().int().optional(),
+    exitCodeSource: z.enum(['agent', 'provider']).optional().openapi({ description: 'Who reported exitCode: the job agent (wins) or the provider.' }),
+    lostBy: z.enum(['heartbeat', 'provider']).optional().openapi({ description: 'What decided the machine was lost.' }),
     outputTail: z.string().optional(),
     releasedAt: z.string().optional().openapi({ description: 'When the provider confirmed the resource is gone; nothing bills after it. Absent while the stop is still being confirmed.' }),
   })

@@ -6,7 +6,9 @@ import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
 import { offerKey, rankOffers, type PlacementContext } from './placement.js';
 import { ConflictError, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
-import { ProviderError, type AttemptRef, type Offer, type ProviderRegistry } from './provider.js';
+import { ProviderError, type AttemptRef, type LaunchRequest, type Offer, type ProviderRegistry } from './provider.js';
+import { withAgent } from '../agent/launch.js';
+import type { AgentRuntimeDeps } from './agent.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import type { ProviderStatsStore } from './reliability-store.js';
 import { applyRelease, requestRelease } from './release.js';
@@ -32,6 +34,8 @@ export interface DispatchDeps {
   /** Learned provider reliability; placement uses priors only when unset. */
   stats?: ProviderStatsStore;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** The job agent: injected into every launch, and its reports judged by the reconciler; none when unset. */
+  agent?: AgentRuntimeDeps;
 }
 
 export type DispatchOutcome = 'launched' | 'failed' | 'ignored' | 'stopped';
@@ -140,6 +144,9 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
     status: 'launching',
     createdAt: now,
   };
+  // Built before the attempt is recorded: a failure here (the token key unreadable) leaves
+  // nothing to clean up, and the job is retried when its lease runs out.
+  const request = await launchRequestFor(deps, job, attempt.id, offer);
   // Record the attempt before calling the provider: a crash after launch still leaves
   // a trace the reconciler can follow (and relaunch idempotently, or stop).
   const recorded = new JobChange(job, now)
@@ -153,20 +160,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
     throw error;
   }
   try {
-    const { providerRef } = await provider.launch({
-      attemptId: attempt.id,
-      jobId: job.id,
-      offer,
-      image: job.spec.image,
-      command: job.spec.command,
-      env: job.spec.env ?? {},
-      maxDurationSeconds: job.spec.maxDurationSeconds,
-      maxPricePerGpuHourUsd: job.spec.maxPricePerGpuHourUsd,
-      resources: {
-        ...(job.spec.resources.cpu !== undefined ? { cpu: job.spec.resources.cpu } : {}),
-        ...(job.spec.resources.memoryGb !== undefined ? { memoryGb: job.spec.resources.memoryGb } : {}),
-      },
-    });
+    const { providerRef } = await provider.launch(request);
     await recordLaunch(deps, job.id, attempt.id, providerRef);
     return { kind: 'launched' };
   } catch (error) {
@@ -186,6 +180,28 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
     await recordOutcome(deps, attempt, 'refused', failed.job.updatedAt);
     return { kind: 'refused', job: failed.job };
   }
+};
+
+/** What the provider is asked to run: the job's command, under the job agent when it is configured. */
+const launchRequestFor = async (deps: DispatchDeps, job: Job, attemptId: string, offer: Offer): Promise<LaunchRequest> => {
+  const request: LaunchRequest = {
+    attemptId,
+    jobId: job.id,
+    offer,
+    image: job.spec.image,
+    command: job.spec.command,
+    env: job.spec.env ?? {},
+    maxDurationSeconds: job.spec.maxDurationSeconds,
+    maxPricePerGpuHourUsd: job.spec.maxPricePerGpuHourUsd,
+    resources: {
+      ...(job.spec.resources.cpu !== undefined ? { cpu: job.spec.resources.cpu } : {}),
+      ...(job.spec.resources.memoryGb !== undefined ? { memoryGb: job.spec.resources.memoryGb } : {}),
+    },
+  };
+  if (!deps.agent) return request;
+  const wrapped = await withAgent(request, job.tenantId, job.spec, deps.agent.launch, deps.clock.now().getTime());
+  if (!wrapped) deps.log?.('no agent token key: launching without the job agent', { jobId: job.id });
+  return wrapped ?? request;
 };
 
 const claimProbe = async (deps: DispatchDeps, provider: string, attemptId: string): Promise<boolean> => {

@@ -46,6 +46,10 @@ export interface JobSpec {
     regions?: string[];
   };
   webhookUrl?: string;
+  /** What the command leaves in this folder is uploaded at exit ($SWITCHYARD_OUTPUTS_DIR). */
+  outputs?: { path: string };
+  /** Saved every `everySeconds` and at SIGTERM; restored before the next attempt starts ($SWITCHYARD_CHECKPOINT_DIR). */
+  checkpoint?: { path: string; everySeconds: number };
 }
 
 export type AttemptStatus = 'launching' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelling' | 'cancelled' | 'timed_out';
@@ -66,6 +70,10 @@ export interface Attempt {
   endedAt?: string;
   reason?: string;
   exitCode?: number;
+  /** Who reported exitCode: the job agent (wins) or the provider's status. */
+  exitCodeSource?: 'agent' | 'provider';
+  /** What decided the machine was lost: its agent's heartbeats stopped, or the provider said so. */
+  lostBy?: 'heartbeat' | 'provider';
   outputTail?: string;
   /** When the provider confirmed the attempt's resource is gone (nothing bills after this). */
   releasedAt?: string;

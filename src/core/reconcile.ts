@@ -9,7 +9,8 @@ import type { Attempt, Job } from './job.js';
 import { liveAttempt, needsReconcile } from './job.js';
 import { recordOutcome, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
 import { ConflictError, noAccounting } from './ports.js';
-import { ProviderError, type ProviderStatus } from './provider.js';
+import { ProviderError } from './provider.js';
+import { exitReason, observeAttempt, outputTailOf, type ObservedStatus } from './agent-signals.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import { applyRelease, DEFAULT_RELEASE_RETRY, releaseEndedAttempts, requestRelease, type ReleaseRetryConfig } from './release.js';
 import { sweepIfDue, type SweepSummary } from './sweep.js';
@@ -126,20 +127,22 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
   const provider = deps.providers.get(attempt.provider);
   // Our configuration changed, not the provider's behaviour: nothing to count against it.
   if (!provider) return failover(deps, job, attempt, `provider ${attempt.provider} is no longer configured`);
-  let status: ProviderStatus;
+  let status: ObservedStatus;
   try {
     status = await provider.status(ref);
   } catch (error) {
     if (error instanceof ProviderError && error.kind === 'unknown-job') {
       // Still launching with no handle yet: the dispatcher may be mid-launch; give it its lease.
       if (attempt.status === 'launching' && secondsSince(attempt.createdAt, now) < deps.config.leaseSeconds) return 'unchanged';
-      return failover(deps, job, attempt, `${attempt.provider} no longer knows the attempt`, 'lost');
+      return failover(deps, job, attempt, `${attempt.provider} no longer knows the attempt`, 'lost', { lostBy: 'provider' });
     }
     if (error instanceof ProviderError && error.kind !== 'transient') {
       return failover(deps, job, attempt, `${attempt.provider} status failed (${error.kind}): ${error.message}`, 'provider-error');
     }
     return 'unchanged'; // transient: try again next run
   }
+  // The job agent's reports (exit code, heartbeats) correct the provider's view: ./agent-signals.ts.
+  status = await observeAttempt(deps, job, attempt, status);
   const at = now.toISOString();
   switch (status.state) {
     case 'pending':
@@ -156,20 +159,13 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
       return 'changed';
     }
     case 'succeeded':
-      return finish(deps, job, attempt, 'succeeded', 'the command exited with code 0', status);
+      return finish(deps, job, attempt, 'succeeded', exitReason(attempt.provider, status), status);
     case 'failed':
       if (status.timedOut) return finish(deps, job, attempt, 'timed_out', status.message ?? 'hit the time limit', status);
       if (status.providerFault) return failover(deps, job, attempt, status.message ?? `${attempt.provider} failed the attempt`, 'provider-error');
-      return finish(
-        deps,
-        job,
-        attempt,
-        'failed',
-        status.exitCode !== undefined ? `the command exited with code ${status.exitCode}` : (status.message ?? 'the attempt failed'),
-        status,
-      );
+      return finish(deps, job, attempt, 'failed', exitReason(attempt.provider, status), status);
     case 'lost':
-      return failover(deps, job, attempt, status.message ?? `${attempt.provider} lost the machine`, 'lost');
+      return failover(deps, job, attempt, status.message ?? `${attempt.provider} lost the machine`, 'lost', { lostBy: status.lostBy ?? 'provider' });
   }
 };
 
@@ -179,18 +175,19 @@ const finish = async (
   attempt: Attempt,
   to: 'succeeded' | 'failed' | 'timed_out',
   reason: string,
-  status?: ProviderStatus,
+  status?: ObservedStatus,
 ): Promise<Outcome> => {
   const release = await requestRelease(deps, attempt);
   const at = deps.clock.now().toISOString();
+  const outputTail = await outputTailOf(deps, job, attempt, status);
   const change = new JobChange(job, at).attempt(
     attempt.id,
     {
       status: to,
       startedAt: attempt.startedAt ?? at,
       endedAt: at,
-      ...(status?.exitCode !== undefined ? { exitCode: status.exitCode } : {}),
-      ...(status?.outputTail !== undefined ? { outputTail: status.outputTail } : {}),
+      ...(status?.exitCode !== undefined ? { exitCode: status.exitCode, exitCodeSource: status.exitCodeSource ?? 'provider' } : {}),
+      ...(outputTail !== undefined ? { outputTail } : {}),
     },
     reason,
   );
@@ -215,11 +212,12 @@ const failover = async (
   attempt: Attempt | undefined,
   reason: string,
   kind?: AttemptOutcomeKind,
+  extra: Pick<Attempt, 'lostBy'> = {},
 ): Promise<Outcome> => {
   const release = attempt ? await requestRelease(deps, attempt) : undefined;
   const at = deps.clock.now().toISOString();
   const change = new JobChange(job, at);
-  if (attempt) change.attempt(attempt.id, { status: 'failed', endedAt: at }, reason);
+  if (attempt) change.attempt(attempt.id, { status: 'failed', endedAt: at, ...extra }, reason);
   if (attempt && release) applyRelease(change, attempt, release, deps.clock.now(), deps.reconcile.releaseRetry ?? DEFAULT_RELEASE_RETRY);
   change.status('placing', `failing over: ${reason}`).lease(undefined);
   await deps.store.write(change.build());

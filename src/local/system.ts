@@ -27,6 +27,12 @@ import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryConfig } from '../webhooks/
 import { DynamoOutbox } from '../webhooks/outbox.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 import { composeMoney, type MoneyOptions, type MoneySystem } from '../billing/compose.js';
+import { randomBytes } from 'node:crypto';
+import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
+import type { RuntimeBuckets } from '../core/object-store.js';
+import { startLocalS3, type LocalS3 } from './s3-local.js';
+import type { AgentApiDeps } from '../api/routes/agent-deps.js';
+import { DEFAULT_HEARTBEAT_GRACE_SECONDS, type AgentRuntimeDeps } from '../core/agent.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -59,7 +65,25 @@ export interface SystemOptions {
   webhookResolver?: Resolver;
   /** Pricing, Stripe, USDC chains and payouts; the ledger and accounting are always on. */
   money?: MoneyOptions;
+  /** Use these buckets instead of starting the embedded S3-compatible server. */
+  buckets?: RuntimeBuckets;
+  /** HMAC key of agent tokens (SWITCHYARD_AGENT_TOKEN_KEY); a random one per start when unset. */
+  agentTokenKey?: string;
+  /** Per-attempt limit on the agent routes; false turns it off. */
+  agentRateLimit?: RateLimitConfig | false;
+  /** How long after its attempt ended an agent may still report. */
+  agentEndedGraceSeconds?: number;
+  /** Where agents reach the API (SWITCHYARD_PUBLIC_URL); this system's own URL when unset. */
+  publicUrl?: string;
+  /** Agent heartbeat period (default 30 s) and log shipping period (default 1 s); tests shorten them. */
+  agentHeartbeatSeconds?: number;
+  agentLogIntervalSeconds?: number;
+  /** A running attempt whose agent went quiet this long is lost (default 180 s). */
+  heartbeatGraceSeconds?: number;
 }
+
+/** Agent requests per attempt: a log chunk a second, heartbeats, checkpoints and outputs fit easily. */
+export const DEFAULT_AGENT_RATE_LIMIT: RateLimitConfig = { ratePerSecond: 10, burst: 100 };
 
 export interface RunningSystem {
   url: string;
@@ -81,6 +105,12 @@ export interface RunningSystem {
   app: ReturnType<typeof createApp>;
   /** Ledger, billing accounts, invoices, accounting and the billing run. */
   money: MoneySystem;
+  /** logs, outputs and checkpoints (the embedded S3-compatible server unless given). */
+  buckets: RuntimeBuckets;
+  /** The embedded S3-compatible server's endpoint, when this system started one. */
+  s3Endpoint?: string;
+  agent: AgentApiDeps;
+  agentTokenKey: string;
   stop(): Promise<void>;
 }
 
@@ -94,12 +124,40 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   await createTable(rawClient, tableName);
 
   const store = new DynamoJobStore(db, tableName);
+  let s3: LocalS3 | undefined;
+  const buckets = options.buckets ?? (s3 = await startLocalS3(options.dataDir ? { dataDir: options.dataDir } : {})).buckets;
+  const agentTokenKey = options.agentTokenKey ?? process.env.SWITCHYARD_AGENT_TOKEN_KEY ?? randomBytes(32).toString('hex');
+  const agent: AgentApiDeps = {
+    tokenKey: async () => agentTokenKey,
+    store: new DynamoAgentStore(db, tableName),
+    buckets,
+    ...(options.agentRateLimit === false
+      ? {}
+      : { rateLimiter: new DynamoRateLimiter(db, tableName, options.agentRateLimit ?? DEFAULT_AGENT_RATE_LIMIT) }),
+    ...(options.agentEndedGraceSeconds !== undefined ? { endedGraceSeconds: options.agentEndedGraceSeconds } : {}),
+  };
   const tenants = new DynamoTenantStore(db, tableName);
   const money = composeMoney(db, tableName, clock, options.money);
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
   const registry = registryOf(providers);
+
+  let systemUrl = '';
+  const publicUrl = options.publicUrl ?? process.env.SWITCHYARD_PUBLIC_URL;
+  const reconcileConfig = { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile };
+  const agentRuntime: AgentRuntimeDeps = {
+    launch: {
+      apiUrl: () => publicUrl ?? systemUrl,
+      tokenKey: agent.tokenKey,
+      startDeadlineSeconds: reconcileConfig.startDeadlineSeconds,
+      ...(options.agentHeartbeatSeconds !== undefined ? { heartbeatSeconds: options.agentHeartbeatSeconds } : {}),
+      ...(options.agentLogIntervalSeconds !== undefined ? { logIntervalSeconds: options.agentLogIntervalSeconds } : {}),
+    },
+    store: agent.store,
+    logs: buckets.logs,
+    heartbeatGraceSeconds: options.heartbeatGraceSeconds ?? DEFAULT_HEARTBEAT_GRACE_SECONDS,
+  };
 
   let queue: EmbeddedQueue | undefined;
   const lazyQueue = { send: (m: { jobId: string }) => queue!.send(m) };
@@ -112,7 +170,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     stats,
     accounting: money.accounting,
     config: { ...DEFAULT_DISPATCH_CONFIG, ...options.dispatch },
-    reconcile: { ...DEFAULT_RECONCILE_CONFIG, requeueAfterSeconds: 10, startDeadlineSeconds: 120, ...options.reconcile },
+    reconcile: reconcileConfig,
+    agent: agentRuntime,
     ...(options.log ? { log: options.log } : {}),
   };
   const dispatchHandler = createDispatchHandler(deps satisfies DispatchDeps);
@@ -144,6 +203,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     ...(options.rateLimit === false ? {} : { rateLimiter: new DynamoRateLimiter(db, tableName, options.rateLimit ?? DEFAULT_RATE_LIMIT) }),
     webhookPolicy,
     ...(options.webhookResolver ? { webhookResolver: options.webhookResolver } : {}),
+    agent,
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -153,6 +213,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  systemUrl = `http://${host}:${port}`;
 
   let reconcileTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -195,6 +256,10 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     reconcile,
     app,
     money,
+    buckets,
+    ...(s3 ? { s3Endpoint: s3.endpoint } : {}),
+    agent,
+    agentTokenKey,
     stop: async () => {
       clearTimeout(reconcileTimer);
       reconcileTimer = undefined;
@@ -208,6 +273,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       await market?.stop();
       rawClient.destroy();
       await dynamo?.stop();
+      await s3?.stop();
     },
   };
 };

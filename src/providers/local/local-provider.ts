@@ -3,7 +3,7 @@
 // and is chosen only when a job's placement.networks names it. Never enable it in AWS:
 // it runs whatever command a customer sends.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,6 +23,7 @@ const KILL_GRACE_MS = 2000;
 
 interface Run {
   child?: ChildProcess;
+  workdir: string;
   state: 'running' | 'succeeded' | 'failed';
   exitCode?: number;
   message?: string;
@@ -36,6 +37,23 @@ export interface LocalProviderConfig {
   gpuModels?: string[];
   maxGpuCount?: number;
 }
+
+/**
+ * There is no container here: the declared outputs and checkpoint folders become folders of
+ * the attempt's own working directory, so two attempts on this machine never share them.
+ */
+const runtimeFolders = (env: Record<string, string>, workdir: string): Record<string, string> => {
+  const folders: Record<string, string> = {};
+  for (const [name, sub] of [
+    ['SWITCHYARD_OUTPUTS_DIR', 'outputs'],
+    ['SWITCHYARD_CHECKPOINT_DIR', 'checkpoints'],
+  ] as const) {
+    if (env[name] === undefined) continue;
+    folders[name] = join(workdir, sub);
+    mkdirSync(folders[name], { recursive: true });
+  }
+  return folders;
+};
 
 export class LocalProvider implements Provider {
   readonly name = 'local';
@@ -74,12 +92,19 @@ export class LocalProvider implements Provider {
     if (this.runs.has(request.attemptId)) return { providerRef: request.attemptId }; // a retried launch
     const [file, ...args] = request.command;
     if (!file) throw new ProviderError('permanent', 'the job has no command');
-    const run: Run = { state: 'running', timedOut: false, output: '' };
+    const workdir = mkdtempSync(join(tmpdir(), 'switchyard-job-'));
+    const run: Run = { state: 'running', timedOut: false, output: '', workdir };
     this.runs.set(request.attemptId, run);
     const child = spawn(file, args, {
-      cwd: mkdtempSync(join(tmpdir(), 'switchyard-job-')),
+      cwd: workdir,
       // Only the job's own env: the server's environment (and its secrets) never leaks in.
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...request.env, SWITCHYARD_JOB_ID: request.jobId, SWITCHYARD_ATTEMPT_ID: request.attemptId },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        ...request.env,
+        ...runtimeFolders(request.env, workdir),
+        SWITCHYARD_JOB_ID: request.jobId,
+        SWITCHYARD_ATTEMPT_ID: request.attemptId,
+      },
       detached: true, // own process group, so a kill reaches the command's children too
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -123,6 +148,16 @@ export class LocalProvider implements Provider {
     const run = this.runs.get(ref.attemptId);
     if (!run) throw new ProviderError('unknown-job', `no local run for attempt ${ref.attemptId}`);
     this.kill(run);
+  }
+
+  /** The attempt's working folder (its outputs/ and checkpoints/ live inside); for tests and people. */
+  workdirOf(attemptId: string): string | undefined {
+    return this.runs.get(attemptId)?.workdir;
+  }
+
+  /** The process group the attempt runs in (its leader is the agent, or the command); for tests. */
+  processGroupOf(attemptId: string): number | undefined {
+    return this.runs.get(attemptId)?.child?.pid;
   }
 
   async logs(ref: AttemptRef): Promise<string> {

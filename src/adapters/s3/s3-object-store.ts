@@ -1,0 +1,106 @@
+// ObjectStore on S3 (@aws-sdk/client-s3). The same adapter serves the stack's buckets in
+// AWS and the embedded S3-compatible server in local mode (src/local/s3-local.ts).
+//
+// Checksums: the SDK (≥ 3.729) by default adds CRC32 checksums, and for streamed bodies
+// sends aws-chunked uploads with trailing checksums, which S3-compatible servers that
+// predate it (s3rver among them) store framing and all; presigned PUTs could also carry
+// a checksum parameter the agent cannot satisfy. WHEN_REQUIRED sends a checksum only where
+// an operation requires one, which S3 itself accepts everywhere. (Checked against s3rver:
+// objects read back byte for byte, test/agent/s3-object-store.test.ts.)
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ByteRange, ObjectListPage, ObjectStore } from '../../core/object-store.js';
+
+export interface S3Config {
+  /** Set for a local S3-compatible server; unset in AWS. */
+  endpoint?: string;
+  region?: string;
+  /** Local servers only; in AWS the function's role signs. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export const createS3Client = (config: S3Config = {}): S3Client =>
+  new S3Client({
+    region: config.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+  });
+
+const isMissing = (error: unknown): boolean =>
+  error instanceof NoSuchKey || (error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404));
+
+const rangeHeader = (range: ByteRange): string => `bytes=${range.start}-${range.end ?? ''}`;
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+  ) {}
+
+  async put(key: string, body: Uint8Array | string, opts: { contentType?: string } = {}): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ...(opts.contentType ? { ContentType: opts.contentType } : {}) }),
+    );
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Uint8Array | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: rangeHeader(range) } : {}) }));
+      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      // A range past the end of the object: there are no bytes there.
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416) return new Uint8Array();
+      throw error;
+    }
+  }
+
+  async list(prefix: string, opts: { cursor?: string; limit?: number } = {}): Promise<ObjectListPage> {
+    const out = await this.client.send(
+      new ListObjectsCommand({
+        Bucket: this.bucket,
+        Prefix: prefix,
+        MaxKeys: opts.limit ?? 1000,
+        // ListObjects (v1) with the last key as Marker: S3 supports it everywhere, while
+        // s3rver cannot truncate a v2 listing (its continuation tokens use DES, which
+        // OpenSSL 3 dropped).
+        ...(opts.cursor ? { Marker: opts.cursor } : {}),
+      }),
+    );
+    const items = (out.Contents ?? []).map((o) => ({
+      key: o.Key ?? '',
+      sizeBytes: o.Size ?? 0,
+      etag: (o.ETag ?? '').replaceAll('"', ''),
+      ...(o.LastModified ? { lastModified: o.LastModified.toISOString() } : {}),
+    }));
+    const last = items[items.length - 1];
+    return out.IsTruncated && last ? { items, nextCursor: last.key } : { items };
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async presignPut(key: string, expiresSeconds: number, contentLength?: number): Promise<string> {
+    // With a length, the signature covers it: the holder cannot upload more than it declared.
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ...(contentLength !== undefined ? { ContentLength: contentLength } : {}) });
+    return getSignedUrl(this.client, command, {
+      expiresIn: expiresSeconds,
+      ...(contentLength !== undefined ? { signableHeaders: new Set(['content-length']) } : {}),
+    });
+  }
+
+  async presignGet(key: string, expiresSeconds: number): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresSeconds });
+  }
+}

@@ -1,0 +1,142 @@
+// The job agent's own routes (the run-time routes — secrets, checkpoint, outputs — live
+// beside them). Every request has passed requireAgentToken (./agent-auth.ts): the
+// attempt comes from the token, never from the request, so one attempt's token is
+// useless for any other attempt.
+//
+//   POST /v1/agent/heartbeat            → 200 { cancel, heartbeatSeconds }
+//        cancel: true when the attempt is no longer live (cancelled, timed out, failed over):
+//        the agent stops the command (SIGTERM), flushes and exits.
+//   POST /v1/agent/logs?offset=<n>      body: raw bytes of stdout+stderr from byte n
+//        → 200 { nextOffset }   (a repeat of bytes already held is a 200 too: idempotent by offset)
+//        → 409 log-gap { nextOffset }  (n is past what was received: resend from nextOffset)
+//        → 413 logs-too-large  (the attempt's logs reached AGENT_LOG_LIMITS.attemptBytes)
+//   POST /v1/agent/exit { exitCode, endedAt } → 200 { exitCode, endedAt } (the first report stands)
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { logChunkKey, MAX_LOG_OFFSET } from '../../core/logs.js';
+import type { ApiDeps, ApiEnv } from '../context.js';
+import { problem } from '../problem.js';
+import { ProblemSchema } from '../schemas.js';
+import type { AgentApiDeps } from './agent-deps.js';
+
+export const AGENT_LOG_LIMITS = {
+  /** Output kept per attempt; beyond it the agent stops shipping (the command runs on). */
+  attemptBytes: 1024 * 1024 * 1024,
+} as const;
+
+/** How often the agent is asked to send heartbeats (the agent's default, too). */
+export const HEARTBEAT_SECONDS = 30;
+
+const agentSecurity = [{ agentToken: [] }];
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const agentCommon = {
+  401: problemResponse('Missing, forged, expired or another key\'s agent token'),
+  409: problemResponse('The attempt ended (attempt-ended)'),
+  413: problemResponse('Body over 64 KiB'),
+  429: problemResponse('Too many requests from this attempt'),
+};
+
+const HeartbeatResponse = z
+  .object({
+    cancel: z.boolean().openapi({ description: 'Stop the command: the attempt is no longer live.' }),
+    heartbeatSeconds: z.number().int().openapi({ description: 'Send the next heartbeat within this many seconds.' }),
+  })
+  .openapi('AgentHeartbeat');
+
+const heartbeatRoute = createRoute({
+  method: 'post',
+  path: '/v1/agent/heartbeat',
+  summary: 'Agent: heartbeat',
+  description: 'Sent by the job agent every 30 s. A live attempt whose heartbeats stop is treated as lost after the grace.',
+  security: agentSecurity,
+  responses: { 200: { description: 'Recorded', content: { 'application/json': { schema: HeartbeatResponse } } }, ...agentCommon },
+});
+
+const LogsQuery = z.object({
+  offset: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a byte offset (digits only)')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(MAX_LOG_OFFSET))
+    .openapi({ param: { name: 'offset', in: 'query' }, description: 'Byte offset of the first byte of the body in the attempt\'s output.' }),
+});
+
+const logsRoute = createRoute({
+  method: 'post',
+  path: '/v1/agent/logs',
+  summary: 'Agent: a chunk of output',
+  description: 'Raw bytes of the command\'s stdout and stderr, starting at `offset`. Idempotent by offset.',
+  security: agentSecurity,
+  request: {
+    query: LogsQuery,
+    body: { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } }, required: false },
+  },
+  responses: {
+    200: { description: 'Stored', content: { 'application/json': { schema: z.object({ nextOffset: z.number().int() }).openapi('AgentLogAck') } } },
+    400: problemResponse('Invalid offset'),
+    ...agentCommon,
+    409: problemResponse('attempt-ended, or log-gap: the offset is past what was received (nextOffset says where to resend from)'),
+  },
+});
+
+const ExitBody = z
+  .object({
+    exitCode: z.number().int().min(-2147483648).max(2147483647),
+    endedAt: z.iso.datetime({ offset: true }),
+  })
+  .strict()
+  .openapi('AgentExit');
+
+const exitRoute = createRoute({
+  method: 'post',
+  path: '/v1/agent/exit',
+  summary: 'Agent: the command exited',
+  description: 'The command\'s exit code and end time. It wins over the provider\'s status; the first report stands.',
+  security: agentSecurity,
+  request: { body: { content: { 'application/json': { schema: ExitBody } }, required: true } },
+  responses: {
+    200: { description: 'The exit that stands', content: { 'application/json': { schema: ExitBody } } },
+    400: problemResponse('Invalid body'),
+    ...agentCommon,
+  },
+});
+
+export const registerAgentRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, agent: AgentApiDeps): void => {
+  const clock = deps.jobs.clock;
+
+  app.openapi(heartbeatRoute, async (c) => {
+    const { cap, live, job } = c.get('agent');
+    if (!live || job.status === 'cancelled' || job.status === 'timed_out') return c.json({ cancel: true, heartbeatSeconds: HEARTBEAT_SECONDS }, 200);
+    await agent.store.heartbeat(cap, clock.now().toISOString());
+    return c.json({ cancel: false, heartbeatSeconds: HEARTBEAT_SECONDS }, 200);
+  });
+
+  app.openapi(logsRoute, async (c) => {
+    const { cap } = c.get('agent');
+    const { offset } = c.req.valid('query');
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (offset + bytes.length > AGENT_LOG_LIMITS.attemptBytes) {
+      return problem(c, 413, 'logs-too-large', 'Logs too large', `An attempt keeps at most ${AGENT_LOG_LIMITS.attemptBytes} bytes of output.`) as never;
+    }
+    const held = (await agent.store.get(cap.jobId, cap.attemptId))?.logBytes ?? 0;
+    // Check before storing, so a chunk that would leave a gap writes nothing.
+    if (offset > held) return gap(c, held);
+    if (bytes.length === 0 || offset + bytes.length <= held) return c.json({ nextOffset: held }, 200);
+    await agent.buckets.logs.put(logChunkKey(cap.tenantId, cap.jobId, cap.attemptId, offset), bytes, { contentType: 'application/octet-stream' });
+    const result = await agent.store.recordLogChunk(cap, offset, bytes.length);
+    if (!result.accepted) return gap(c, result.logBytes);
+    return c.json({ nextOffset: result.logBytes }, 200);
+  });
+
+  app.openapi(exitRoute, async (c) => {
+    const { cap } = c.get('agent');
+    const body = c.req.valid('json');
+    const record = await agent.store.recordExit(cap, { exitCode: body.exitCode, endedAt: body.endedAt, reportedAt: clock.now().toISOString() });
+    const exit = record.exit!;
+    return c.json({ exitCode: exit.exitCode, endedAt: exit.endedAt }, 200);
+  });
+};
+
+const gap = (c: Parameters<typeof problem>[0], nextOffset: number) =>
+  problem(c, 409, 'log-gap', 'Log chunk leaves a gap', `The chunk starts past the ${nextOffset} bytes received; resend from offset ${nextOffset}.`, {
+    nextOffset,
+  }) as never;
