@@ -158,7 +158,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
   const recorded = new JobChange(job, now)
     .addAttempt(attempt, `launching on ${offer.provider} (${offer.gpuModel} at $${offer.pricePerGpuHourUsd}/GPU-hour)`)
     .status('starting', `placed on ${offer.provider}`)
-    .capacityWait(undefined)
+    .capacityWait(undefined) // placed: a wait for capacity is over (restored below if refused)
     .build();
   try {
     await deps.store.write(recorded);
@@ -181,6 +181,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer): Promise<Lau
       )
       .status('placing', `trying the next offer after ${offer.provider} refused`)
       .lease(recorded.job.leaseUntil)
+      .capacityWait(job.capacityWait) // not placed after all: the wait (if any) goes on
       .build();
     try {
       await deps.store.write(failed);
