@@ -84,8 +84,10 @@ describe('reconciler', () => {
       ['sim-cloud', 'starting'],
     ]);
     const b = (await s.store.get(noCloud))!;
-    expect(b.status).toBe('failed');
+    // Refused for capacity everywhere it may run: it waits for capacity rather than failing.
+    expect(b.status).toBe('queued');
     expect(b.attempts.map((x) => x.provider)).toEqual(['sim-full']);
+    expect(b.reason).toContain('waiting for capacity');
     expect(b.reason).toContain('sim-full');
     expect(cloud.launches).toHaveLength(1);
   });
