@@ -7,6 +7,9 @@ import { db, log, queue, store, tableName, tenants } from '../src/aws/base.js';
 import { providersWithCredentials } from '../src/aws/job-path.js';
 import { money } from '../src/aws/money.js';
 import { apiSecurity } from '../src/aws/security.js';
+import { agentApiDeps } from '../src/aws/agent.js';
+
+const agent = agentApiDeps();
 
 const app = createApp({
   jobs: {
@@ -23,6 +26,8 @@ const app = createApp({
   money: money.api,
   log,
   ...apiSecurity,
+  // The job agent's routes and job logs, once the stack provides the buckets and the token key.
+  ...(agent ? { agent } : {}),
 });
 
 export const handler = handle(app);

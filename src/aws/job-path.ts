@@ -11,6 +11,7 @@ import { LedgerAccounting } from '../money/accounting.js';
 import { DEFAULT_PRICING } from '../money/pricing.js';
 import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
 import { db, log, queue, readSecretJson, store, tableName } from './base.js';
+import { agentRuntimeDeps } from './agent.js';
 
 export const enabledProviders = (): string[] =>
   (process.env.ENABLED_PROVIDERS ?? '')
@@ -42,17 +43,21 @@ let cached: { deps: Promise<ReconcileDeps>; builtAt: number } | undefined;
 export const reconcileDeps = (): Promise<ReconcileDeps> => {
   if (!cached || Date.now() - cached.builtAt > PROVIDERS_MAX_AGE_MS) {
     const deps = providersWithCredentials().then(
-      (providers): ReconcileDeps => ({
-        store,
-        queue,
-        providers,
-        clock: systemClock,
-        stats,
-        accounting,
-        config: DEFAULT_DISPATCH_CONFIG,
-        reconcile: DEFAULT_RECONCILE_CONFIG,
-        log,
-      }),
+      (providers): ReconcileDeps => {
+        const agent = agentRuntimeDeps();
+        return {
+          store,
+          queue,
+          providers,
+          clock: systemClock,
+          stats,
+          accounting,
+          config: DEFAULT_DISPATCH_CONFIG,
+          reconcile: DEFAULT_RECONCILE_CONFIG,
+          log,
+          ...(agent ? { agent } : {}),
+        };
+      },
     );
     cached = { deps, builtAt: Date.now() };
     deps.catch(() => (cached = undefined)); // a failed secret read is retried on the next invocation

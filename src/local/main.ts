@@ -16,7 +16,9 @@ if (values.help) {
   --port N     serve the API on port N (or set PORT); default 8787
   SWITCHYARD_API_KEY   seed this API key instead of a random one
   SWITCHYARD_ADMIN_KEY seed this admin key (tenants, keys, audit) instead of a random one
-  SWITCHYARD_ALLOW_PRIVATE_WEBHOOKS=1  let job webhooks go to loopback (127.0.0.1, ::1) for local receivers`);
+  SWITCHYARD_ALLOW_PRIVATE_WEBHOOKS=1  let job webhooks go to loopback (127.0.0.1, ::1) for local receivers
+  SWITCHYARD_AGENT_TOKEN_KEY  HMAC key (>= 32 chars) of job agent tokens; random per start when unset
+  SWITCHYARD_PUBLIC_URL       where job agents reach the API (default: this API's URL)`);
   process.exit(0);
 }
 
@@ -51,6 +53,7 @@ const main = async () => {
   API key:  ${system.apiKey}
   admin key: ${process.env.SWITCHYARD_ADMIN_KEY ? '(from SWITCHYARD_ADMIN_KEY)' : `${system.adminKey}  (tenants and keys: POST /v1/tenants; keep it secret)`}
   docs:     ${system.url}/docs
+  S3:       ${system.s3Endpoint ?? '(given buckets)'}  (logs, outputs, checkpoints; embedded s3rver)
 
 Submit a job that runs on this machine:
 
@@ -61,6 +64,7 @@ Submit a job that runs on this machine:
     -d '${body}'
 
 Then: curl -s -H "Authorization: Bearer ${system.apiKey}" ${system.url}/v1/jobs
+Logs: curl -sN -H "Authorization: Bearer ${system.apiKey}" "${system.url}/v1/jobs/<id>/logs?follow=true"
 
 Press Ctrl-C to stop.`);
 

@@ -1,12 +1,15 @@
 // The agent on a real provider (local, and a local-backed network that reports no exit
 // codes), against the real API, DynamoDB Local and s3rver.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalProvider } from '../../src/providers/local/local-provider.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { sim } from '../support/sim.js';
 import { api, localJob, startTestSystem, waitFor } from '../support/system.js';
 import { NoExitCodeProvider } from './test-providers.js';
 import { available, toolPath } from './tool-path.js';
+
+// Real processes and HTTP round trips on a shared, loaded machine: generous, never timed assertions.
+vi.setConfig({ testTimeout: 120_000 });
 
 const GRACE_SECONDS = 3;
 const RECONCILE_INTERVAL_MS = 100;

@@ -1,11 +1,14 @@
 // The agent's own routes: log chunks idempotent by offset, gaps refused with where to
 // resume, the first exit report stands, and an ended attempt's agent is told to stop.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueAttemptToken } from '../../src/agent/capability-token.js';
 import { listAll } from '../../src/core/object-store.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { sim, simJob } from '../support/sim.js';
 import { api, startTestSystem, waitFor } from '../support/system.js';
+
+// Real processes and HTTP round trips on a shared, loaded machine: generous, never timed assertions.
+vi.setConfig({ testTimeout: 120_000 });
 
 const GRACE_SECONDS = 2;
 let system: RunningSystem;

@@ -3,10 +3,13 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalProvider } from '../../src/providers/local/local-provider.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { api, localJob, startTestSystem, waitFor } from '../support/system.js';
+
+// Real processes and HTTP round trips on a shared, loaded machine: generous, never timed assertions.
+vi.setConfig({ testTimeout: 120_000 });
 
 let system: RunningSystem;
 const signals = mkdtempSync(join(tmpdir(), 'switchyard-logs-test-'));

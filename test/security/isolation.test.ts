@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
 import { api, localJob, startTestSystem } from '../support/system.js';
+import { issueAttemptToken } from '../../src/agent/capability-token.js';
 
 let system: RunningSystem;
 let a: { key: string; jobId: string; keyId: string; tenantId: string };
@@ -38,7 +39,23 @@ const sameAsMissing = async (method: string, pathFor: (id: string) => string, re
   return forReal;
 };
 
+/** The agent routes take an attempt token, never an API key; a token B's tenant holds opens nothing of A's. */
+const agentRouteCheck = (path: string, body: string, type: string) => async () => {
+  const asKey = await fetch(`${system.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${b.key}`, 'content-type': type }, body });
+  expect(asKey.status).toBe(401);
+  const token = issueAttemptToken(system.agentTokenKey, { tenantId: b.tenantId, jobId: a.jobId, attemptId: `${a.jobId}-a1`, expiresAt: Math.floor(Date.now() / 1000) + 600 });
+  const asB = await fetch(`${system.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+  expect(asB.status).toBe(401);
+  expect(await system.agent.store.get(a.jobId, `${a.jobId}-a1`)).toBeUndefined();
+};
+
 const checks: Record<string, () => Promise<void>> = {
+  'GET /v1/jobs/{id}/logs': async () => {
+    await sameAsMissing('GET', (id) => `/v1/jobs/${id}/logs`, a.jobId, MISSING_JOB);
+  },
+  'POST /v1/agent/heartbeat': agentRouteCheck('/v1/agent/heartbeat', '{}', 'application/json'),
+  'POST /v1/agent/logs': agentRouteCheck('/v1/agent/logs?offset=0', 'secret-a', 'application/octet-stream'),
+  'POST /v1/agent/exit': agentRouteCheck('/v1/agent/exit', JSON.stringify({ exitCode: 0, endedAt: new Date().toISOString() }), 'application/json'),
   'POST /v1/jobs': async () => {
     // Same Idempotency-Key as A: B gets a job of its own, never A's.
     const res = await api(system, 'POST', '/v1/jobs', { key: b.key, body: localJob(['echo', 'secret-a']), headers: { 'idempotency-key': 'shared' } });
