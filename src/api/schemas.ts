@@ -93,6 +93,17 @@ export const JobSpecSchema = z
       .strict(),
     maxDurationSeconds: z.number().int().min(1).max(LIMITS.maxDurationSeconds).openapi({ example: 3600 }),
     maxPricePerGpuHourUsd: z.number().gt(0).max(LIMITS.maxPricePerGpuHourUsd).openapi({ example: 2.5 }),
+    maxQueueSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(LIMITS.maxDurationSeconds)
+      .optional()
+      .openapi({
+        description:
+          'How long the job may wait for capacity when every offer it may run on refuses it for lack of capacity (or its networks are out of rotation). It goes back to `queued` with backoff, the reason in its events, and fails only after this long. Default 86400 (24 h).',
+        example: 86400,
+      }),
     placement: z
       .object({
         strategy: z.enum(['cheapest', 'fastest', 'balanced']).default('cheapest'),

@@ -12,6 +12,7 @@ import type { AgentRuntimeDeps } from './agent.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import type { ProviderStatsStore } from './reliability-store.js';
 import { applyRelease, requestRelease } from './release.js';
+import { budgetedAttempts, retryableRefusal, shouldWaitForCapacity, waitForCapacity } from './capacity-wait.js';
 import { JobChange } from './transitions.js';
 
 export interface DispatchConfig {
@@ -40,7 +41,7 @@ export interface DispatchDeps {
   agent?: AgentRuntimeDeps;
 }
 
-export type DispatchOutcome = 'launched' | 'failed' | 'ignored' | 'stopped';
+export type DispatchOutcome = 'launched' | 'failed' | 'ignored' | 'stopped' | 'waiting';
 
 export const dispatchJob = async (deps: DispatchDeps, jobId: string): Promise<DispatchOutcome> => {
   const job = await deps.store.get(jobId);
@@ -119,18 +120,21 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
   // has (another GPU type or tier), so a job allowed on one network is not failed while
   // that network still has capacity of another kind. Last: an offer whose one machine was
   // lost after launch (a laptop restart for `local`, a passing fault) gets one more try; a
-  // refused launch does not, and maxAttempts bounds it all.
+  // refused launch does not, and maxAttempts bounds it all. A machine lost without a handle
+  // (our crash cut the launch short) gets its second try too; a capacity refusal from an
+  // earlier try is no refusal now (the job waited for capacity: ./capacity-wait.ts).
   for (const round of ['new-providers', 'other-offers', 'second-try'] as const) {
     const triedProviders = new Set(round === 'new-providers' ? job.attempts.map((a) => a.provider) : []);
     const excludeOffers = new Set(
       job.attempts
-        .filter((a) => round !== 'second-try' || a.providerRef === undefined || job.attempts.filter((b) => offerKey(b) === offerKey(a)).length > 1)
+        .filter((a) => !retryableRefusal(a, claimed.updatedAt))
+        .filter((a) => round !== 'second-try' || (a.providerRef === undefined && a.lostBy === undefined) || job.attempts.filter((b) => offerKey(b) === offerKey(a)).length > 1)
         .map(offerKey),
     );
     const ranked = await rankOffers(deps.providers.all(), job.spec, triedProviders, { ...ctx, excludeOffers });
     notes.push(...ranked.notes);
     for (const offer of ranked.offers) {
-      if (job.attempts.length >= deps.config.maxAttempts) break;
+      if (budgetedAttempts(job) >= deps.config.maxAttempts) break;
       // A recovering provider takes one probe at a time; the rest of the traffic goes elsewhere.
       if (ranked.halfOpen.includes(offer.provider) && deps.stats && !(await claimProbe(deps, offer.provider, nextAttemptId(job)))) {
         notes.push(`${offer.provider}: recovering from failures; another attempt is probing it`);
@@ -142,15 +146,17 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
       job = result.job;
     }
   }
-  const why = job.attempts.length > 0 ? attemptReasons(job) : [...new Set(notes)].join('; ') || 'no provider is eligible';
-  const change = new JobChange(job, deps.clock.now().toISOString()).status('failed', `no offer could run the job: ${why}`);
+  // Placement notes (a network out of rotation, no fitting offer) are kept beside the attempts' reasons.
+  const why = [attemptReasons(job), ...new Set(notes)].filter((s) => s !== '').join('; ') || 'no provider is eligible';
+  const wait = shouldWaitForCapacity(claimed, job, notes) ? waitForCapacity(job, deps.clock.now(), why) : undefined;
+  const change = wait ?? new JobChange(job, deps.clock.now().toISOString()).status('failed', `no offer could run the job: ${why}`).build();
   try {
-    await deps.store.write(change.build());
+    await deps.store.write(change);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     return 'ignored';
   }
-  return 'failed';
+  return wait ? 'waiting' : 'failed';
 };
 
 type LaunchResultKind = { kind: 'launched' } | { kind: 'lost-race' } | { kind: 'refused'; job: Job };
@@ -176,6 +182,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
   const recorded = new JobChange(job, now)
     .addAttempt(attempt, `launching on ${offer.provider} (${offer.gpuModel} at $${offer.pricePerGpuHourUsd}/GPU-hour)`)
     .status('starting', `placed on ${offer.provider}`)
+    .capacityWait(undefined) // placed: a wait for capacity is over (restored below if refused)
     .build();
   try {
     await deps.store.write(recorded);
@@ -191,9 +198,14 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
     const reason = error instanceof ProviderError ? `launch refused (${error.kind}): ${error.message}` : `launch failed: ${String(error)}`;
     deps.log?.('launch failed', { jobId: job.id, provider: offer.provider, reason });
     const failed = new JobChange(recorded.job, deps.clock.now().toISOString())
-      .attempt(attempt.id, { status: 'failed', endedAt: deps.clock.now().toISOString() }, reason)
+      .attempt(
+        attempt.id,
+        { status: 'failed', endedAt: deps.clock.now().toISOString(), ...(error instanceof ProviderError && error.kind === 'capacity' ? { refusedFor: 'capacity' as const } : {}) },
+        reason,
+      )
       .status('placing', `trying the next offer after ${offer.provider} refused`)
       .lease(recorded.job.leaseUntil)
+      .capacityWait(job.capacityWait) // not placed after all: the wait (if any) goes on
       .build();
     try {
       await deps.store.write(failed);
@@ -201,7 +213,8 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
       if (writeError instanceof ConflictError) return { kind: 'lost-race' };
       throw writeError;
     }
-    await recordOutcome(deps, attempt, 'refused', failed.job.updatedAt);
+    // Only the provider's own refusal counts against it; an exception of ours (a bug, our config) does not.
+    if (error instanceof ProviderError) await recordOutcome(deps, attempt, 'refused', failed.job.updatedAt);
     return { kind: 'refused', job: failed.job };
   }
 };

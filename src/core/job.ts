@@ -54,6 +54,11 @@ export interface JobSpec {
   secrets?: Record<string, string>;
   /** Name of a tenant secret holding registry credentials for a private image. */
   imageCredentials?: string;
+  /**
+   * How long the job may wait, in total per wait, for capacity when every offer it may run
+   * on refuses it for lack of capacity (or its networks are out of rotation); default 24 h.
+   */
+  maxQueueSeconds?: number;
   /** What the command leaves in this folder is uploaded at exit ($SWITCHYARD_OUTPUTS_DIR). */
   outputs?: { path: string };
   /** Saved every `everySeconds` and at SIGTERM; restored before the next attempt starts ($SWITCHYARD_CHECKPOINT_DIR). */
@@ -90,6 +95,8 @@ export interface Attempt {
   /** What decided the machine was lost: its agent's heartbeats stopped, or the provider said so. */
   lostBy?: 'heartbeat' | 'provider';
   outputTail?: string;
+  /** Set when the launch was refused for lack of capacity: such a refusal uses no failover budget. */
+  refusedFor?: 'capacity';
   /** When the provider confirmed the attempt's resource is gone (nothing bills after this). */
   releasedAt?: string;
   /** Stop requests sent since the attempt ended, while the provider has not confirmed. */
@@ -128,6 +135,8 @@ export interface Job {
   reason?: string;
   /** Set once the finished job's usage has been settled (charged, hold released). */
   settledAt?: string;
+  /** Since when the job has been waiting for capacity, and how many tries it has waited (./capacity-wait.ts). */
+  capacityWait?: { since: string; tries: number };
   /** What the customer pays for the job, in micro-dollars, once settled. */
   costMicroUsd?: number;
   /** The latest checkpoint; the next attempt, on any provider, starts from it. */

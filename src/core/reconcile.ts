@@ -13,10 +13,15 @@ import { ProviderError } from './provider.js';
 import { exitReason, observeAttempt, outputTailOf, type ObservedStatus } from './agent-signals.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import { applyRelease, DEFAULT_RELEASE_RETRY, releaseEndedAttempts, requestRelease, type ReleaseRetryConfig } from './release.js';
+import { PassLosses, processStartedAt, DEFAULT_RESTART_WARMUP_SECONDS, type RestartAwareness } from './restart-losses.js';
 import { sweepIfDue, type SweepSummary } from './sweep.js';
+import { runPool } from './work-pool.js';
 import { JobChange } from './transitions.js';
 
-export interface ReconcileConfig {
+export interface ReconcileConfig extends RestartAwareness {
+  /** Jobs examined at once in a pass (default 8), and at most this many per provider (default 4). */
+  concurrency?: number;
+  perProviderConcurrency?: number;
   /** A job queued (or placing with an expired lease) this long is enqueued again. */
   requeueAfterSeconds: number;
   /** An attempt not running this long after launch is abandoned for the next offer. */
@@ -35,7 +40,8 @@ export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = {
   sweepIntervalSeconds: 300,
 };
 
-export type ReconcileDeps = DispatchDeps & { reconcile: ReconcileConfig };
+/** `losses` is the pass's evidence for judging unknown attempts (./restart-losses.ts); set by reconcileOnce. */
+export type ReconcileDeps = DispatchDeps & { reconcile: ReconcileConfig; losses?: PassLosses };
 
 export interface ReconcileSummary {
   examined: number;
@@ -50,12 +56,16 @@ export interface ReconcileSummary {
 export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSummary> => {
   const jobs = await deps.store.needingReconcile(deps.reconcile.batchSize);
   const summary: ReconcileSummary = { examined: jobs.length, requeued: 0, changed: 0, conflicts: 0, errors: 0 };
-  for (const listed of jobs) {
+  const startedAt = processStartedAt(deps.reconcile, deps.clock.now());
+  const losses = new PassLosses(startedAt, deps.reconcile.restartWarmupSeconds ?? DEFAULT_RESTART_WARMUP_SECONDS);
+  const passDeps: ReconcileDeps = { ...deps, losses };
+  const limits = { concurrency: deps.reconcile.concurrency ?? 8, perKey: deps.reconcile.perProviderConcurrency ?? 4 };
+  await runPool(jobs, (job) => liveAttempt(job)?.provider ?? '', limits, async (listed) => {
     try {
       // The index is eventually consistent: act on the job as the table has it now.
       const job = await deps.store.get(listed.id);
-      if (!job || !needsReconcile(job)) continue;
-      const outcome = await reconcileJob(deps, job);
+      if (!job || !needsReconcile(job)) return;
+      const outcome = await reconcileJob(passDeps, job);
       if (outcome === 'requeued') summary.requeued++;
       if (outcome === 'changed') summary.changed++;
     } catch (error) {
@@ -65,7 +75,8 @@ export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSumma
         deps.log?.('reconcile failed for job', { jobId: listed.id, error: String(error) });
       }
     }
-  }
+  });
+  await losses.flush(deps, deps.clock.now());
   if (deps.reconcile.sweepIntervalSeconds !== undefined) {
     const sweep = await sweepIfDue(deps, deps.reconcile.sweepIntervalSeconds);
     if (sweep) summary.sweep = sweep;
@@ -95,7 +106,9 @@ const advanceJob = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
     case 'queued':
     case 'placing': {
       const leaseActive = job.leaseUntil !== undefined && Date.parse(job.leaseUntil) > now.getTime();
-      if (leaseActive || secondsSince(job.updatedAt, now) < deps.reconcile.requeueAfterSeconds) return 'unchanged';
+      // A job waiting for capacity is enqueued as soon as its backoff (the lease) is over.
+      const recent = job.capacityWait === undefined && secondsSince(job.updatedAt, now) < deps.reconcile.requeueAfterSeconds;
+      if (leaseActive || recent) return 'unchanged';
       await deps.queue.send({ jobId: job.id });
       return 'requeued';
     }
@@ -134,13 +147,17 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
     if (error instanceof ProviderError && error.kind === 'unknown-job') {
       // Still launching with no handle yet: the dispatcher may be mid-launch; give it its lease.
       if (attempt.status === 'launching' && secondsSince(attempt.createdAt, now) < deps.config.leaseSeconds) return 'unchanged';
-      return failover(deps, job, attempt, `${attempt.provider} no longer knows the attempt`, 'lost', { lostBy: 'provider' });
+      // A lost machine: fail over now; whether it counts against the provider is judged after the pass.
+      const outcome = await failover(deps, job, attempt, `${attempt.provider} no longer knows the attempt`, undefined, { lostBy: 'provider' });
+      deps.losses?.sawUnknown(attempt, now.toISOString());
+      return outcome;
     }
     if (error instanceof ProviderError && error.kind !== 'transient') {
       return failover(deps, job, attempt, `${attempt.provider} status failed (${error.kind}): ${error.message}`, 'provider-error');
     }
     return 'unchanged'; // transient: try again next run
   }
+  deps.losses?.sawAnswer(attempt.provider);
   // The job agent's reports (exit code, heartbeats) correct the provider's view: ./agent-signals.ts.
   status = await observeAttempt(deps, job, attempt, status);
   const at = now.toISOString();

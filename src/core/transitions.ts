@@ -6,7 +6,8 @@ import { awaitingRelease, isTerminal } from './job.js';
 
 const ALLOWED: Record<JobStatus, readonly JobStatus[]> = {
   queued: ['placing', 'failed', 'cancelled'],
-  placing: ['starting', 'failed', 'cancelled'],
+  // placing → queued: no capacity anywhere right now; the job waits with backoff (./capacity-wait.ts).
+  placing: ['starting', 'failed', 'cancelled', 'queued'],
   starting: ['running', 'succeeded', 'failed', 'cancelled', 'timed_out', 'placing'],
   running: ['succeeded', 'failed', 'cancelled', 'timed_out', 'placing'],
   succeeded: [],
@@ -75,6 +76,13 @@ export class JobChange {
   /** Record the job's latest checkpoint (no event: saving is not a state change). */
   checkpoint(record: CheckpointRecord): this {
     this.next.checkpoint = structuredClone(record);
+    return this;
+  }
+
+  /** Start or continue a wait for capacity; undefined ends it (the job was placed). */
+  capacityWait(wait: { since: string; tries: number } | undefined): this {
+    if (wait === undefined) delete this.next.capacityWait;
+    else this.next.capacityWait = { ...wait };
     return this;
   }
 

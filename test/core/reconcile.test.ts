@@ -81,8 +81,10 @@ describe('reconciler', () => {
     // The cloud is cheaper to finish on here, so it is tried first (docs/placement.md: no "clouds last" rule).
     expect(a.attempts.map((x) => [x.provider, x.status])).toEqual([['sim-cloud', 'starting']]);
     const b = (await s.store.get(noCloud))!;
-    expect(b.status).toBe('failed');
+    // Refused for capacity everywhere it may run: it waits for capacity rather than failing.
+    expect(b.status).toBe('queued');
     expect(b.attempts.map((x) => x.provider)).toEqual(['sim-full']);
+    expect(b.reason).toContain('waiting for capacity');
     expect(b.reason).toContain('sim-full');
     expect(cloud.launches).toHaveLength(1);
   });

@@ -37,7 +37,7 @@ const inOrder = <T extends object>(value: T, order: readonly string[]): T => {
   const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
   return Object.fromEntries(entries.sort(([a], [b]) => rank(a) - rank(b))) as T;
 };
-const SPEC_ORDER = ['name', 'image', 'command', 'env', 'secrets', 'imageCredentials', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'placement', 'webhookUrl', 'outputs', 'checkpoint', 'metadata'];
+const SPEC_ORDER = ['name', 'image', 'command', 'env', 'secrets', 'imageCredentials', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'maxQueueSeconds', 'placement', 'webhookUrl', 'outputs', 'checkpoint', 'metadata'];
 const GPU_ORDER = ['models', 'count', 'minVramGb'];
 const PLACEMENT_ORDER = ['strategy', 'networks', 'regions', 'fallback'];
 const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'releasedAt', 'exitCode', 'exitCodeSource', 'lostBy', 'resumedFrom', 'reason', 'outputTail'];

@@ -1,0 +1,47 @@
+// Waiting for capacity: a job that every offer it may run on refused for lack of capacity
+// (or whose networks are all out of rotation) goes back to `queued` with backoff instead
+// of failing, and is placed when capacity appears — until `maxQueueSeconds` (default 24 h)
+// of waiting. The backoff is the job's lease: no dispatcher claims it before then, and the
+// reconciler enqueues it again as soon as the lease is over.
+import type { Attempt, Job } from './job.js';
+import { JobChange, type JobWrite } from './transitions.js';
+
+export const DEFAULT_MAX_QUEUE_SECONDS = 24 * 3600;
+const FIRST_BACKOFF_SECONDS = 5;
+const MAX_BACKOFF_SECONDS = 300;
+
+export const capacityBackoffSeconds = (tries: number): number => Math.min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** Math.min(tries, 16));
+
+export const isCapacityRefusal = (attempt: Attempt): boolean => attempt.refusedFor === 'capacity';
+
+/** Attempts that use the failover budget: capacity refusals do not (a waiting job retries them). */
+export const budgetedAttempts = (job: Job): number => job.attempts.filter((a) => !isCapacityRefusal(a)).length;
+
+/** A capacity refusal from an earlier try: its offer may be tried again now. */
+export const retryableRefusal = (attempt: Attempt, claimedAt: string): boolean =>
+  isCapacityRefusal(attempt) && attempt.createdAt < claimedAt;
+
+/**
+ * Whether a placement that launched nothing should wait rather than fail: every launch it
+ * tried was refused for capacity, or it tried none because its networks are out of rotation.
+ */
+export const shouldWaitForCapacity = (claimed: Job, after: Job, notes: readonly string[]): boolean => {
+  const tried = after.attempts.slice(claimed.attempts.length);
+  if (tried.length > 0) return tried.every(isCapacityRefusal);
+  return notes.some((n) => n.includes('out of rotation'));
+};
+
+/** The write that sends the job back to the queue, or undefined when it has waited long enough. */
+export const waitForCapacity = (job: Job, now: Date, why: string): JobWrite | undefined => {
+  const at = now.toISOString();
+  const since = job.capacityWait?.since ?? at;
+  const tries = job.capacityWait?.tries ?? 0;
+  const limit = job.spec.maxQueueSeconds ?? DEFAULT_MAX_QUEUE_SECONDS;
+  if (now.getTime() - Date.parse(since) >= limit * 1000) return undefined;
+  const backoff = capacityBackoffSeconds(tries);
+  return new JobChange(job, at)
+    .status('queued', `waiting for capacity (next try in ${backoff}s): ${why}`)
+    .lease(new Date(now.getTime() + backoff * 1000).toISOString())
+    .capacityWait({ since, tries: tries + 1 })
+    .build();
+};
