@@ -37,7 +37,11 @@ export class DynamoCallCounter {
   }
 
   /** Count every call `client` makes from now on (a document client shares its base client's stack). */
-  attach(client: DynamoDBClient | DynamoDBDocumentClient, options: { capacity?: boolean } = {}): this {
+  /**
+   * capacity: ask DynamoDB for consumed capacity (AWS reports it; DynamoDB Local does not).
+   * estimate: compute request units from item sizes instead, by the on-demand rules.
+   */
+  attach(client: DynamoDBClient | DynamoDBDocumentClient, options: { capacity?: boolean; estimate?: boolean } = {}): this {
     const stack = client.middlewareStack as DynamoDBClient['middlewareStack'];
     stack.add(
       (next, context) => async (args) => {
@@ -56,11 +60,22 @@ export class DynamoCallCounter {
         const operation = operationOf(request.headers?.['x-amz-target']);
         this.counts.calls[operation] = (this.counts.calls[operation] ?? 0) + 1;
         this.counts.total++;
-        return next(args);
+        const result = await next(args);
+        if (options.estimate) {
+          const body = (args.request as { body?: unknown }).body;
+          const text = typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : '';
+          const units = estimateUnits(operation, text, result.output);
+          this.addUnits(operation, units.read, units.write);
+        }
+        return result;
       },
       { step: 'build', name: 'switchyardCallCounter', override: true },
     );
     return this;
+  }
+
+  private addUnits(op: string, read: number, write: number): void {
+    this.addCapacity(op, { ReadCapacityUnits: read, WriteCapacityUnits: write });
   }
 
   private addCapacity(op: string, consumed: Capacity | Capacity[] | undefined): void {
@@ -116,3 +131,58 @@ export const difference = (after: CallCounts, before: CallCounts): CallCounts =>
 export const WRITE_OPERATIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'] as const;
 
 export const writeCalls = (counts: CallCounts): number => WRITE_OPERATIONS.reduce((s, op) => s + (counts.calls[op] ?? 0), 0);
+
+// Request units by the on-demand rules (https://aws.amazon.com/dynamodb/pricing/on-demand/):
+// a write is 1 unit per KB of item, a read 1 per 4 KB (strongly consistent; half when
+// eventually consistent), and a transaction doubles both. Item size is approximated by the
+// length of its DynamoDB JSON, a slight overestimate (type tags and quotes count). An update
+// is sized by its key and values: the items this codebase updates (counters, balances,
+// buckets) are small.
+const KB = 1024;
+const size = (value: unknown): number => (value === undefined ? 0 : JSON.stringify(value).length);
+const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / KB));
+const readUnits = (bytes: number, consistent: boolean): number => Math.max(1, Math.ceil(bytes / (4 * KB))) * (consistent ? 1 : 0.5);
+
+interface WriteRequest {
+  Item?: unknown;
+  Key?: unknown;
+  ExpressionAttributeValues?: unknown;
+}
+
+const writeSize = (w: WriteRequest): number => size(w.Item ?? w.Key) + size(w.ExpressionAttributeValues);
+
+const estimateUnits = (operation: string, body: string, output: unknown): { read: number; write: number } => {
+  let input: Record<string, unknown> = {};
+  try {
+    input = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return { read: 0, write: 0 };
+  }
+  const out = (output ?? {}) as { Item?: unknown; Items?: unknown[]; Responses?: Record<string, unknown[]> };
+  const consistent = input.ConsistentRead === true;
+  switch (operation) {
+    case 'GetItem':
+      return { read: readUnits(size(out.Item), consistent), write: 0 };
+    case 'Query':
+    case 'Scan':
+      return { read: readUnits((out.Items ?? []).reduce<number>((s, i) => s + size(i), 0), consistent), write: 0 };
+    case 'BatchGetItem':
+      return { read: Object.values(out.Responses ?? {}).flat().reduce<number>((s, i) => s + readUnits(size(i), true), 0), write: 0 };
+    case 'PutItem':
+    case 'UpdateItem':
+    case 'DeleteItem':
+      return { read: 0, write: writeUnits(writeSize(input as WriteRequest)) };
+    case 'BatchWriteItem': {
+      const requests = Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: WriteRequest; DeleteRequest?: WriteRequest }[]>).flat();
+      return { read: 0, write: requests.reduce((s, r) => s + writeUnits(writeSize(r.PutRequest ?? r.DeleteRequest ?? {})), 0) };
+    }
+    case 'TransactWriteItems': {
+      const items = (input.TransactItems ?? []) as Record<string, WriteRequest>[];
+      return { read: 0, write: items.reduce((s, item) => s + 2 * writeUnits(writeSize(Object.values(item)[0] ?? {})), 0) };
+    }
+    case 'TransactGetItems':
+      return { read: ((out as { Responses?: { Item?: unknown }[] }).Responses ?? []).reduce((s, r) => s + 2 * readUnits(size(r.Item), true), 0), write: 0 };
+    default:
+      return { read: 0, write: 0 };
+  }
+};
