@@ -16,7 +16,7 @@ import { newJobId } from '../src/core/jobs-service.js';
 import { monthOf } from '../src/money/amounts.js';
 import { holdId } from '../src/money/accounting.js';
 import { maxChargeMicroUsd } from '../src/money/pricing.js';
-import { startDynamoDbLocal } from '../src/local/dynamodb-local.js';
+import { startBenchDynamo } from './dynamo-local.js';
 import { startSystem, type RunningSystem } from '../src/local/system.js';
 import { SimProvider } from '../src/providers/sim/sim-provider.js';
 
@@ -49,7 +49,7 @@ const zeroDelay = new SimProvider({
   seed: 7,
 });
 const reconcileIntervalMs = 100;
-const dynamo = await startDynamoDbLocal();
+const dynamo = await startBenchDynamo();
 // Throughput phases run without the reconciler, whose polling of every running job would
 // otherwise compete for the same two cores; the submit-to-running phase needs it. The rate
 // limit stays in the path (its update is one of the calls) but is set high enough never to refuse.

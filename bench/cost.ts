@@ -8,7 +8,7 @@
 // { usdPerMillionJobs, components: {…}, … }.
 import { parseArgs } from 'node:util';
 import { DynamoCallCounter, difference, type CallCounts } from '../src/adapters/dynamodb/call-counter.js';
-import { startDynamoDbLocal } from '../src/local/dynamodb-local.js';
+import { startBenchDynamo } from './dynamo-local.js';
 import { startSystem } from '../src/local/system.js';
 import { SimProvider } from '../src/providers/sim/sim-provider.js';
 import { AWS_PRICES, FUNCTION_MEMORY_MB } from './aws-prices.js';
@@ -48,7 +48,7 @@ const providers = ['sim-a', 'sim-b'].map(
       clock,
     ),
 );
-const dynamo = await startDynamoDbLocal();
+const dynamo = await startBenchDynamo();
 const system = await startSystem({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName: 'bench_cost', providers, clock, loops: false });
 const counter = new DynamoCallCounter().attach(system.db, { estimate: true }); // DynamoDB Local reports no consumed capacity
 let sqsSends = 0;

@@ -9,7 +9,7 @@ import { DynamoCallCounter, difference } from '../src/adapters/dynamodb/call-cou
 import type { Attempt, Job, JobEvent } from '../src/core/job.js';
 import { newJobId } from '../src/core/jobs-service.js';
 import { reconcileOnce } from '../src/core/reconcile.js';
-import { startDynamoDbLocal } from '../src/local/dynamodb-local.js';
+import { startBenchDynamo } from './dynamo-local.js';
 import { startSystem } from '../src/local/system.js';
 import { SimProvider } from '../src/providers/sim/sim-provider.js';
 
@@ -50,7 +50,7 @@ const sims = Array.from({ length: Number(values.providers) }, (_, i) => {
   return sim;
 });
 
-const dynamo = await startDynamoDbLocal();
+const dynamo = await startBenchDynamo();
 const system = await startSystem({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName: 'bench_reconcile', providers: sims, loops: false });
 const counter = new DynamoCallCounter().attach(system.db);
 
