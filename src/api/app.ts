@@ -1,6 +1,5 @@
 // The Hono app: one for Lambda (hono/aws-lambda) and local mode (@hono/node-server).
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { ZodError } from 'zod';
@@ -8,6 +7,7 @@ import { InvalidCursorError } from '../adapters/dynamodb/cursor.js';
 import { IdempotencyMismatchError, JobFinishedError, NotFoundError } from '../core/errors.js';
 import { ConflictError } from '../core/ports.js';
 import { requireApiKey } from './auth.js';
+import { bodyLimit } from './body-limit.js';
 import type { ApiDeps, ApiEnv } from './context.js';
 import { renderDocsPage } from './docs.js';
 import { fieldErrors, problem, validationProblem } from './problem.js';
@@ -62,19 +62,21 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
 
   app.notFound((c) => problem(c, 404, 'not-found', 'Not found', `No route for ${c.req.method} ${c.req.path}.`));
 
+  // First: every body is read (or drained) before anything answers, so errors keep the connection.
+  app.use(
+    '*',
+    bodyLimit({
+      maxBytes: LIMITS.bodyBytes,
+      drainBytes: LIMITS.drainBodyBytes,
+      tooLarge: (c) => problem(c, 413, 'body-too-large', 'Body too large', `Request bodies are limited to ${LIMITS.bodyBytes} bytes.`),
+    }),
+  );
+
   app.use(
     methodNotAllowed({
       app,
       onMethodNotAllowed: (c, methods) =>
         problem(c, 405, 'method-not-allowed', 'Method not allowed', `Use ${methods.join(', ')} on ${c.req.path}.`, {}, { allow: methods.join(', ') }),
-    }),
-  );
-
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: LIMITS.bodyBytes,
-      onError: (c) => problem(c, 413, 'body-too-large', 'Body too large', `Request bodies are limited to ${LIMITS.bodyBytes} bytes.`),
     }),
   );
 

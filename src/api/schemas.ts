@@ -8,6 +8,8 @@ const REGION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 export const LIMITS = {
   bodyBytes: 64 * 1024,
+  /** An oversized body up to this size is read and discarded, so its 413 keeps the connection. */
+  drainBodyBytes: 8 * 1024 * 1024,
   imageChars: 512,
   commandItems: 256,
   commandItemChars: 4096,

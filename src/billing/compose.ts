@@ -14,6 +14,7 @@ import type { PayoutTargets } from '../payments/payout-batch.js';
 import { SolanaUsdcVerifier, type SolanaVerifierConfig } from '../payments/solana-verifier.js';
 import type { Chain, ChainVerifier } from '../payments/usdc.js';
 import { runMonthlyBilling, type TenantBillingResult } from './billing-run.js';
+import { viewInvoice } from './invoice-view.js';
 import { createStripe, type StripeConfig } from './stripe-client.js';
 
 export interface MoneyOptions {
@@ -39,11 +40,20 @@ export const composeMoney = (db: DynamoDBDocumentClient, tableName: string, cloc
   };
   const api: MoneyApiDeps = {
     ledger,
+    clock,
     billing,
     pricing,
     usdcVerifiers: verifiers,
     ...(stripe && options.stripe
       ? { stripeWebhook: { stripe, secret: options.stripe.webhookSecret, ...(options.stripe.toleranceSeconds !== undefined ? { toleranceSeconds: options.stripe.toleranceSeconds } : {}), invoices, billing, ledger, clock } }
+      : {}),
+    ...(stripe
+      ? {
+          billingRun: async (period: string) => {
+            const results = await runMonthlyBilling({ stripe, ledger, billing, invoices, clock }, period);
+            return Promise.all(results.map(async (r) => (r.stripeInvoiceId ? { ...r, invoice: await viewInvoice(stripe, r.stripeInvoiceId) } : r)));
+          },
+        }
       : {}),
     ...(options.payouts ? { payouts: { targets: options.payouts, treasury: { ...(options.usdc?.solana ? { solana: options.usdc.solana.treasury } : {}) } } } : {}),
   };

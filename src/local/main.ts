@@ -34,6 +34,7 @@ const main = async () => {
     ...(process.env.SWITCHYARD_API_KEY ? { apiKey: process.env.SWITCHYARD_API_KEY } : {}),
     ...(process.env.SWITCHYARD_ADMIN_KEY ? { adminKey: process.env.SWITCHYARD_ADMIN_KEY } : {}),
     allowPrivateWebhooks: process.env.SWITCHYARD_ALLOW_PRIVATE_WEBHOOKS === '1',
+    localBilling: true, // the Stripe and USDC chain fakes (README "Billing locally")
     log: (message, fields) => {
       if (!quiet) console.error(JSON.stringify({ level: 'warn', message, ...fields }));
     },
@@ -51,6 +52,7 @@ const main = async () => {
   API key:  ${system.apiKey}
   admin key: ${process.env.SWITCHYARD_ADMIN_KEY ? '(from SWITCHYARD_ADMIN_KEY)' : `${system.adminKey}  (tenants and keys: POST /v1/tenants; keep it secret)`}
   docs:     ${system.url}/docs
+  billing:  Stripe fake ${system.localBilling?.stripeUrl} (key ${system.localBilling?.stripeKey}), Base RPC ${system.localBilling?.baseRpcUrl}, Solana RPC ${system.localBilling?.solanaRpcUrl}
 
 Submit a job that runs on this machine:
 

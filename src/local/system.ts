@@ -27,6 +27,8 @@ import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryConfig } from '../webhooks/
 import { DynamoOutbox } from '../webhooks/outbox.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 import { composeMoney, type MoneyOptions, type MoneySystem } from '../billing/compose.js';
+import { seedLocalTerms } from '../billing/local-terms.js';
+import { startLocalBillingFakes, type LocalBillingInfo } from './billing-fakes.js';
 
 export interface SystemOptions {
   /** 0 picks a free port. */
@@ -59,6 +61,8 @@ export interface SystemOptions {
   webhookResolver?: Resolver;
   /** Pricing, Stripe, USDC chains and payouts; the ledger and accounting are always on. */
   money?: MoneyOptions;
+  /** Without `money`: run the Stripe and USDC chain fakes and bill through them (`npm start`). */
+  localBilling?: boolean;
 }
 
 export interface RunningSystem {
@@ -81,6 +85,8 @@ export interface RunningSystem {
   app: ReturnType<typeof createApp>;
   /** Ledger, billing accounts, invoices, accounting and the billing run. */
   money: MoneySystem;
+  /** Where the local Stripe and chain fakes listen (with localBilling). */
+  localBilling?: LocalBillingInfo;
   stop(): Promise<void>;
 }
 
@@ -95,7 +101,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   const store = new DynamoJobStore(db, tableName);
   const tenants = new DynamoTenantStore(db, tableName);
-  const money = composeMoney(db, tableName, clock, options.money);
+  const billingFakes = options.localBilling && !options.money ? await startLocalBillingFakes() : undefined;
+  const money = composeMoney(db, tableName, clock, options.money ?? billingFakes?.money);
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
   const providers = options.providers ?? (market = await startFakeMarket()).providers;
@@ -121,6 +128,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
 
   const tenantId = options.tenantId ?? 'local';
   const apiKey = await seedTenant(tenants, { tenantId, name: 'Local tenant', apiKey: options.apiKey });
+  await seedLocalTerms(money.billing, tenantId, clock.now().toISOString()); // explicit terms: new tenants can spend nothing
   const adminKey = await seedTenant(tenants, { tenantId: OPERATOR_TENANT, name: 'Operator', apiKey: options.adminKey, scopes: ['admin'], variable: 'SWITCHYARD_ADMIN_KEY' });
   // Local mode may use plain http; loopback only when the operator opted in.
   const webhookPolicy = { allowHttp: true, allowLoopback: options.allowPrivateWebhooks === true };
@@ -153,6 +161,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  billingFakes?.connect(`http://${host}:${port}`);
 
   let reconcileTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -195,6 +204,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     reconcile,
     app,
     money,
+    ...(billingFakes ? { localBilling: billingFakes.info } : {}),
     stop: async () => {
       clearTimeout(reconcileTimer);
       reconcileTimer = undefined;
@@ -206,6 +216,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       await new Promise<void>((r) => server.close(() => r()));
       for (const p of providers) if (p instanceof LocalProvider) p.stopAll();
       await market?.stop();
+      await billingFakes?.stop();
       rawClient.destroy();
       await dynamo?.stop();
     },

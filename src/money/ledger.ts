@@ -20,6 +20,10 @@ export const accounts = {
   /** Sub-cent differences between the ledger (µUSD) and invoices (cents). */
   rounding: 'platform:rounding',
   providerCost: 'platform:provider-cost',
+  /** Invoices Stripe voided: what the tenant was invoiced and no longer owes (contra-revenue). */
+  creditNotes: 'platform:credit-notes',
+  /** Invoices marked uncollectible: written off (bad debt), recovered if paid after all. */
+  badDebt: 'platform:bad-debt',
   payable: (provider: string) => `provider:${provider}:payable`,
   usdcTreasury: (chain: string) => `treasury:usdc:${chain}`,
   stripeCash: 'treasury:stripe',
@@ -42,7 +46,15 @@ export const normalBalance = (account: string, signed: number): number => {
 
 export const tenantOfAccount = (account: string): string | undefined => /^tenant:(.+):[a-z]+$/.exec(account)?.[1];
 
-export type PostingKind = 'job.hold' | 'job.settle' | 'usdc.deposit' | 'invoice.issued' | 'invoice.paid';
+export type PostingKind =
+  | 'job.hold'
+  | 'job.settle'
+  | 'usdc.deposit'
+  | 'invoice.issued'
+  | 'invoice.paid'
+  | 'invoice.voided'
+  | 'invoice.uncollectible'
+  | 'invoice.recovered';
 
 export interface Entry {
   account: string;

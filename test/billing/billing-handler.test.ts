@@ -5,7 +5,7 @@ import { composeMoney } from '../../src/billing/compose.js';
 import { billingOptionsFromEnvironment, moneyOptionsFromEnvironment } from '../../src/billing/environment.js';
 import type { Job } from '../../src/core/job.js';
 import { BillingRunFailedError, createBillingHandler } from '../../src/handlers/billing-handler.js';
-import { moneyTable } from '../support/fakes/ledger-table.js';
+import { moneyTable, setTerms } from '../support/fakes/ledger-table.js';
 import { StripeFake } from '../support/fakes/stripe-fake.js';
 
 let table: Awaited<ReturnType<typeof moneyTable>>;
@@ -23,8 +23,8 @@ describe('billing handler', () => {
     let now = Date.parse('2026-06-15T08:00:00Z');
     const clock = { now: () => new Date(now) };
     const money = composeMoney(table.db, table.tableName, clock, { stripe: { apiKey: fake.key, host: '127.0.0.1', port: fake.port, protocol: 'http', webhookSecret: 'whsec_x' } });
-    await money.billing.configure('t-ok', { mode: 'invoice' });
-    await money.billing.configure('t-idle', { mode: 'invoice' });
+    await setTerms(money.billing, 't-ok', { mode: 'invoice' });
+    await setTerms(money.billing, 't-idle', { mode: 'invoice' });
     const at = new Date(now).toISOString();
     const end = new Date(now + 7200_000).toISOString();
     const job: Job = {
@@ -41,7 +41,7 @@ describe('billing handler', () => {
     await expect(handler({ period: '2026-13' })).rejects.toThrow(/YYYY-MM/);
 
     const broken = composeMoney(table.db, table.tableName, clock, { stripe: { apiKey: 'sk_wrong', host: '127.0.0.1', port: fake.port, protocol: 'http', webhookSecret: 'whsec_x' } });
-    await broken.billing.configure('t-new', { mode: 'invoice' });
+    await setTerms(broken.billing, 't-new', { mode: 'invoice' });
     now = Date.parse('2026-07-02T00:00:00Z');
     await broken.accounting.hold({ ...job, id: 'job_new', tenantId: 't-new', createdAt: new Date(now).toISOString() });
     await broken.accounting.settle({ ...job, id: 'job_new', tenantId: 't-new' });

@@ -9,7 +9,7 @@ import { LedgerAccounting } from '../../src/money/accounting.js';
 import { balanceViolations, trialBalance } from '../../src/money/invariants.js';
 import { accounts, normalBalance } from '../../src/money/ledger.js';
 import { DEFAULT_PRICING } from '../../src/money/pricing.js';
-import { moneyTable } from '../support/fakes/ledger-table.js';
+import { moneyTable, setTerms } from '../support/fakes/ledger-table.js';
 import { StripeFake } from '../support/fakes/stripe-fake.js';
 
 let table: Awaited<ReturnType<typeof moneyTable>>;
@@ -52,8 +52,8 @@ const stripeCreates = () => fake.requests.filter((r) => r.method === 'POST' && !
 
 describe('monthly billing run', () => {
   it('invoices last month per job, adding up to the ledger to the cent, and a retried run creates nothing twice', async () => {
-    await table.billing.configure('acme', { mode: 'invoice', email: 'ap@acme.test', daysUntilDue: 14 });
-    await table.billing.configure('prepaid-co', { mode: 'prepaid' });
+    await setTerms(table.billing, 'acme', { mode: 'invoice', email: 'ap@acme.test', daysUntilDue: 14 });
+    await setTerms(table.billing, 'prepaid-co', { mode: 'prepaid' });
     const costs = [await runJob('acme', 1, 3601), await runJob('acme', 2, 17), await runJob('acme', 3, 905)];
     t = Date.parse('2026-03-01T00:30:00Z');
     await runJob('acme', 4, 60); // March: not on February's invoice
@@ -92,7 +92,7 @@ describe('monthly billing run', () => {
   });
 
   it('finishes a run that crashed half-way, days later, without duplicating a line', async () => {
-    await table.billing.configure('globex', { mode: 'invoice' });
+    await setTerms(table.billing, 'globex', { mode: 'invoice' });
     t = Date.parse('2026-04-10T12:00:00Z');
     for (let n = 1; n <= 4; n++) await runJob('globex', n, 600 * n);
     t = Date.parse('2026-05-01T01:00:00Z');

@@ -61,6 +61,8 @@ beforeAll(async () => {
   const revoked = await api(system, 'POST', `/v1/tenants/${system.tenantId}/keys`, { ...admin, body: { scopes: ['jobs:read', 'jobs:write'] } });
   await api(system, 'DELETE', `/v1/keys/${revoked.body.id}`, admin);
   const job = await api(system, 'POST', '/v1/jobs', { body: localJob(['true']), headers: { 'idempotency-key': 'same' } });
+  // New tenants are prepaid with nothing: give the other tenant terms, so it owns a real job.
+  await api(system, 'PUT', `/v1/admin/billing/tenants/${other.body.tenant.id}`, { ...admin, body: { mode: 'invoice', monthlyBudgetMicroUsd: 1_000_000_000 } });
   const otherJob = await api(system, 'POST', '/v1/jobs', { key: other.body.key.key, body: localJob(['true']) });
   ctx = {
     keys: { tenant: system.apiKey, readOnly: readOnly.body.key, admin: system.adminKey, revoked: revoked.body.key, other: other.body.key.key },

@@ -18,7 +18,7 @@ export interface FuzzRequest {
 }
 
 /** Routes that need the outside world (a chain, Stripe) or payout targets local mode lacks: reached, never 2xx here. */
-export const NO_LOCAL_SUCCESS = new Set(['POST /v1/payments/usdc', 'POST /v1/webhooks/stripe', 'GET /v1/admin/billing/payouts/usdc']);
+export const NO_LOCAL_SUCCESS = new Set(['POST /v1/payments/usdc', 'POST /v1/webhooks/stripe', 'GET /v1/admin/billing/payouts/usdc', 'POST /v1/admin/billing/runs']);
 
 /** Each route the API serves, as [method, template]; {x} is a path parameter. */
 export const ROUTES = [
@@ -44,6 +44,7 @@ export const ROUTES = [
   ['PUT', '/v1/admin/billing/tenants/{tenantId}'],
   ['GET', '/v1/admin/billing/providers/{provider}/statement'],
   ['GET', '/v1/admin/billing/payouts/usdc'],
+  ['POST', '/v1/admin/billing/runs'],
   ['POST', '/v1/webhooks/stripe'],
   ['GET', '/health'],
   ['GET', '/openapi.json'],
@@ -188,7 +189,8 @@ const anyBody = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 65_000, max: 70_000 }).map((n) => JSON.stringify({ ...validJob(), image: 'x'.repeat(n) })) },
 );
 
-const billingBody = edited(() => ({ mode: 'invoice' }), ['mode', 'monthlyBudgetMicroUsd', 'pricing', 'pricing.marginBps', 'email', 'daysUntilDue', 'wallets', 'wallets.solana', 'extra']);
+const billingBody = edited(() => ({ mode: 'invoice', monthlyBudgetMicroUsd: 100_000_000 }), ['mode', 'monthlyBudgetMicroUsd', 'pricing', 'pricing.marginBps', 'email', 'daysUntilDue', 'wallets', 'wallets.solana', 'extra']);
+const billingRunBody = edited(() => ({ period: '2026-01' }), ['period', 'extra']);
 const paymentBody = edited(() => ({ chain: 'solana', tx: '5'.repeat(88) }), ['chain', 'tx', 'extra']);
 
 const MEANT: Record<string, fc.Arbitrary<string>> = {
@@ -198,6 +200,7 @@ const MEANT: Record<string, fc.Arbitrary<string>> = {
   '/v1/tenants/{id}/keys': keyBody,
   '/v1/admin/billing/tenants/{tenantId}': billingBody,
   '/v1/payments/usdc': paymentBody,
+  '/v1/admin/billing/runs': billingRunBody,
 };
 
 /** Mostly a body meant for the route (then broken a little), sometimes anything at all. */

@@ -11,7 +11,7 @@ import { accounts, normalBalance, type Posting } from '../../src/money/ledger.js
 import { meterJob } from '../../src/money/metering.js';
 import { depositPosting } from '../../src/money/postings.js';
 import { DEFAULT_PRICING } from '../../src/money/pricing.js';
-import { moneyTable } from '../support/fakes/ledger-table.js';
+import { moneyTable, setTerms } from '../support/fakes/ledger-table.js';
 
 let table: Awaited<ReturnType<typeof moneyTable>>;
 beforeAll(async () => {
@@ -75,8 +75,8 @@ describe('ledger properties', () => {
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 40_000_000 }), async (ops, budget) => {
         runNo++;
         const tenants = [`p${runNo}`, `i${runNo}`]; // prepaid, invoice (with a budget)
-        await table.billing.configure(tenants[0]!, { mode: 'prepaid' });
-        await table.billing.configure(tenants[1]!, { mode: 'invoice', monthlyBudgetMicroUsd: budget });
+        await setTerms(table.billing, tenants[0]!, { mode: 'prepaid' });
+        await setTerms(table.billing, tenants[1]!, { mode: 'invoice', monthlyBudgetMicroUsd: budget });
         const accounting = new LedgerAccounting({ ledger: table.ledger, billing: table.billing, clock, pricing: DEFAULT_PRICING });
         const deposited = [0, 0];
         const seenTx = new Set<string>();

@@ -8,7 +8,7 @@ import { SolanaUsdcVerifier } from '../../src/payments/solana-verifier.js';
 import { creditUsdcDeposit, type UsdcPaymentDeps } from '../../src/payments/usdc-payments.js';
 import { USDC_BASE_CONTRACT, USDC_SOLANA_MINT, type Chain } from '../../src/payments/usdc.js';
 import { startBaseFake, randomEvmAddress } from '../support/fakes/base-rpc-fake.js';
-import { moneyTable } from '../support/fakes/ledger-table.js';
+import { moneyTable, setTerms } from '../support/fakes/ledger-table.js';
 import { randomSignature, randomSolanaAddress, startSolanaFake } from '../support/fakes/solana-rpc-fake.js';
 
 let table: Awaited<ReturnType<typeof moneyTable>>;
@@ -31,9 +31,9 @@ beforeAll(async () => {
       base: new BaseUsdcVerifier({ rpcUrl: baseNode.url, treasury: baseTreasury, confirmations: 10 }),
     },
   };
-  await table.billing.configure('alice', { mode: 'prepaid', wallets: { solana: [solWallet], base: [baseWallet.toUpperCase().replace('0X', '0x')] } });
-  await table.billing.configure('mallory', { mode: 'prepaid', wallets: { solana: [randomSolanaAddress()], base: [randomEvmAddress()] } });
-  await table.billing.configure('invoiced', { mode: 'invoice', wallets: { solana: [solWallet] } });
+  await setTerms(table.billing, 'alice', { mode: 'prepaid', wallets: { solana: [solWallet], base: [baseWallet.toUpperCase().replace('0X', '0x')] } });
+  await setTerms(table.billing, 'mallory', { mode: 'prepaid', wallets: { solana: [randomSolanaAddress()], base: [randomEvmAddress()] } });
+  await setTerms(table.billing, 'invoiced', { mode: 'invoice', wallets: { solana: [solWallet] } });
 });
 afterAll(async () => {
   await Promise.all([solana.stop(), baseNode.stop()]);

@@ -23,6 +23,12 @@ describe('admin API', () => {
     expect(res.status).toBe(201);
     expect(res.body.tenant).toMatchObject({ name: 'Acme', id: expect.stringMatching(/^ten_/) });
     expect(res.body.key.key).toMatch(/^sy_live_[a-z0-9]{16}_[A-Za-z0-9_-]{43}$/);
+    // A new tenant is prepaid with a zero balance: it can spend nothing until it has terms or money.
+    const early = await api(system, 'POST', '/v1/jobs', { key: res.body.key.key, body: localJob(['true']) });
+    expect(early.status).toBe(402);
+    expect(early.body.type).toMatch(/insufficient-balance$/);
+    const terms = await api(system, 'PUT', `/v1/admin/billing/tenants/${res.body.tenant.id}`, { ...admin(), body: { mode: 'invoice', monthlyBudgetMicroUsd: 50_000_000 } });
+    expect(terms.status).toBe(200);
     const submit = await api(system, 'POST', '/v1/jobs', { key: res.body.key.key, body: localJob(['true']) });
     expect(submit.status).toBe(202);
     const stored = await system.tenants.getKey(res.body.key.id);

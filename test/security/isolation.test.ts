@@ -16,6 +16,11 @@ beforeAll(async () => {
   const scopes = ['jobs:read', 'jobs:write', 'billing:read'];
   const ta = await api(system, 'POST', '/v1/tenants', { ...admin, body: { name: 'A', key: { scopes } } });
   const tb = await api(system, 'POST', '/v1/tenants', { ...admin, body: { name: 'B', key: { scopes } } });
+  // New tenants are prepaid with a zero balance: give both invoice terms with a budget, so A can run jobs.
+  for (const t of [ta, tb]) {
+    const terms = await api(system, 'PUT', `/v1/admin/billing/tenants/${t.body.tenant.id}`, { ...admin, body: { mode: 'invoice', monthlyBudgetMicroUsd: 1_000_000_000 } });
+    expect(terms.status).toBe(200);
+  }
   const job = await api(system, 'POST', '/v1/jobs', { key: ta.body.key.key, body: localJob(['echo', 'secret-a']), headers: { 'idempotency-key': 'shared' } });
   await api(system, 'POST', '/v1/jobs', { key: ta.body.key.key, body: localJob(['echo', 'secret-a2']) });
   a = { key: ta.body.key.key, keyId: ta.body.key.id, tenantId: ta.body.tenant.id, jobId: job.body.id };

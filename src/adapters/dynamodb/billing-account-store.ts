@@ -1,14 +1,16 @@
 // Billing accounts on DynamoDB: terms in `config` (replaced as a whole by an admin), and
 // state the system owns in their own attributes (Stripe customer, overdue invoices), so
 // reconfiguring a tenant can never unblock it or lose its Stripe customer.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../core/ports.js';
+import { auditItem } from './tenant-store.js';
 import { defaultBillingAccount, type BillingAccount, type BillingAccountStore, type BillingConfig, type BillingMode } from '../../money/billing-account.js';
 import { GSI, billingKeys } from './table-design.js';
 
 const toAccount = (tenantId: string, item: Record<string, unknown> | undefined): BillingAccount => {
   if (!item) return defaultBillingAccount(tenantId);
-  const config = (item.config as BillingConfig | undefined) ?? { mode: 'invoice' };
+  const config = (item.config as BillingConfig | undefined) ?? { mode: defaultBillingAccount(tenantId).mode };
   return {
     ...config,
     tenantId,
@@ -28,18 +30,40 @@ export class DynamoBillingAccountStore implements BillingAccountStore {
     return toAccount(tenantId, out.Item);
   }
 
-  async configure(tenantId: string, config: BillingConfig): Promise<BillingAccount> {
-    const out = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: billingKeys.account(tenantId),
-        UpdateExpression: 'SET config = :c, tenantId = :t, #mp = :mp, #ms = :t',
-        ExpressionAttributeNames: { '#mp': GSI.tenantStatusJobs.partitionKey, '#ms': GSI.tenantStatusJobs.sortKey },
-        ExpressionAttributeValues: { ':c': config, ':t': tenantId, ':mp': billingKeys.modeIndex(config.mode) },
-        ReturnValues: 'ALL_NEW',
+  async configure(tenantId: string, config: BillingConfig, audit: AuditEvent): Promise<BillingAccount> {
+    await this.writeTerms(tenantId, config, audit, false);
+    return this.get(tenantId);
+  }
+
+  async initialize(tenantId: string, config: BillingConfig, audit: AuditEvent): Promise<boolean> {
+    try {
+      await this.writeTerms(tenantId, config, audit, true);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
+  }
+
+  /** The terms and their audit event in one transaction: a change is never unaudited. */
+  private async writeTerms(tenantId: string, config: BillingConfig, audit: AuditEvent, onlyIfUnset: boolean): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: billingKeys.account(tenantId),
+              UpdateExpression: 'SET config = :c, tenantId = :t, #mp = :mp, #ms = :t',
+              ...(onlyIfUnset ? { ConditionExpression: 'attribute_not_exists(config)' } : {}),
+              ExpressionAttributeNames: { '#mp': GSI.tenantStatusJobs.partitionKey, '#ms': GSI.tenantStatusJobs.sortKey },
+              ExpressionAttributeValues: { ':c': config, ':t': tenantId, ':mp': billingKeys.modeIndex(config.mode) },
+            },
+          },
+          { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
       }),
     );
-    return toAccount(tenantId, out.Attributes);
   }
 
   async setStripeCustomer(tenantId: string, customerId: string): Promise<string> {

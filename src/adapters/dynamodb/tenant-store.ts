@@ -33,7 +33,8 @@ const keyItem = (key: ApiKeyRecord) => ({
   [GSI.tenantJobs.sortKey]: `${key.createdAt}#${key.keyId}`,
 });
 
-const auditItem = (e: AuditEvent) => ({
+/** The audit event's item; other stores write it in their own transactions (billing terms). */
+export const auditItem = (e: AuditEvent) => ({
   pk: `AUDIT#${e.id}`,
   sk: 'AUDIT',
   audit: e,

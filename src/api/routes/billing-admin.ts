@@ -1,7 +1,7 @@
 // Operator money routes (admin scope): the trial balance, tenants' billing terms, what
 // each provider is owed, and the unsigned USDC payout batch for the treasury to sign.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { BillingConfig } from '../../money/billing-account.js';
+import { termsAudit, termsProblem, type BillingConfig } from '../../money/billing-account.js';
 import { balanceViolations, trialBalance } from '../../money/invariants.js';
 import { accounts, tenantOfAccount } from '../../money/ledger.js';
 import { providerStatement, providersWithPayables } from '../../money/provider-statement.js';
@@ -9,7 +9,7 @@ import { buildPayoutBatch } from '../../payments/payout-batch.js';
 import { CHAINS } from '../../payments/usdc.js';
 import { requireScope } from '../auth.js';
 import type { ApiEnv } from '../context.js';
-import { problem } from '../problem.js';
+import { problem, validationProblem } from '../problem.js';
 import { ProblemSchema } from '../schemas.js';
 import type { MoneyApiDeps } from './money-deps.js';
 
@@ -57,12 +57,44 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
       method: 'put',
       path: '/v1/admin/billing/tenants/{tenantId}',
       summary: "Set a tenant's billing terms",
-      description: 'Invoice or prepaid, monthly budget, margin or rate card, invoice email and net terms, USDC wallets. Overdue state and the Stripe customer are kept.',
+      description:
+        'Invoice or prepaid, monthly budget, margin or rate card, invoice email and net terms, USDC wallets. Invoice terms need a monthly budget. A tenant never configured is prepaid with a zero balance. Overdue state and the Stripe customer are kept; the change and the previous terms are recorded in the audit trail (action billing.terms.set) in the same write.',
       security,
       request: { params: TenantParam, body: { content: { 'application/json': { schema: BillingConfigSchema } }, required: true } },
-      responses: { 200: json(BillingConfigSchema.extend({ tenantId: z.string(), overdueInvoiceIds: z.array(z.string()), stripeCustomerId: z.string().optional() }), 'The billing account'), ...denied },
+      responses: { 200: json(BillingConfigSchema.extend({ tenantId: z.string(), overdueInvoiceIds: z.array(z.string()), stripeCustomerId: z.string().optional() }), 'The billing account'), 400: { description: 'Invalid terms', content: { 'application/problem+json': { schema: ProblemSchema } } }, ...denied },
     }),
-    async (c) => c.json(await money.billing.configure(c.req.valid('param').tenantId, c.req.valid('json') as BillingConfig), 200),
+    async (c) => {
+      const { tenantId } = c.req.valid('param');
+      const terms = c.req.valid('json') as BillingConfig;
+      const refused = termsProblem(terms);
+      if (refused) return validationProblem(c, [{ field: 'monthlyBudgetMicroUsd', pointer: '/monthlyBudgetMicroUsd', detail: refused }]) as never;
+      const before = await money.billing.get(tenantId);
+      const { tenantId: _t, overdueInvoiceIds: _o, stripeCustomerId: _s, ...previous } = before;
+      const audit = termsAudit({ tenantId, terms, previous, at: money.clock.now().toISOString(), actor: { tenantId: c.get('tenantId'), keyId: c.get('keyId') } });
+      return c.json(await money.billing.configure(tenantId, terms, audit), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/billing/runs',
+      summary: 'Run the monthly billing for a period',
+      description:
+        'Bills every invoice tenant for the period (YYYY-MM, UTC): one Stripe invoice each (send_invoice, net terms), lines that add up to the ledger to the cent. Idempotent: a period already billed answers already-sent. Each result carries the invoice as Stripe has it.',
+      security,
+      request: { body: { content: { 'application/json': { schema: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM') }).strict() } }, required: true } },
+      responses: {
+        200: json(z.object({ period: z.string(), results: z.array(z.object({ tenantId: z.string(), outcome: z.string(), stripeInvoiceId: z.string().optional(), totalCents: z.number().int().optional(), lines: z.number().int().optional(), error: z.string().optional(), invoice: z.any().optional() })) }), 'What each tenant was billed'),
+        404: { description: 'Stripe not configured', content: { 'application/problem+json': { schema: ProblemSchema } } },
+        ...denied,
+      },
+    }),
+    async (c) => {
+      if (!money.billingRun) return problem(c, 404, 'billing-not-configured', 'No Stripe configured', 'This deployment has no Stripe API key, so it cannot invoice.') as never;
+      const { period } = c.req.valid('json');
+      return c.json({ period, results: await money.billingRun(period) }, 200);
+    },
   );
 
   app.openapi(

@@ -5,6 +5,7 @@ import { createDynamoClient, documentClientOf } from '../../../src/adapters/dyna
 import { createTable } from '../../../src/adapters/dynamodb/create-table.js';
 import { DynamoBillingAccountStore } from '../../../src/adapters/dynamodb/billing-account-store.js';
 import { DynamoLedgerStore } from '../../../src/adapters/dynamodb/ledger-store.js';
+import { SYSTEM_ACTOR, termsAudit, type BillingAccountStore, type BillingConfig } from '../../../src/money/billing-account.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -21,3 +22,7 @@ export const moneyTable = async () => {
     close: () => raw.destroy(),
   };
 };
+
+/** Sets a tenant's billing terms as the system actor (the store writes the audit event with them). */
+export const setTerms = (billing: BillingAccountStore, tenantId: string, terms: BillingConfig) =>
+  billing.configure(tenantId, terms, termsAudit({ tenantId, terms, at: new Date().toISOString(), actor: SYSTEM_ACTOR }));
