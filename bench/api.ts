@@ -1,11 +1,22 @@
 // Benchmark of the job path in local mode: POST /v1/jobs throughput and latency
-// (autocannon), submit-to-running time with a zero-delay sim provider, and raw
-// DynamoDB Local PutItem throughput in the same run, so the API's overhead shows
-// as a ratio. `npm run bench:api -- --json` prints one JSON object.
+// (autocannon) against the floor, i.e. the raw DynamoDB calls a submit must make (one
+// GetItem for the key, one conditional UpdateItem for the rate limit, one TransactWriteItems
+// of the same items) issued directly at the same concurrency in the same run; the API with
+// and without the dispatcher consuming the queue; DynamoDB calls per submit counted by the
+// SDK middleware; raw PutItem throughput (the old baseline); and submit-to-running time
+// with a zero-delay sim provider. `npm run bench:api -- --json` prints one JSON object.
 import { parseArgs } from 'node:util';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
-import { startDynamoDbLocal } from '../src/local/dynamodb-local.js';
+import { DynamoCallCounter, difference } from '../src/adapters/dynamodb/call-counter.js';
+import { DynamoJobStore } from '../src/adapters/dynamodb/job-store.js';
+import { parseApiKey } from '../src/core/api-keys.js';
+import type { Job, JobEvent, JobSpec } from '../src/core/job.js';
+import { newJobId } from '../src/core/jobs-service.js';
+import { monthOf } from '../src/money/amounts.js';
+import { holdId } from '../src/money/accounting.js';
+import { maxChargeMicroUsd } from '../src/money/pricing.js';
+import { startBenchDynamo } from './dynamo-local.js';
 import { startSystem, type RunningSystem } from '../src/local/system.js';
 import { SimProvider } from '../src/providers/sim/sim-provider.js';
 
@@ -17,8 +28,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     e2e: { type: 'string', default: '50' },
-    // Measure the API alone, with no dispatcher competing for the same cores.
-    'no-dispatch': { type: 'boolean', default: false },
+    counted: { type: 'string', default: '100' },
   },
 });
 const duration = Number(values.duration);
@@ -39,11 +49,19 @@ const zeroDelay = new SimProvider({
   seed: 7,
 });
 const reconcileIntervalMs = 100;
-const dynamo = await startDynamoDbLocal();
+const dynamo = await startBenchDynamo();
 // Throughput phases run without the reconciler, whose polling of every running job would
-// otherwise compete for the same two cores; the submit-to-running phase needs it.
-const system = await startSystem({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName: 'bench_api', providers: [zeroDelay], loops: false });
-if (!values['no-dispatch']) system.queue.start();
+// otherwise compete for the same two cores; the submit-to-running phase needs it. The rate
+// limit stays in the path (its update is one of the calls) but is set high enough never to refuse.
+const system = await startSystem({
+  port: 0,
+  dynamoEndpoint: dynamo.endpoint,
+  tableName: 'bench_api',
+  providers: [zeroDelay],
+  loops: false,
+  rateLimit: { ratePerSecond: 1_000_000, burst: 1_000_000 },
+});
+const counter = new DynamoCallCounter().attach(system.db);
 
 const job = JSON.stringify({
   image: 'bench',
@@ -55,6 +73,52 @@ const job = JSON.stringify({
 });
 const headers = { authorization: `Bearer ${system.apiKey}`, 'content-type': 'application/json' };
 log(`Switchyard API benchmark: ${duration}s per phase, ${connections} connections, local mode (DynamoDB Local in memory)`);
+
+// The floor: what a submit must do in DynamoDB, with nothing around it. The transaction is
+// written by the job store's own create (one TransactWriteItems: job, first event and the
+// hold's posting and budget counter, as for the seeded invoice tenant), so its items are
+// the API's, byte for byte.
+const spec = JSON.parse(job) as JobSpec;
+const keyId = parseApiKey(system.apiKey)!.keyId;
+const rawStore = new DynamoJobStore(system.db, system.tableName);
+const floorSubmit = async (worker: number): Promise<void> => {
+  await system.db.send(new GetCommand({ TableName: system.tableName, Key: { pk: `KEY#${keyId}`, sk: 'KEY' }, ConsistentRead: true }));
+  const now = Date.now();
+  await system.db.send(
+    new UpdateCommand({
+      TableName: system.tableName,
+      Key: { pk: `RATE#FLOOR#${worker}`, sk: 'BUCKET' },
+      UpdateExpression: 'SET tat = :next, expiresAt = :exp',
+      ConditionExpression: 'attribute_not_exists(tat) OR tat < :now',
+      ExpressionAttributeValues: { ':next': now + 0.001, ':now': now, ':exp': Math.ceil(now / 1000) + 3600 },
+    }),
+  );
+  const at = new Date(now).toISOString();
+  const floorJob: Job = { id: newJobId(), tenantId: system.tenantId, status: 'queued', version: 1, eventSeq: 1, spec, attempts: [], createdAt: at, updatedAt: at };
+  const event: JobEvent = { jobId: floorJob.id, seq: 1, at, type: 'status', to: 'queued', reason: 'submitted' };
+  const amount = maxChargeMicroUsd(spec);
+  await rawStore.create(floorJob, event, undefined, {
+    posting: { id: holdId(floorJob.id), kind: 'job.hold', at, tenantId: floorJob.tenantId, jobId: floorJob.id, memo: `hold for job ${floorJob.id}`, entries: [], details: { holdMicroUsd: amount, month: monthOf(new Date(now)), mode: 'invoice' } },
+    guards: [{ type: 'budget', tenantId: floorJob.tenantId, month: monthOf(new Date(now)), deltaMicroUsd: amount }],
+  });
+};
+const floor = async (seconds: number) => {
+  let submits = 0;
+  const latencies: number[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      while (Date.now() < deadline) {
+        const started = performance.now();
+        await floorSubmit(worker);
+        latencies.push(performance.now() - started);
+        submits++;
+      }
+    }),
+  );
+  return { rate: submits / seconds, latencies: latencies.sort((a, b) => a - b) };
+};
+const submitLoad = (seconds: number) => autocannon({ url: `${system.url}/v1/jobs`, method: 'POST', headers, body: job, connections, duration: seconds });
 
 const putItems = async (seconds: number) => {
   let puts = 0;
@@ -73,21 +137,45 @@ const putItems = async (seconds: number) => {
   return { rate: puts / seconds, latencies: latencies.sort((a, b) => a - b) };
 };
 
-// 0. Warm the JVM and the Node HTTP path so neither phase pays for JIT compilation.
+// 0. Warm the JVM and the Node HTTP path so no phase pays for JIT compilation.
 await putItems(3);
-await autocannon({ url: `${system.url}/v1/jobs`, method: 'POST', headers, body: job, connections, duration: 3 });
+await floor(3);
+await submitLoad(3);
 
-// 1. Raw DynamoDB Local PutItem throughput at the same concurrency.
+// 1. Raw DynamoDB Local PutItem throughput at the same concurrency (the old baseline).
 const put = await putItems(duration);
-const putRate = put.rate;
-const putLatencies = put.latencies;
 
-// 2. POST /v1/jobs under load (the dispatcher is consuming the queue meanwhile).
-const submit = await autocannon({ url: `${system.url}/v1/jobs`, method: 'POST', headers, body: job, connections, duration });
-const non2xx = submit.non2xx + submit.errors;
+// 2. The floor: the submit's own DynamoDB calls, issued directly.
+const floorRun = await floor(duration);
+
+// 3. POST /v1/jobs with no dispatcher.
+const submit = await submitLoad(duration);
+
+// DynamoDB calls per submit, counted by the middleware over sequential submits with no
+// dispatcher (under load, requests still in flight when a phase ends would blur the count).
+const counted = Number(values.counted);
+// Let the requests autocannon left in flight finish first: no call may be counted twice.
+for (let last = -1; last !== counter.snapshot().total; ) {
+  last = counter.snapshot().total;
+  await new Promise((r) => setTimeout(r, 1000));
+}
+const countsBefore = counter.snapshot();
+for (let i = 0; i < counted; i++) {
+  const res = await fetch(`${system.url}/v1/jobs`, { method: 'POST', headers, body: job });
+  if (res.status !== 202) throw new Error(`counted submit answered ${res.status}`);
+  await res.arrayBuffer();
+}
+const submitCounts = difference(counter.snapshot(), countsBefore);
+const accepted = counted;
+const callsPerSubmit = submitCounts.total / counted;
+
+// 4. POST /v1/jobs while the dispatcher consumes the queue (the backlog of phase 3 included).
+system.queue.start();
+const withDispatch = await submitLoad(duration);
+const non2xx = submit.non2xx + submit.errors + withDispatch.non2xx + withDispatch.errors;
 await system.stop();
 
-// 3. Submit-to-running, one job at a time, on a fresh table with every loop running.
+// 5. Submit-to-running, one job at a time, on a fresh table with every loop running.
 const e2eSystem: RunningSystem = await startSystem({
   port: 0,
   dynamoEndpoint: dynamo.endpoint,
@@ -113,34 +201,56 @@ e2e.sort((a, b) => a - b);
 await e2eSystem.stop();
 await dynamo.stop();
 
+const perOperation = Object.fromEntries(Object.entries(submitCounts.calls).map(([op, n]) => [op, round(n / accepted, 2)]));
 const figures = {
+  apiPerFloor: round(submit.requests.average / floorRun.rate, 3),
+  apiPerFloorWithDispatch: round(withDispatch.requests.average / floorRun.rate, 3),
+  callsPerSubmit: round(callsPerSubmit, 2),
+  callsPerSubmitByOperation: perOperation,
+  submitP99Ms: submit.latency.p99,
   submit: {
     requestsPerSecond: round(submit.requests.average),
     p50LatencyMs: submit.latency.p50,
     p99LatencyMs: submit.latency.p99,
     requests: submit.requests.total,
-    non2xx,
+  },
+  submitWithDispatch: {
+    requestsPerSecond: round(withDispatch.requests.average),
+    p50LatencyMs: withDispatch.latency.p50,
+    p99LatencyMs: withDispatch.latency.p99,
+    requests: withDispatch.requests.total,
+  },
+  non2xx,
+  floor: {
+    submitsPerSecond: round(floorRun.rate),
+    p50LatencyMs: round(percentile(floorRun.latencies, 50), 2),
+    p99LatencyMs: round(percentile(floorRun.latencies, 99), 2),
   },
   dynamodbLocalPutItem: {
-    putsPerSecond: round(putRate),
-    p50LatencyMs: round(percentile(putLatencies, 50), 2),
-    p99LatencyMs: round(percentile(putLatencies, 99), 2),
+    putsPerSecond: round(put.rate),
+    p50LatencyMs: round(percentile(put.latencies, 50), 2),
+    p99LatencyMs: round(percentile(put.latencies, 99), 2),
   },
-  apiToPutItemRatio: round(submit.requests.average / putRate, 3),
+  apiToPutItemRatio: round(submit.requests.average / put.rate, 3),
   submitToRunning: {
     jobs: e2e.length,
     p50Ms: round(percentile(e2e, 50)),
     p99Ms: round(percentile(e2e, 99)),
     reconcileIntervalMs,
   },
-  settings: { durationSeconds: duration, connections, dispatcherRunning: !values['no-dispatch'], cores: (await import('node:os')).cpus().length },
+  settings: { durationSeconds: duration, connections, cores: (await import('node:os')).cpus().length },
 };
 
 if (values.json) console.log(JSON.stringify(figures));
 else {
-  log(`POST /v1/jobs         ${figures.submit.requestsPerSecond} req/s, p50 ${figures.submit.p50LatencyMs} ms, p99 ${figures.submit.p99LatencyMs} ms (${figures.submit.requests} requests, ${non2xx} non-2xx)`);
-  log(`DynamoDB Local Put    ${figures.dynamodbLocalPutItem.putsPerSecond} puts/s, p50 ${figures.dynamodbLocalPutItem.p50LatencyMs} ms, p99 ${figures.dynamodbLocalPutItem.p99LatencyMs} ms`);
-  log(`API / PutItem ratio   ${figures.apiToPutItemRatio} (each submit: 1 key lookup + 1 transaction of 2-3 items + the dispatcher's writes)`);
-  log(`submit -> running     p50 ${figures.submitToRunning.p50Ms} ms, p99 ${figures.submitToRunning.p99Ms} ms over ${e2e.length} jobs (reconciler every ${reconcileIntervalMs} ms)`);
+  log(`POST /v1/jobs              ${figures.submit.requestsPerSecond} req/s, p50 ${figures.submit.p50LatencyMs} ms, p99 ${figures.submit.p99LatencyMs} ms (${figures.submit.requests} requests; dispatcher off)`);
+  log(`POST /v1/jobs + dispatcher ${figures.submitWithDispatch.requestsPerSecond} req/s, p50 ${figures.submitWithDispatch.p50LatencyMs} ms, p99 ${figures.submitWithDispatch.p99LatencyMs} ms (${figures.submitWithDispatch.requests} requests)`);
+  log(`floor (Get+Update+Transact) ${figures.floor.submitsPerSecond} submits/s, p50 ${figures.floor.p50LatencyMs} ms, p99 ${figures.floor.p99LatencyMs} ms`);
+  log(`API / floor                ${figures.apiPerFloor} (dispatcher off), ${figures.apiPerFloorWithDispatch} (dispatcher on)`);
+  log(`DynamoDB calls per submit  ${figures.callsPerSubmit} ${JSON.stringify(perOperation)} (counted by the SDK middleware)`);
+  log(`DynamoDB Local Put         ${figures.dynamodbLocalPutItem.putsPerSecond} puts/s, p50 ${figures.dynamodbLocalPutItem.p50LatencyMs} ms, p99 ${figures.dynamodbLocalPutItem.p99LatencyMs} ms`);
+  log(`API / PutItem ratio        ${figures.apiToPutItemRatio}`);
+  log(`non-2xx                    ${non2xx}`);
+  log(`submit -> running          p50 ${figures.submitToRunning.p50Ms} ms, p99 ${figures.submitToRunning.p99Ms} ms over ${e2e.length} jobs (reconciler every ${reconcileIntervalMs} ms)`);
 }
 process.exit(0);

@@ -2,6 +2,14 @@
 // Safe under duplicate deliveries and racing dispatchers: the claim is a conditional
 // write, the attempt is recorded before the provider is called, and providers treat
 // the attempt id as a client token, so a job is never launched twice.
+//
+// Writes per launched job: 3 (each one TransactWriteItems of the job and its events), and
+// 1 read of the job. (1) The claim: a conditional write that leases the job, so racing
+// dispatchers do not all place it. (2) The attempt record, before the provider is called:
+// the at-most-once guarantee needs it durable first. (3) The provider's handle, after the
+// launch, written on the version (2) left (no read unless it conflicts). (2) and (3) are
+// the minimum the guarantee allows; (1) could ride on (2), at the cost of duplicate
+// placement work (offer calls to every provider) on every redelivered message.
 import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
 import { offerKey, rankOffers, type PlacementContext } from './placement.js';
@@ -192,7 +200,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
   }
   try {
     const { providerRef } = await provider.launch(request);
-    await recordLaunch(deps, job.id, attempt.id, providerRef);
+    await recordLaunch(deps, job.id, attempt.id, providerRef, recorded.job);
     return { kind: 'launched' };
   } catch (error) {
     const reason = error instanceof ProviderError ? `launch refused (${error.kind}): ${error.message}` : `launch failed: ${String(error)}`;
@@ -281,10 +289,14 @@ export const recordOutcome = async (
   }
 };
 
-/** Store the provider's handle; if the job was cancelled meanwhile, stop what we just launched. */
-const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId: string, providerRef: string): Promise<void> => {
+/**
+ * Store the provider's handle; if the job was cancelled meanwhile, stop what we just launched.
+ * The first try writes on the job as this dispatcher recorded it (no read); only a conflict
+ * (a cancel, a reconcile pass) reads it again.
+ */
+const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId: string, providerRef: string, recorded?: Job): Promise<void> => {
   for (let i = 0; i < 5; i++) {
-    const job = await deps.store.get(jobId);
+    const job = i === 0 && recorded ? recorded : await deps.store.get(jobId);
     const attempt = job?.attempts.find((a) => a.id === attemptId);
     if (!job || !attempt) return;
     if (attempt.providerRef === providerRef) return;

@@ -60,24 +60,18 @@ export const submitJob = async (
   const requestHash = sha256(canonicalJson(spec));
   const accounting = deps.accounting ?? noAccounting;
   if (idempotencyKey) {
-    // A replay returns the earlier job before any budget check: the budget already counts it.
+    // A replay answers from the record alone, before any budget check: the budget already counts it.
     const earlier = await deps.store.findIdempotent(tenantId, idempotencyKey);
     if (earlier) return replay(deps, earlier, requestHash);
   }
-  await accounting.admit(tenantId, spec);
+  // One write: the job, its first event, the idempotency record and the hold commit
+  // together, with the budget and balance checks as the transaction's conditions.
+  const hold = await accounting.planHold(job);
   try {
-    await deps.store.create(job, event, idempotencyKey ? { key: idempotencyKey, requestHash } : undefined);
+    await deps.store.create(job, event, idempotencyKey ? { key: idempotencyKey, requestHash } : undefined, hold);
   } catch (error) {
-    if (!(error instanceof IdempotencyConflictError)) throw error;
-    return replay(deps, error.existing, requestHash);
-  }
-  try {
-    await accounting.hold(job);
-  } catch (error) {
-    // The hold was refused (a concurrent submit used the balance): the job must not run.
-    const failed = new JobChange(job, deps.clock.now().toISOString()).status('failed', `payment hold refused: ${(error as Error).message}`);
-    await deps.store.write(failed.build());
-    throw error;
+    if (error instanceof IdempotencyConflictError) return replay(deps, error.existing, requestHash);
+    return accounting.refusal(job, error);
   }
   await enqueue(deps, job.id);
   return { job, created: true };
@@ -85,7 +79,8 @@ export const submitJob = async (
 
 const replay = async (deps: JobServiceDeps, earlier: IdempotencyRecord, requestHash: string): Promise<SubmitResult> => {
   if (earlier.requestHash !== requestHash) throw new IdempotencyMismatchError();
-  const job = await deps.store.get(earlier.jobId);
+  if (earlier.job) return { job: earlier.job, created: false };
+  const job = await deps.store.get(earlier.jobId); // a record written before records held the job
   if (!job) throw new NotFoundError();
   return { job, created: false };
 };

@@ -2,6 +2,7 @@
 // embedded queue, provider APIs) implement these; the core never imports them.
 import type { Job, JobEvent, JobFilter, JobSpec, JobStatus } from './job.js';
 import type { JobWrite } from './transitions.js';
+import type { Guard, Posting } from '../money/ledger.js';
 
 export interface Clock {
   now(): Date;
@@ -19,6 +20,18 @@ export class ConflictError extends Error {
 export interface IdempotencyRecord {
   requestHash: string;
   jobId: string;
+  /** The job as the first request answered it: a replay answers the same, with no other read. */
+  job?: Job;
+}
+
+/**
+ * Ledger writes a new job carries (its hold): data the job store commits in the job's own
+ * transaction, whose conditions are the guards. So a job is never stored without its hold,
+ * and a refused hold stores no job. Built by the billing module; the core only passes it on.
+ */
+export interface HoldWrite {
+  posting: Posting;
+  guards: Guard[];
 }
 
 export class IdempotencyConflictError extends Error {
@@ -36,9 +49,10 @@ export interface JobStore {
   /**
    * Create a job with its first event. With an idempotency key, the key is claimed in
    * the same transaction; if it was claimed before, IdempotencyConflictError carries the
-   * earlier record and nothing is written.
+   * earlier record and nothing is written. With a hold, its posting and guards are part of
+   * the same transaction; a failed guard writes nothing and throws the billing module's error.
    */
-  create(job: Job, event: JobEvent, idempotency?: { key: string; requestHash: string }): Promise<void>;
+  create(job: Job, event: JobEvent, idempotency?: { key: string; requestHash: string }, hold?: HoldWrite): Promise<void>;
   get(jobId: string): Promise<Job | undefined>;
   /** The job an Idempotency-Key was first used for, if any. */
   findIdempotent(tenantId: string, key: string): Promise<IdempotencyRecord | undefined>;
@@ -121,17 +135,23 @@ export interface TenantStore {
  * the ledger with idempotency ids derived from the job, so a repeat changes nothing.
  */
 export interface JobAccounting {
-  /** Before a job is stored. Throws a domain error to refuse it (budget, balance, overdue). */
-  admit(tenantId: string, spec: JobSpec): Promise<void>;
-  /** After the job is stored: place the hold for prepaid tenants. */
-  hold(job: Job): Promise<void>;
+  /**
+   * Before a job is stored: the hold to write with it (budget and balance checks are its
+   * guards, checked by the write itself), or a thrown domain error when the terms already
+   * refuse the job (an overdue invoice).
+   */
+  planHold(job: Job): Promise<HoldWrite | undefined>;
+  /** The store refused the job's write: throws the domain refusal for a failed guard, else `error` itself. */
+  refusal(job: Job, error: unknown): Promise<never>;
   /** For a finished job, until it succeeds once: charge metered usage, release the rest. */
   settle(job: Job): Promise<{ costMicroUsd: number }>;
 }
 
 /** No billing: admits everything and settles at zero (local mode without money configured). */
 export const noAccounting: JobAccounting = {
-  admit: async () => undefined,
-  hold: async () => undefined,
+  planHold: async () => undefined,
+  refusal: async (_job, error) => {
+    throw error;
+  },
   settle: async () => ({ costMicroUsd: 0 }),
 };

@@ -1,10 +1,10 @@
-// JobAccounting on the ledger: admit checks overdue invoices, the monthly budget and the
-// prepaid balance; hold reserves the job's most possible charge (and, for prepaid tenants,
-// moves it from available to holds); settle charges the metered amount, releases the
+// JobAccounting on the ledger: planHold builds the hold a new job is written with (its
+// most possible charge reserved against the budget and, for prepaid tenants, moved from
+// available to holds; budget and balance are the write's conditions); settle charges the metered amount, releases the
 // rest, and records what each provider is owed. Every posting id derives from the job id,
 // so the reconciler may call settle any number of times.
 import type { Job, JobSpec } from '../core/job.js';
-import type { Clock, JobAccounting } from '../core/ports.js';
+import type { Clock, HoldWrite, JobAccounting } from '../core/ports.js';
 import { formatUsd, monthOf } from './amounts.js';
 import type { BillingAccount, BillingAccountStore } from './billing-account.js';
 import { PaymentRequiredError } from './errors.js';
@@ -38,19 +38,20 @@ const balanceRefusal = (available: number, required: number) =>
     { availableMicroUsd: available, requiredMicroUsd: required },
   );
 
+const overdueRefusal = (account: BillingAccount) =>
+  new PaymentRequiredError(
+    'invoice-overdue',
+    'Invoice overdue',
+    `New jobs are paused until the overdue invoice${account.overdueInvoiceIds.length > 1 ? 's are' : ' is'} paid: ${account.overdueInvoiceIds.join(', ')}.`,
+    { overdueInvoiceIds: account.overdueInvoiceIds },
+  );
+
 export class LedgerAccounting implements JobAccounting {
   constructor(private readonly deps: AccountingDeps) {}
 
   async admit(tenantId: string, spec: JobSpec): Promise<void> {
     const account = await this.deps.billing.get(tenantId);
-    if (account.overdueInvoiceIds.length > 0) {
-      throw new PaymentRequiredError(
-        'invoice-overdue',
-        'Invoice overdue',
-        `New jobs are paused until the overdue invoice${account.overdueInvoiceIds.length > 1 ? 's are' : ' is'} paid: ${account.overdueInvoiceIds.join(', ')}.`,
-        { overdueInvoiceIds: account.overdueInvoiceIds },
-      );
-    }
+    if (account.overdueInvoiceIds.length > 0) throw overdueRefusal(account);
     const required = maxChargeMicroUsd(spec);
     if (account.monthlyBudgetMicroUsd !== undefined) {
       const committed = await this.deps.ledger.budgetCommitted(tenantId, monthOf(this.deps.clock.now()));
@@ -62,9 +63,40 @@ export class LedgerAccounting implements JobAccounting {
     }
   }
 
-  /** Reserve the job's maximum against the month's budget, and hold prepaid funds; atomically. */
-  async hold(job: Job): Promise<void> {
+  /**
+   * The hold a new job is stored with: the job's maximum reserved against the month's
+   * budget and, for prepaid tenants, moved from available to holds. Its guards (budget
+   * limit, no overdraft) are the conditions of the job's own write, so the only read here
+   * is the tenant's terms; an overdue invoice refuses the job before anything is written.
+   */
+  async planHold(job: Job): Promise<HoldWrite> {
     const account = await this.deps.billing.get(job.tenantId);
+    if (account.overdueInvoiceIds.length > 0) throw overdueRefusal(account);
+    return this.holdFor(job, account);
+  }
+
+  async refusal(job: Job, error: unknown): Promise<never> {
+    if (!(error instanceof GuardFailedError)) throw error;
+    // The write's guard failed: answer with the same problem admit would have.
+    const amount = maxChargeMicroUsd(job.spec);
+    if (error.guard.type === 'budget') {
+      const account = await this.deps.billing.get(job.tenantId);
+      throw budgetRefusal(account, await this.deps.ledger.budgetCommitted(job.tenantId, error.guard.month), amount);
+    }
+    throw balanceRefusal(await this.available(job.tenantId), amount);
+  }
+
+  /** The hold on its own write (a job stored without one, tests); planHold + the job's write is the submit path. */
+  async hold(job: Job): Promise<void> {
+    const hold = this.holdFor(job, await this.deps.billing.get(job.tenantId));
+    try {
+      await this.deps.ledger.post(hold.posting, hold.guards);
+    } catch (error) {
+      await this.refusal(job, error);
+    }
+  }
+
+  private holdFor(job: Job, account: BillingAccount): HoldWrite {
     const amount = maxChargeMicroUsd(job.spec);
     const month = monthOf(job.createdAt);
     const prepaid = account.mode === 'prepaid';
@@ -88,14 +120,7 @@ export class LedgerAccounting implements JobAccounting {
       entries,
       details: { holdMicroUsd: amount, month, mode: account.mode },
     };
-    try {
-      await this.deps.ledger.post(posting, guards);
-    } catch (error) {
-      if (!(error instanceof GuardFailedError)) throw error;
-      // Lost a race with another submit between admit and hold: refuse with the same problem.
-      if (error.guard.type === 'budget') throw budgetRefusal(account, await this.deps.ledger.budgetCommitted(job.tenantId, month), amount);
-      throw balanceRefusal(await this.available(job.tenantId), amount);
-    }
+    return { posting, guards };
   }
 
   async settle(job: Job): Promise<{ costMicroUsd: number }> {

@@ -31,6 +31,7 @@ export interface RateLimiter {
 /** Buckets of idle keys expire through the table's TTL a while after they are full again. */
 const TTL_SLACK_SECONDS = 3600;
 const MAX_ROUNDS = 4;
+const REMEMBERED_BUCKETS = 10_000;
 
 export class DynamoRateLimiter implements RateLimiter {
   private readonly intervalMs: number;
@@ -53,9 +54,28 @@ export class DynamoRateLimiter implements RateLimiter {
     // "not full" write succeeds, or the bucket is empty.
     const now = this.nowMs();
     const expiresAt = Math.ceil((now + this.config.burst * this.intervalMs) / 1000) + TTL_SLACK_SECONDS;
+    // Which write applies is guessed from the tat this instance saw last, so a request makes
+    // one conditional update, not two: a busy key's bucket is "not full", a new or idle one
+    // "full". A wrong guess costs one more update, whose failure tells the truth.
+    const seen = this.lastTat.get(bucket);
+    let full = seen === undefined || seen < now;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      let old: Record<string, unknown> | undefined;
+      let tat: number | undefined;
       try {
+        if (full) {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: key,
+              UpdateExpression: 'SET tat = :next, expiresAt = :exp',
+              ConditionExpression: 'attribute_not_exists(tat) OR tat < :now',
+              ExpressionAttributeValues: { ':next': now + this.intervalMs, ':now': now, ':exp': expiresAt },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          );
+          this.remember(bucket, now + this.intervalMs);
+          return { allowed: true, remaining: this.config.burst - 1 };
+        }
         const out = await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -67,34 +87,33 @@ export class DynamoRateLimiter implements RateLimiter {
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return { allowed: true, remaining: this.remaining(Number(out.Attributes?.tat), now) };
+        const next = Number(out.Attributes?.tat);
+        this.remember(bucket, next);
+        return { allowed: true, remaining: this.remaining(next, now) };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        old = error.Item as Record<string, unknown> | undefined;
+        const old = error.Item as Record<string, unknown> | undefined;
+        tat = old?.tat === undefined ? undefined : Number(unwrap(old.tat));
       }
-      const tat = old?.tat === undefined ? undefined : Number(unwrap(old.tat));
+      if (tat !== undefined) this.remember(bucket, tat);
       if (tat !== undefined && tat > now + window) {
         // Empty: the next token arrives when tat falls back inside the window.
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((tat - now - window) / 1000)) };
       }
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'SET tat = :next, expiresAt = :exp',
-            ConditionExpression: 'attribute_not_exists(tat) OR tat < :now',
-            ExpressionAttributeValues: { ':next': now + this.intervalMs, ':now': now, ':exp': expiresAt },
-          }),
-        );
-        return { allowed: true, remaining: this.config.burst - 1 };
-      } catch (error) {
-        // Another request moved the bucket between our two writes: look again.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      // The other case holds (or another request moved the bucket between our writes): look again.
+      full = tat === undefined || tat < now;
     }
     // Only under extreme contention on one key: refusing is the safe answer.
     return { allowed: false, retryAfterSeconds: 1 };
+  }
+
+  /** The last tat seen per bucket, bounded: an evicted bucket only costs a wrong first guess. */
+  private readonly lastTat = new Map<string, number>();
+
+  private remember(bucket: string, tat: number): void {
+    this.lastTat.delete(bucket);
+    this.lastTat.set(bucket, tat);
+    if (this.lastTat.size > REMEMBERED_BUCKETS) this.lastTat.delete(this.lastTat.keys().next().value!);
   }
 
   private remaining(tat: number, now: number): number {

@@ -10,9 +10,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Job, JobEvent, JobFilter, JobStatus } from '../../core/job.js';
 import { needsReconcile } from '../../core/job.js';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GuardFailedError } from '../../money/ledger.js';
 import {
   ConflictError,
   IdempotencyConflictError,
+  type HoldWrite,
   type IdempotencyRecord,
   type JobPage,
   type JobStore,
@@ -20,6 +23,7 @@ import {
 import type { JobWrite } from '../../core/transitions.js';
 import { queryNewestFirst } from './cursor.js';
 import { jobFilterExpression, queryNewestFirstFiltered } from './filtered-page.js';
+import { postingItems, type TransactItem } from './ledger-store.js';
 import { queryShards } from './sharded-index.js';
 import { GSI, RECONCILE_SHARDS, TTL_ATTRIBUTE, WEBHOOK_OUTBOX_PREFIX, outboxKey } from './table-design.js';
 
@@ -76,6 +80,12 @@ const eventPuts = (TableName: string, job: Job, events: JobEvent[]) =>
     ...(job.spec.webhookUrl ? [{ Put: { TableName, Item: outboxItem(job, e), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
   ]);
 
+const toRecord = (item: Record<string, unknown>): IdempotencyRecord => ({
+  requestHash: item.requestHash as string,
+  jobId: item.jobId as string,
+  ...(item.job ? { job: item.job as Job } : {}),
+});
+
 const isConditionFailure = (error: unknown, index?: number): boolean =>
   error instanceof TransactionCanceledException &&
   (error.CancellationReasons ?? []).some(
@@ -88,33 +98,46 @@ export class DynamoJobStore implements JobStore {
     private readonly tableName: string,
   ) {}
 
-  async create(job: Job, event: JobEvent, idempotency?: { key: string; requestHash: string }): Promise<void> {
+  /**
+   * A submit's one write: the job, its first event (and webhook outbox item), the
+   * idempotency record and the hold's ledger items, all in one TransactWriteItems.
+   */
+  async create(job: Job, event: JobEvent, idempotency?: { key: string; requestHash: string }, hold?: HoldWrite): Promise<void> {
     const TableName = this.tableName;
-    const items: { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string } }[] = [
+    const items: TransactItem[] = [
       { Put: { TableName, Item: jobItem(job), ConditionExpression: 'attribute_not_exists(pk)' } },
       ...eventPuts(TableName, job, [event]),
     ];
+    let idemIndex = -1;
     if (idempotency) {
       const expiresAt = Math.floor(Date.parse(job.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS;
-      const record: IdempotencyRecord = { requestHash: idempotency.requestHash, jobId: job.id };
+      const record: IdempotencyRecord = { requestHash: idempotency.requestHash, jobId: job.id, job };
+      idemIndex = items.length;
       items.push({
         Put: {
           TableName,
           Item: { ...idemKey(job.tenantId, idempotency.key), ...record, [TTL_ATTRIBUTE]: expiresAt },
           ConditionExpression: 'attribute_not_exists(pk)',
+          // A racing first use comes back with the cancellation: no read to answer the replay.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       });
     }
+    const holdStart = items.length;
+    const holdItems = hold ? postingItems(TableName, hold.posting, hold.guards) : { items: [], guardByItem: [] };
+    items.push(...holdItems.items);
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (idempotency && isConditionFailure(error, items.length - 1)) {
-        const existing = await this.db.send(
-          new GetCommand({ TableName, Key: idemKey(job.tenantId, idempotency.key), ConsistentRead: true }),
-        );
-        const item = existing.Item as IdempotencyRecord | undefined;
-        if (item) throw new IdempotencyConflictError({ requestHash: item.requestHash, jobId: item.jobId });
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const earlier = idemIndex >= 0 ? reasons[idemIndex] : undefined;
+      if (earlier?.Code === 'ConditionalCheckFailed' && earlier.Item) {
+        throw new IdempotencyConflictError(toRecord(unmarshall(earlier.Item as never)));
       }
+      const failed = reasons.findIndex((r, i) => i >= holdStart && r.Code === 'ConditionalCheckFailed');
+      const guard = failed >= 0 ? holdItems.guardByItem[failed - holdStart] : undefined;
+      if (guard) throw new GuardFailedError(guard);
       if (isConditionFailure(error)) throw new ConflictError('a job with this id already exists');
       throw error;
     }
@@ -127,7 +150,7 @@ export class DynamoJobStore implements JobStore {
 
   async findIdempotent(tenantId: string, key: string): Promise<IdempotencyRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: idemKey(tenantId, key), ConsistentRead: true }));
-    return out.Item ? { requestHash: out.Item.requestHash as string, jobId: out.Item.jobId as string } : undefined;
+    return out.Item ? toRecord(out.Item) : undefined;
   }
 
   async getForTenant(tenantId: string, jobId: string): Promise<Job | undefined> {

@@ -17,7 +17,7 @@ import {
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { GSI, LEDGER_ACCOUNT_SHARDS, ledgerKeys } from './table-design.js';
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 const indexed = (account: string): boolean => account.startsWith('tenant:') || account.startsWith('provider:');
 
@@ -33,6 +33,75 @@ const floorCondition = (account: string, amount: number, minNormal: number): { e
 const reasonCodes = (error: unknown): (string | undefined)[] =>
   error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
 
+/**
+ * The transaction items of a posting and, per item, the guard its condition enforces. The
+ * job store adds them to a new job's transaction (the hold), so both commit or neither.
+ */
+export const postingItems = (TableName: string, posting: Posting, guards: Guard[] = []): { items: TransactItem[]; guardByItem: (Guard | undefined)[] } => {
+  const entries = normalizeEntries(posting.entries);
+  const stored: Posting = { ...posting, entries };
+  const order = `${posting.at}#${posting.id}`;
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName,
+        Item: {
+          ...ledgerKeys.posting(posting.id),
+          posting: stored,
+          ...(posting.tenantId ? { [GSI.tenantJobs.partitionKey]: ledgerKeys.tenantIndex(posting.tenantId), [GSI.tenantJobs.sortKey]: order } : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+  const guardByItem: (Guard | undefined)[] = [undefined];
+  for (const entry of entries) {
+    const floor = guards.find((g): g is Extract<Guard, { type: 'floor' }> => g.type === 'floor' && g.account === entry.account);
+    const condition = floor ? floorCondition(entry.account, entry.amountMicroUsd, floor.minNormal) : undefined;
+    items.push({
+      Update: {
+        TableName,
+        Key: ledgerKeys.account(entry.account),
+        UpdateExpression: 'SET accountId = :id ADD #b :amount',
+        ExpressionAttributeNames: { '#b': 'balance' },
+        ExpressionAttributeValues: { ':id': entry.account, ':amount': entry.amountMicroUsd, ...(condition ? { ':limit': condition.limit } : {}) },
+        ...(condition ? { ConditionExpression: condition.zeroOk ? `attribute_not_exists(#b) OR ${condition.expr}` : condition.expr } : {}),
+      },
+    });
+    guardByItem.push(floor);
+    if (indexed(entry.account)) {
+      items.push({
+        Put: {
+          TableName,
+          Item: {
+            ...ledgerKeys.entry(posting.id, entry.account),
+            posting: stored,
+            [GSI.tenantJobs.partitionKey]: ledgerKeys.accountIndex(entry.account),
+            [GSI.tenantJobs.sortKey]: order,
+          },
+        },
+      });
+      guardByItem.push(undefined);
+    }
+  }
+  for (const budget of guards.filter((g): g is Extract<Guard, { type: 'budget' }> => g.type === 'budget')) {
+    const limited = budget.limitMicroUsd !== undefined && budget.deltaMicroUsd > 0;
+    const limit = limited ? budget.limitMicroUsd! - budget.deltaMicroUsd : 0;
+    items.push({
+      Update: {
+        TableName,
+        Key: ledgerKeys.budget(budget.tenantId, budget.month),
+        UpdateExpression: 'ADD #c :delta',
+        ExpressionAttributeNames: { '#c': 'committed' },
+        ExpressionAttributeValues: { ':delta': budget.deltaMicroUsd, ...(limited ? { ':limit': limit } : {}) },
+        ...(limited ? { ConditionExpression: limit >= 0 ? 'attribute_not_exists(#c) OR #c <= :limit' : '#c <= :limit' } : {}),
+      },
+    });
+    guardByItem.push(budget);
+  }
+  return { items, guardByItem };
+};
+
 export class DynamoLedgerStore implements LedgerStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -40,68 +109,7 @@ export class DynamoLedgerStore implements LedgerStore {
   ) {}
 
   async post(posting: Posting, guards: Guard[] = []): Promise<boolean> {
-    const TableName = this.tableName;
-    const entries = normalizeEntries(posting.entries);
-    const stored: Posting = { ...posting, entries };
-    const order = `${posting.at}#${posting.id}`;
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName,
-          Item: {
-            ...ledgerKeys.posting(posting.id),
-            posting: stored,
-            ...(posting.tenantId ? { [GSI.tenantJobs.partitionKey]: ledgerKeys.tenantIndex(posting.tenantId), [GSI.tenantJobs.sortKey]: order } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    ];
-    const guardByItem: (Guard | undefined)[] = [undefined];
-    for (const entry of entries) {
-      const floor = guards.find((g): g is Extract<Guard, { type: 'floor' }> => g.type === 'floor' && g.account === entry.account);
-      const condition = floor ? floorCondition(entry.account, entry.amountMicroUsd, floor.minNormal) : undefined;
-      items.push({
-        Update: {
-          TableName,
-          Key: ledgerKeys.account(entry.account),
-          UpdateExpression: 'SET accountId = :id ADD #b :amount',
-          ExpressionAttributeNames: { '#b': 'balance' },
-          ExpressionAttributeValues: { ':id': entry.account, ':amount': entry.amountMicroUsd, ...(condition ? { ':limit': condition.limit } : {}) },
-          ...(condition ? { ConditionExpression: condition.zeroOk ? `attribute_not_exists(#b) OR ${condition.expr}` : condition.expr } : {}),
-        },
-      });
-      guardByItem.push(floor);
-      if (indexed(entry.account)) {
-        items.push({
-          Put: {
-            TableName,
-            Item: {
-              ...ledgerKeys.entry(posting.id, entry.account),
-              posting: stored,
-              [GSI.tenantJobs.partitionKey]: ledgerKeys.accountIndex(entry.account),
-              [GSI.tenantJobs.sortKey]: order,
-            },
-          },
-        });
-        guardByItem.push(undefined);
-      }
-    }
-    for (const budget of guards.filter((g): g is Extract<Guard, { type: 'budget' }> => g.type === 'budget')) {
-      const limited = budget.limitMicroUsd !== undefined && budget.deltaMicroUsd > 0;
-      const limit = limited ? budget.limitMicroUsd! - budget.deltaMicroUsd : 0;
-      items.push({
-        Update: {
-          TableName,
-          Key: ledgerKeys.budget(budget.tenantId, budget.month),
-          UpdateExpression: 'ADD #c :delta',
-          ExpressionAttributeNames: { '#c': 'committed' },
-          ExpressionAttributeValues: { ':delta': budget.deltaMicroUsd, ...(limited ? { ':limit': limit } : {}) },
-          ...(limited ? { ConditionExpression: limit >= 0 ? 'attribute_not_exists(#c) OR #c <= :limit' : '#c <= :limit' } : {}),
-        },
-      });
-      guardByItem.push(budget);
-    }
+    const { items, guardByItem } = postingItems(this.tableName, posting, guards);
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
