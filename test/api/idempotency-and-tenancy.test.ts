@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
+import { seedLocalTerms } from '../../src/billing/local-terms.js';
 import { seedTenant } from '../../src/local/seed.js';
 import { api, localJob, startTestSystem } from '../support/system.js';
 
@@ -8,6 +9,8 @@ let otherKey: string;
 beforeAll(async () => {
   system = await startTestSystem({ loops: false });
   otherKey = await seedTenant(system.tenants, { tenantId: 'tenant-b', name: 'Tenant B' });
+  // A new tenant is prepaid with nothing to spend: give it terms, as an operator would.
+  await seedLocalTerms(system.money.billing, 'tenant-b', new Date().toISOString());
 });
 afterAll(() => system.stop());
 

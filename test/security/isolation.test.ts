@@ -45,11 +45,12 @@ const sameAsMissing = async (method: string, pathFor: (id: string) => string, re
 };
 
 /** The agent routes take an attempt token, never an API key; a token B's tenant holds opens nothing of A's. */
-const agentRouteCheck = (path: string, body: string, type: string) => async () => {
-  const asKey = await fetch(`${system.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${b.key}`, 'content-type': type }, body });
+const agentRouteCheck = (path: string, body: string | undefined, type: string, method = 'POST') => async () => {
+  const init = (authorization: string) => ({ method, headers: { authorization, 'content-type': type }, ...(body === undefined ? {} : { body }) });
+  const asKey = await fetch(`${system.url}${path}`, init(`Bearer ${b.key}`));
   expect(asKey.status).toBe(401);
   const token = issueAttemptToken(system.agentTokenKey, { tenantId: b.tenantId, jobId: a.jobId, attemptId: `${a.jobId}-a1`, expiresAt: Math.floor(Date.now() / 1000) + 600 });
-  const asB = await fetch(`${system.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+  const asB = await fetch(`${system.url}${path}`, init(`Bearer ${token}`));
   expect(asB.status).toBe(401);
   expect(await system.agent.store.get(a.jobId, `${a.jobId}-a1`)).toBeUndefined();
 };
@@ -60,6 +61,39 @@ const checks: Record<string, () => Promise<void>> = {
   },
   'POST /v1/agent/heartbeat': agentRouteCheck('/v1/agent/heartbeat', '{}', 'application/json'),
   'POST /v1/agent/logs': agentRouteCheck('/v1/agent/logs?offset=0', 'secret-a', 'application/octet-stream'),
+  'GET /v1/agent/secrets': agentRouteCheck('/v1/agent/secrets', undefined, 'application/json', 'GET'),
+  'GET /v1/agent/checkpoint': agentRouteCheck('/v1/agent/checkpoint', undefined, 'application/json', 'GET'),
+  'POST /v1/agent/checkpoint': agentRouteCheck('/v1/agent/checkpoint', JSON.stringify({ sizeBytes: 10 }), 'application/json'),
+  'POST /v1/agent/checkpoint/commit': agentRouteCheck('/v1/agent/checkpoint/commit', JSON.stringify({ key: 'x', sizeBytes: 10 }), 'application/json'),
+  'POST /v1/agent/outputs': agentRouteCheck('/v1/agent/outputs', JSON.stringify({ files: [{ path: 'a.txt', sizeBytes: 1, sha256: '0'.repeat(64) }] }), 'application/json'),
+  'POST /v1/agent/outputs/commit': agentRouteCheck('/v1/agent/outputs/commit', '{}', 'application/json'),
+  'GET /v1/jobs/{id}/outputs': async () => {
+    await sameAsMissing('GET', (id) => `/v1/jobs/${id}/outputs`, a.jobId, MISSING_JOB);
+  },
+  'POST /v1/secrets': async () => {
+    // B may use the same name as A: it writes B's own secret, and A's value stays A's.
+    expect((await api(system, 'POST', '/v1/secrets', { key: a.key, body: { name: 'shared-name', value: 'secret-a-value' } })).status).toBeLessThan(300);
+    expect((await asB('POST', '/v1/secrets', { name: 'shared-name', value: 'secret-b-value' })).status).toBeLessThan(300);
+    const listedForA = await api(system, 'GET', '/v1/secrets', { key: a.key });
+    expect(JSON.stringify(listedForA.body)).toContain('shared-name');
+  },
+  'GET /v1/secrets': async () => {
+    await api(system, 'POST', '/v1/secrets', { key: a.key, body: { name: 'only-a', value: 'secret-a-only' } });
+    const res = await asB('GET', '/v1/secrets');
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).not.toContain('only-a');
+  },
+  'DELETE /v1/secrets/{name}': async () => {
+    await api(system, 'POST', '/v1/secrets', { key: a.key, body: { name: 'keep-a', value: 'secret-a-keep' } });
+    // Secret names are per tenant: B deleting "keep-a" is deleting a secret B does not have.
+    const res = await asB('DELETE', '/v1/secrets/keep-a');
+    expect(res.status).toBe((await asB('DELETE', '/v1/secrets/no-such-secret')).status);
+    expect(res.status).toBe(404);
+    expect(JSON.stringify((await api(system, 'GET', '/v1/secrets', { key: a.key })).body)).toContain('keep-a');
+  },
+  'POST /v1/admin/billing/runs': async () => {
+    expect((await asB('POST', '/v1/admin/billing/runs', { period: '2026-11' })).status).toBe(403);
+  },
   'POST /v1/agent/exit': agentRouteCheck('/v1/agent/exit', JSON.stringify({ exitCode: 0, endedAt: new Date().toISOString() }), 'application/json'),
   'POST /v1/jobs': async () => {
     // Same Idempotency-Key as A: B gets a job of its own, never A's.
