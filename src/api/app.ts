@@ -2,6 +2,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { requestId } from 'hono/request-id';
 import { ZodError } from 'zod';
 import { InvalidCursorError } from '../adapters/dynamodb/cursor.js';
 import { IdempotencyMismatchError, JobFinishedError, NotFoundError } from '../core/errors.js';
@@ -13,6 +14,7 @@ import { renderDocsPage } from './docs.js';
 import { registerDashboard } from './dashboard.js';
 import { fieldErrors, problem, validationProblem } from './problem.js';
 import { registerJobRoutes } from './routes/jobs.js';
+import { registerJobEventRoutes } from './routes/job-events.js';
 import { registerProviderRoutes } from './routes/providers.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerWebhookSecretRoute } from './routes/webhook-secret.js';
@@ -51,6 +53,9 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
     },
   });
 
+  // Before everything: every response, problems included, carries a Request-Id (a caller's own is kept when sane).
+  app.use('*', requestId({ headerName: 'Request-Id' }));
+
   app.onError((error, c) => {
     const money = moneyErrorResponse(error, c);
     if (money) return money;
@@ -65,7 +70,7 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
       if (status === 400) return problem(c, 400, 'malformed-body', 'Malformed request', 'The request body is not valid JSON.');
       return problem(c, status as 400, 'http-error', error.message || 'Request error', error.message || 'The request could not be processed.');
     }
-    deps.log?.('unhandled error', { error: String(error), stack: (error as Error).stack, path: c.req.path });
+    deps.log?.('unhandled error', { error: String(error), stack: (error as Error).stack, path: c.req.path, requestId: c.get('requestId') });
     return problem(c, 500, 'internal', 'Internal error', 'Something went wrong on our side; the request can be retried safely.');
   });
 
@@ -111,6 +116,7 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   app.use('/v1/*', async (c, next) => (deps.agent && isAgentPath(c.req.path) ? next() : apiKeyAuth(c, next)));
   if (keyRateLimit) app.use('/v1/*', async (c, next) => (deps.agent && isAgentPath(c.req.path) ? next() : keyRateLimit(c, next)));
   registerJobRoutes(app, deps);
+  registerJobEventRoutes(app, deps);
   if (deps.agent && deps.runTime) registerJobOutputsRoute(app, deps, deps.agent, deps.runTime);
   if (deps.agent) registerLogRoutes(app, deps, deps.agent);
   registerProviderRoutes(app, deps);

@@ -35,5 +35,5 @@ export interface ApiDeps {
 }
 
 export interface ApiEnv {
-  Variables: { tenantId: string; scopes: string[]; keyId: string; agent: AgentRequestContext };
+  Variables: { tenantId: string; scopes: string[]; keyId: string; agent: AgentRequestContext; requestId: string };
 }

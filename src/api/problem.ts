@@ -32,6 +32,12 @@ export const problemBody = (
   extra: Record<string, unknown> = {},
 ): Problem => ({ type: `${TYPE_BASE}${slug}`, title, status, detail, ...extra });
 
+/** The request's id (set by hono/request-id in the app), so a problem body can be matched to our logs. */
+const requestIdOf = (c: Context): { requestId?: string } => {
+  const id = (c.get as (key: string) => unknown)('requestId');
+  return typeof id === 'string' ? { requestId: id } : {};
+};
+
 export const problem = (
   c: Context,
   status: ContentfulStatusCode,
@@ -41,7 +47,7 @@ export const problem = (
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Response =>
-  c.body(JSON.stringify({ ...problemBody(status, slug, title, detail, extra), instance: c.req.path }), status, {
+  c.body(JSON.stringify({ ...problemBody(status, slug, title, detail, extra), instance: c.req.path, ...requestIdOf(c) }), status, {
     'content-type': PROBLEM_CONTENT_TYPE,
     ...headers,
   });

@@ -250,6 +250,7 @@ export const ProblemSchema = z
     status: z.number().int(),
     detail: z.string(),
     instance: z.string().optional(),
+    requestId: z.string().optional().openapi({ description: 'The same value as the Request-Id response header; quote it when reporting a problem.' }),
     errors: z.array(z.object({ field: z.string(), pointer: z.string(), detail: z.string() })).optional(),
   })
   .openapi('Problem');

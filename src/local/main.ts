@@ -62,7 +62,7 @@ Submit a job that runs on this machine:
   curl -s -X POST ${system.url}/v1/jobs \\
     -H "Authorization: Bearer ${system.apiKey}" \\
     -H "Content-Type: application/json" \\
-    -H "Idempotency-Key: first-job" \\
+    -H "Idempotency-Key: npm-start-first-job" \\
     -d '${body}'
 
 Then: curl -s -H "Authorization: Bearer ${system.apiKey}" ${system.url}/v1/jobs

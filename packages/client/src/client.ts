@@ -66,8 +66,12 @@ export const createSwitchyard = (options: SwitchyardOptions) => {
 
   const getJob = async (id: string): Promise<Job> => unwrap(await api.GET('/v1/jobs/{id}', { params: { path: { id } } }));
 
-  const jobEvents = async (id: string): Promise<JobEvent[]> =>
-    unwrap(await api.GET('/v1/jobs/{id}/events', { params: { path: { id } } })).items;
+  const jobEvents = async (id: string, after?: number): Promise<JobEvent[]> => {
+    const page = unwrap(await api.GET('/v1/jobs/{id}/events', { params: { path: { id }, query: after !== undefined ? { after: String(after) } : {} } }));
+    // Without follow the route answers JSON; the event-stream variant is never asked for here.
+    if (typeof page === 'string') throw new Error('expected a JSON timeline, got an event stream');
+    return page.items;
+  };
 
   /** Opens an event stream; a JSON answer (a route without follow) comes back as { json }. */
   const openStream = async (path: string, signal?: AbortSignal): Promise<{ stream: ReadableStream<Uint8Array> } | { json: unknown }> => {

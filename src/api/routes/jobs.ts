@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { cancelJob, getJob, jobEvents, listJobs, submitJob } from '../../core/jobs-service.js';
-import type { Job, JobEvent, JobSpec } from '../../core/job.js';
+import { cancelJob, getJob, listJobs, submitJob } from '../../core/jobs-service.js';
+import type { Job, JobSpec } from '../../core/job.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem, validationProblem, type FieldError } from '../problem.js';
@@ -8,7 +8,6 @@ import { webhookUrlError } from '../../webhooks/submit-check.js';
 import { acceptedGpuModelsOf } from '../../core/gpu-models.js';
 import {
   gpuModelErrors,
-  JobEventSchema,
   JobIdParams,
   JobListSchema,
   JobSchema,
@@ -68,7 +67,6 @@ export const jobView = (job: Job) => ({
   ...(job.costMicroUsd !== undefined ? { costMicroUsd: job.costMicroUsd } : {}),
 });
 
-const eventView = ({ jobId: _jobId, ...event }: JobEvent) => event;
 
 const submitRoute = createRoute({
   method: 'post',
@@ -124,20 +122,6 @@ const cancelRoute = createRoute({
   },
 });
 
-const eventsRoute = createRoute({
-  method: 'get',
-  path: '/v1/jobs/{id}/events',
-  summary: "A job's timeline",
-  description: 'Every state and attempt change, in order, with reasons.',
-  security,
-  request: { params: JobIdParams },
-  responses: {
-    200: jsonResponse(z.object({ items: z.array(JobEventSchema) }), 'The timeline'),
-    404: problemResponse('No such job'),
-    ...common,
-  },
-});
-
 /** Every secret the spec names (spec.secrets, spec.imageCredentials) that the tenant lacks, as field errors. */
 const unknownSecretErrors = async (deps: ApiDeps, tenantId: string, spec: JobSpec): Promise<Array<FieldError & { name: string }>> => {
   const refs: Array<{ name: string; field: string[] }> = [
@@ -171,7 +155,6 @@ export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void
   app.use('/v1/jobs', async (c, next) => (c.req.method === 'POST' ? requireScope('jobs:write')(c, next) : requireScope('jobs:read')(c, next)));
   app.use('/v1/jobs/:id/cancel', requireScope('jobs:write'));
   app.use('/v1/jobs/:id', requireScope('jobs:read'));
-  app.use('/v1/jobs/:id/events', requireScope('jobs:read'));
 
   app.openapi(submitRoute, async (c) => {
     const spec = c.req.valid('json') as JobSpec;
@@ -214,9 +197,4 @@ export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void
   });
 
   app.openapi(cancelRoute, async (c) => c.json(jobView(await cancelJob(deps.jobs, c.get('tenantId'), c.req.valid('param').id)), 200));
-
-  app.openapi(eventsRoute, async (c) => {
-    const events = await jobEvents(deps.jobs, c.get('tenantId'), c.req.valid('param').id);
-    return c.json({ items: events.map(eventView) }, 200);
-  });
 };

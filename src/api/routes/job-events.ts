@@ -1,0 +1,113 @@
+// GET /v1/jobs/{id}/events: a job's timeline. ?after=<seq> returns only the events after
+// that seq; ?follow=true streams them as Server-Sent Events until the job ends.
+//
+// Page:   200 { items: [JobEvent…] } in seq order (gap-free, so `after` is a safe cursor).
+// Follow: text/event-stream; `event: job-event` per event (id = its seq, so a reconnect with
+//         Last-Event-ID resumes after it), then `event: end` { status } once the job ended
+//         and every event was sent, or `event: pause` { after } after followMaxSeconds
+//         (reconnect with after= to go on).
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { jobEvents } from '../../core/jobs-service.js';
+import { isTerminal, type JobEvent } from '../../core/job.js';
+import { requireScope } from '../auth.js';
+import type { ApiDeps, ApiEnv } from '../context.js';
+import { validationProblem } from '../problem.js';
+import { JobEventSchema, JobIdParams, ProblemSchema } from '../schemas.js';
+
+/** How often a follower re-reads the timeline, and how long one stream lasts before `pause`. */
+export const EVENT_FOLLOW = { pollMs: 500, maxSeconds: 900 };
+
+const EventsQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,12}$/, 'a seq number (a non-negative integer)')
+    .optional()
+    .openapi({ param: { name: 'after', in: 'query' }, description: 'Only events with a seq greater than this.', example: '3' }),
+  follow: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .openapi({ param: { name: 'follow', in: 'query' }, description: 'Stream as Server-Sent Events until the job ends.' }),
+});
+
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/v1/jobs/{id}/events',
+  operationId: 'getJobEvents',
+  tags: ['Jobs'],
+  summary: "A job's timeline",
+  description:
+    'Every state and attempt change, in seq order, with reasons. `after` skips the events already seen; with follow=true, Server-Sent Events (`job-event`, then `end`) until the job ends.',
+  security: [{ bearerAuth: [] }],
+  request: { params: JobIdParams, query: EventsQuery },
+  responses: {
+    200: {
+      description: 'The timeline (or, with follow=true, an event stream)',
+      content: { 'application/json': { schema: z.object({ items: z.array(JobEventSchema) }) }, 'text/event-stream': { schema: z.string() } },
+    },
+    400: problemResponse('Invalid query'),
+    401: problemResponse('Missing or invalid API key'),
+    403: problemResponse('The key lacks the scope'),
+    404: problemResponse('No such job'),
+  },
+});
+
+const eventView = ({ jobId: _jobId, ...event }: JobEvent) => event;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const registerJobEventRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void => {
+  app.use('/v1/jobs/:id/events', requireScope('jobs:read'));
+
+  app.openapi(eventsRoute, async (c) => {
+    const tenantId = c.get('tenantId');
+    const { id } = c.req.valid('param');
+    const query = c.req.valid('query');
+    const lastEventId = c.req.header('last-event-id');
+    if (query.after === undefined && lastEventId !== undefined && !/^\d{1,12}$/.test(lastEventId)) {
+      return validationProblem(c, [{ field: 'Last-Event-ID', pointer: '/Last-Event-ID', detail: 'a seq number (a non-negative integer)' }], 'request headers') as never;
+    }
+    let after = Number(query.after ?? lastEventId ?? 0);
+    // The job is read before its events, so an event written just before it ended is never missed.
+    const readJob = async () => (await deps.jobs.store.get(id)) ?? undefined;
+    const newEvents = async () => (await jobEvents(deps.jobs, tenantId, id)).filter((e) => e.seq > after);
+
+    if (query.follow !== 'true' && query.follow !== '1') {
+      return c.json({ items: (await newEvents()).map(eventView) }, 200);
+    }
+
+    const first = await newEvents(); // 404 for another tenant's job, before any stream opens
+    const until = Date.now() + EVENT_FOLLOW.maxSeconds * 1000;
+    return streamSSE(c, async (stream) => {
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+      });
+      let pending: JobEvent[] | undefined = first;
+      while (!closed) {
+        const job = await readJob();
+        const events = pending ?? (await newEvents());
+        pending = undefined;
+        for (const event of events) {
+          await stream.writeSSE({ event: 'job-event', id: String(event.seq), data: JSON.stringify(eventView(event)) });
+          after = event.seq;
+        }
+        if (!job || isTerminal(job.status)) {
+          const rest = await newEvents();
+          for (const event of rest) {
+            await stream.writeSSE({ event: 'job-event', id: String(event.seq), data: JSON.stringify(eventView(event)) });
+            after = event.seq;
+          }
+          await stream.writeSSE({ event: 'end', data: JSON.stringify({ status: job?.status ?? 'unknown' }) });
+          return;
+        }
+        if (Date.now() > until) {
+          await stream.writeSSE({ event: 'pause', data: JSON.stringify({ after }) });
+          return;
+        }
+        await sleep(EVENT_FOLLOW.pollMs);
+      }
+    });
+  });
+};
