@@ -10,7 +10,7 @@ import { systemClock } from '../../core/ports.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem, validationProblem } from '../problem.js';
-import { ProblemSchema } from '../schemas.js';
+import { problemResponse } from '../openapi-responses.js';
 
 const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const ADMIN_PATH = /^\/v1\/(tenants|keys|audit)(\/|$)/;
@@ -67,7 +67,6 @@ const AuditQuery = z.object({
   cursor: z.string().max(2048).optional().openapi({ param: { name: 'cursor', in: 'query' } }),
 });
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const security = [{ bearerAuth: [] }];
 const common = { 401: problemResponse('Missing or invalid API key'), 403: problemResponse('The key lacks the admin scope') };

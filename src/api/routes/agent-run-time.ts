@@ -12,12 +12,11 @@ import { missingUploads, OUTPUT_LIMITS, outputKey, outputPathError, transferSeco
 import { MissingSecretsError } from '../../secrets/secrets-service.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem, validationProblem } from '../problem.js';
-import { ProblemSchema } from '../schemas.js';
 import type { AgentApiDeps } from './agent-deps.js';
 import type { RunTimeApiDeps } from './run-time-deps.js';
+import { problemResponse } from '../openapi-responses.js';
 
 const agentSecurity = [{ agentToken: [] }];
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const agentCommon = {
   401: problemResponse("Missing, forged, expired or another key's agent token"),

@@ -15,8 +15,8 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { logChunkKey, MAX_LOG_OFFSET } from '../../core/logs.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem } from '../problem.js';
-import { ProblemSchema } from '../schemas.js';
 import type { AgentApiDeps } from './agent-deps.js';
+import { problemResponse } from '../openapi-responses.js';
 
 export const AGENT_LOG_LIMITS = {
   /** Output kept per attempt; beyond it the agent stops shipping (the command runs on). */
@@ -27,7 +27,6 @@ export const AGENT_LOG_LIMITS = {
 export const HEARTBEAT_SECONDS = 30;
 
 const agentSecurity = [{ agentToken: [] }];
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const agentCommon = {
   401: problemResponse('Missing, forged, expired or another key\'s agent token'),
   409: problemResponse('The attempt ended (attempt-ended)'),

@@ -13,7 +13,8 @@ import { isTerminal, type JobEvent } from '../../core/job.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { validationProblem } from '../problem.js';
-import { JobEventSchema, JobIdParams, ProblemSchema } from '../schemas.js';
+import { JobEventSchema, JobIdParams } from '../schemas.js';
+import { problemResponse } from '../openapi-responses.js';
 
 /** How often a follower re-reads the timeline, and how long one stream lasts before `pause`. */
 export const EVENT_FOLLOW = { pollMs: 500, maxSeconds: 900 };
@@ -29,8 +30,6 @@ const EventsQuery = z.object({
     .optional()
     .openapi({ param: { name: 'follow', in: 'query' }, description: 'Stream as Server-Sent Events until the job ends.' }),
 });
-
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
 const eventsRoute = createRoute({
   method: 'get',

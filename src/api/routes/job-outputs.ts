@@ -6,11 +6,10 @@ import { getJob } from '../../core/jobs-service.js';
 import { outputKey } from '../../core/outputs.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
-import { JobIdParams, ProblemSchema } from '../schemas.js';
+import { JobIdParams } from '../schemas.js';
 import type { AgentApiDeps } from './agent-deps.js';
 import type { RunTimeApiDeps } from './run-time-deps.js';
-
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+import { problemResponse } from '../openapi-responses.js';
 
 export const OutputListSchema = z
   .object({

@@ -14,13 +14,10 @@ import {
   JobSpecSchema,
   LIMITS,
   ListQuery,
-  ProblemSchema,
-} from '../schemas.js';
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+} from '../schemas.js';
+import { problemResponse } from '../openapi-responses.js';
+
 const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
@@ -66,7 +63,6 @@ export const jobView = (job: Job) => ({
   // What the customer pays, once the finished job is settled.
   ...(job.costMicroUsd !== undefined ? { costMicroUsd: job.costMicroUsd } : {}),
 });
-
 
 const submitRoute = createRoute({
   method: 'post',

@@ -18,8 +18,9 @@ import { isTerminal } from '../../core/job.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { validationProblem } from '../problem.js';
-import { JobIdParams, ProblemSchema } from '../schemas.js';
+import { JobIdParams } from '../schemas.js';
 import type { AgentApiDeps } from './agent-deps.js';
+import { problemResponse } from '../openapi-responses.js';
 
 export const LOG_LIMITS = { defaultBytes: 64 * 1024, maxBytes: 1024 * 1024, cursorChars: 200 } as const;
 
@@ -32,7 +33,6 @@ const LogsQuery = z.object({
 
 const LogPieceSchema = z.object({ attemptId: z.string(), offset: z.number().int(), sizeBytes: z.number().int(), text: z.string() }).openapi('LogPiece');
 const LogPageSchema = z.object({ items: z.array(LogPieceSchema), nextCursor: z.string().optional(), more: z.boolean() }).openapi('LogPage');
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
 const logsRoute = createRoute({
   method: 'get',

@@ -6,10 +6,10 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem } from '../problem.js';
-import { ProblemSchema, SecretCreateSchema, SecretNameParams, SecretSchema } from '../schemas.js';
+import { SecretCreateSchema, SecretNameParams, SecretSchema } from '../schemas.js';
 import { SecretLimitError } from '../../secrets/secrets-service.js';
+import { problemResponse } from '../openapi-responses.js';
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const security = [{ bearerAuth: [] }];
 const common = { 401: problemResponse('Missing or invalid API key'), 403: problemResponse('The key lacks the scope') };
 
