@@ -8,7 +8,7 @@
 //         (reconnect with after= to go on).
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { jobEvents } from '../../core/jobs-service.js';
+import { getJob } from '../../core/jobs-service.js';
 import { isTerminal, type JobEvent } from '../../core/job.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
@@ -68,36 +68,27 @@ export const registerJobEventRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps):
       return validationProblem(c, [{ field: 'Last-Event-ID', pointer: '/Last-Event-ID', detail: 'a seq number (a non-negative integer)' }], 'request headers') as never;
     }
     let after = Number(query.after ?? lastEventId ?? 0);
-    // The job is read before its events, so an event written just before it ended is never missed.
-    const readJob = async () => (await deps.jobs.store.get(id)) ?? undefined;
-    const newEvents = async () => (await jobEvents(deps.jobs, tenantId, id)).filter((e) => e.seq > after);
+    await getJob(deps.jobs, tenantId, id); // 404 for another tenant's job, before any stream opens
+    const newEvents = async () => (await deps.jobs.store.events(id)).filter((e) => e.seq > after);
 
     if (query.follow !== 'true' && query.follow !== '1') {
       return c.json({ items: (await newEvents()).map(eventView) }, 200);
     }
 
-    const first = await newEvents(); // 404 for another tenant's job, before any stream opens
     const until = Date.now() + EVENT_FOLLOW.maxSeconds * 1000;
     return streamSSE(c, async (stream) => {
       let closed = false;
       stream.onAbort(() => {
         closed = true;
       });
-      let pending: JobEvent[] | undefined = first;
       while (!closed) {
-        const job = await readJob();
-        const events = pending ?? (await newEvents());
-        pending = undefined;
-        for (const event of events) {
+        // The job is read before its events, so once it reads terminal every event is in the read that follows.
+        const job = await deps.jobs.store.get(id);
+        for (const event of await newEvents()) {
           await stream.writeSSE({ event: 'job-event', id: String(event.seq), data: JSON.stringify(eventView(event)) });
           after = event.seq;
         }
         if (!job || isTerminal(job.status)) {
-          const rest = await newEvents();
-          for (const event of rest) {
-            await stream.writeSSE({ event: 'job-event', id: String(event.seq), data: JSON.stringify(eventView(event)) });
-            after = event.seq;
-          }
           await stream.writeSSE({ event: 'end', data: JSON.stringify({ status: job?.status ?? 'unknown' }) });
           return;
         }
