@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalProvider } from '../../src/providers/local/local-provider.js';
 import type { RunningSystem } from '../../src/local/system.js';
+import { openSse } from '../support/sse.js';
 import { api, localJob, startTestSystem, waitFor } from '../support/system.js';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -36,30 +37,17 @@ describe('GET /v1/jobs/{id}/events', () => {
   it('follows the timeline over SSE, in seq order, until the job ends', async () => {
     const gate = join(signals, 'gate');
     const job = (await api(system, 'POST', '/v1/jobs', { body: localJob(['sh', '-c', `while [ ! -f ${gate} ]; do sleep 0.2; done`]) })).body;
-    const res = await fetch(`${system.url}/v1/jobs/${job.id}/events?follow=true`, { headers: auth() });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let raw = '';
-    const readUntil = async (needle: string) => {
-      while (!raw.includes(needle)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before "${needle}": ${raw}`);
-        raw += decoder.decode(value, { stream: true });
-      }
-    };
-    await readUntil('"to":"running"');
-    expect(raw).not.toContain('event: end');
+    const sse = await openSse(`${system.url}/v1/jobs/${job.id}/events?follow=true`, auth());
+    expect(sse.res.status).toBe(200);
+    expect(sse.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    await sse.readUntil('"to":"running"');
+    expect(sse.raw()).not.toContain('event: end');
     writeFileSync(gate, '');
-    await readUntil('event: end');
-    const seqs = raw
-      .split('\n\n')
-      .filter((e) => e.includes('event: job-event'))
-      .map((e) => (JSON.parse(e.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as { seq: number }).seq);
+    await sse.readUntil('event: end');
+    const seqs = sse.dataOf<{ seq: number }>('job-event').map((e) => e.seq);
     const timeline = ((await api(system, 'GET', `/v1/jobs/${job.id}/events`)).body.items as { seq: number }[]).map((e) => e.seq);
     expect(seqs).toEqual(timeline); // each once, in order, none missing
-    expect(raw).toMatch(/event: end\ndata: \{"status":"succeeded"\}/);
+    expect(sse.raw()).toMatch(/event: end\ndata: \{"status":"succeeded"\}/);
   });
 
   it('resumes after Last-Event-ID', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalProvider } from '../../src/providers/local/local-provider.js';
 import type { RunningSystem } from '../../src/local/system.js';
+import { openSse } from '../support/sse.js';
 import { api, localJob, startTestSystem, waitFor } from '../support/system.js';
 
 // Real processes and HTTP round trips on a shared, loaded machine: generous, never timed assertions.
@@ -55,31 +56,17 @@ describe('GET /v1/jobs/{id}/logs', () => {
   it('follows the output as Server-Sent Events until the job ends', async () => {
     const gate = join(signals, 'gate-sse');
     const job = (await api(system, 'POST', '/v1/jobs', { body: localJob(gatedCommand(gate)) })).body;
-    const res = await fetch(`${system.url}/v1/jobs/${job.id}/logs?follow=true`, { headers: { authorization: `Bearer ${system.apiKey}` } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let raw = '';
-    const readUntil = async (needle: string) => {
-      while (!raw.includes(needle)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before "${needle}": ${raw}`);
-        raw += decoder.decode(value, { stream: true });
-      }
-    };
-    await readUntil('line one');
-    expect(raw).not.toContain('event: end');
+    const sse = await openSse(`${system.url}/v1/jobs/${job.id}/logs?follow=true`, { authorization: `Bearer ${system.apiKey}` });
+    expect(sse.res.status).toBe(200);
+    expect(sse.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    await sse.readUntil('line one');
+    expect(sse.raw()).not.toContain('event: end');
     writeFileSync(gate, ''); // only now may the job finish
-    await readUntil('event: end');
-    const events = raw
-      .split('\n\n')
-      .filter((e) => e.includes('event: log'))
-      .map((e) => JSON.parse(e.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as { text: string });
+    await sse.readUntil('event: end');
+    const events = sse.dataOf<{ text: string }>('log');
     expect(events.map((e) => e.text).join('')).toBe('line one\nto stderr\nline two\n');
-    expect(raw).toMatch(/event: end\ndata: \{"status":"succeeded"\}/);
-    const { done } = await reader.read();
-    expect(done).toBe(true);
+    expect(sse.raw()).toMatch(/event: end\ndata: \{"status":"succeeded"\}/);
+    expect(await sse.closed()).toBe(true);
   });
 
   it('keeps the output of a job that timed out, and its outputTail', async () => {
