@@ -93,8 +93,12 @@ const applyInvoiceEvent = async (deps: StripeWebhookDeps, type: string, invoice:
       return;
     }
     case 'invoice.voided': {
+      // Voided after a write-off: the books keep the write-off. Posting it under its own id here too
+      // means a void that overtakes (or races) the marked_uncollectible event cannot reverse twice.
+      const writtenOffFirst = invoice.status_transitions?.marked_uncollectible_at != null;
       const outstandingMicroUsd = await outstanding(deps, tenantId, period, invoice.id);
-      if (outstandingMicroUsd > 0) await deps.ledger.post(invoiceVoidedPosting({ tenantId, period, stripeInvoiceId: invoice.id, outstandingMicroUsd, at }));
+      const reversal = writtenOffFirst ? invoiceUncollectiblePosting : invoiceVoidedPosting;
+      if (outstandingMicroUsd > 0) await deps.ledger.post(reversal({ tenantId, period, stripeInvoiceId: invoice.id, outstandingMicroUsd, at }));
       await deps.invoices.update(tenantId, period, { status: 'void' }, at);
       await deps.billing.clearOverdue(tenantId, invoice.id);
       return;

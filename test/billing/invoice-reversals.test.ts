@@ -112,6 +112,19 @@ describe('invoice reversals', () => {
     await expectMoneyInvariants(s, [job]);
   });
 
+  it('keeps the write-off when the void event overtakes the marked_uncollectible event', async () => {
+    const { s, clock, job, invoiceId } = await invoicedSystem();
+    fake.webhookEndpoint = undefined; // deliver by hand, out of order
+    await s.money.stripe!.invoices.markUncollectible(invoiceId);
+    const writeOff = fake.event('invoice.marked_uncollectible', fake.invoices.get(invoiceId)!);
+    await s.money.stripe!.invoices.voidInvoice(invoiceId);
+    const voided = fake.event('invoice.voided', fake.invoices.get(invoiceId)!);
+    expect((await redeliver(s, clock, voided)).status).toBe(200);
+    expect((await redeliver(s, clock, writeOff)).status).toBe(200);
+    expect(await balancesOf(s)).toMatchObject({ [accounts.receivable(s.tenantId)]: 0, [accounts.badDebt]: 380_000, [accounts.creditNotes]: 0 });
+    await expectMoneyInvariants(s, [job]);
+  });
+
   it('answers 409 (so Stripe retries) for a void of an invoice the ledger does not have yet, without recording the event', async () => {
     const { s, clock, invoiceId } = await invoicedSystem();
     const record = (await s.money.invoices.get(s.tenantId, '2026-01'))!;

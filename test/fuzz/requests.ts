@@ -153,7 +153,8 @@ const setPath = (obj: Record<string, unknown>, path: string, value: unknown): Re
     at = at[p] as Record<string, unknown>;
   }
   if (value === undefined) delete at[parts.at(-1)!];
-  else at[parts.at(-1)!] = value;
+  // A copy: fast-check hands out the same [] and {} constants, and nesting one in itself is circular.
+  else at[parts.at(-1)!] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
   return obj;
 };
 
