@@ -7,7 +7,11 @@ const main = document.getElementById('main')!;
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const usd = (micro: number | undefined) => (typeof micro === 'number' ? `$${(micro / 1e6).toFixed(4)}` : '-');
 const price = (o: Json) =>
-  typeof o.pricePerGpuHourMicroUsd === 'number' ? `${usd(o.pricePerGpuHourMicroUsd)}/GPU-h` : typeof o.pricePerGpuHourUsd === 'number' ? `$${o.pricePerGpuHourUsd.toFixed(4)}/GPU-h` : '-';
+  typeof o.pricePerGpuHourMicroUsd === 'number'
+    ? `${usd(o.pricePerGpuHourMicroUsd)}/GPU-h`
+    : typeof o.minPricePerGpuHourMicroUsd === 'number'
+      ? `from ${usd(o.minPricePerGpuHourMicroUsd)}/GPU-h`
+      : '-';
 const terminal = ['succeeded', 'failed', 'cancelled', 'timed_out'];
 let timer: number | undefined;
 
