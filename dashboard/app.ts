@@ -10,7 +10,7 @@ const price = (o: Json) =>
   typeof o.pricePerGpuHourMicroUsd === 'number'
     ? `${usd(o.pricePerGpuHourMicroUsd)}/GPU-h`
     : typeof o.minPricePerGpuHourMicroUsd === 'number'
-      ? `from ${usd(o.minPricePerGpuHourMicroUsd)}/GPU-h`
+      ? `${usd(o.minPricePerGpuHourMicroUsd)}${o.maxPricePerGpuHourMicroUsd > o.minPricePerGpuHourMicroUsd ? `–${usd(o.maxPricePerGpuHourMicroUsd)}` : ''}/GPU-h`
       : '-';
 const terminal = ['succeeded', 'failed', 'cancelled', 'timed_out'];
 let timer: number | undefined;

@@ -51,6 +51,15 @@ describe('customer prices', () => {
     expect(launch.reason).toContain('$2.4000/GPU-hour');
     expect(JSON.stringify(events)).not.toMatch(/\$2(\.0+)?\//);
 
+    // The operator sees both sides; the tenant's own key may not.
+    expect((await api(s, 'GET', `/v1/admin/jobs/${id}`)).status).toBe(403);
+    const adminView = (await api(admin, 'GET', `/v1/admin/jobs/${id}`)).body;
+    expect(adminView.tenantId).toBe(s.tenantId);
+    expect(adminView.economics).toEqual([
+      { attemptId: job.attempts[0].id, provider: 'sim-priced', gpuModel: 'H100', providerPricePerGpuHourMicroUsd: 2_000_000, customerPricePerGpuHourMicroUsd: 2_400_000, marginPerGpuHourMicroUsd: 400_000 },
+    ]);
+    expect((await api(admin, 'GET', '/v1/admin/jobs/job_nope')).status).toBe(404);
+
     // A rate card overrides the margin for its model, in the listing at once.
     await api(admin, 'PUT', `/v1/admin/billing/tenants/${s.tenantId}`, { body: { mode: 'invoice', monthlyBudgetMicroUsd: 100_000_000, pricing: { rateCard: { H100: 3_100_000 } } } });
     const after = (await api(s, 'GET', '/v1/providers')).body.items.find((p: { name: string }) => p.name === 'sim-priced');
