@@ -57,6 +57,11 @@ const LogsQuery = z.object({
     .transform(Number)
     .pipe(z.number().int().min(0).max(MAX_LOG_OFFSET))
     .openapi({ param: { name: 'offset', in: 'query' }, description: 'Byte offset of the first byte of the body in the attempt\'s output.' }),
+  final: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .openapi({ param: { name: 'final', in: 'query' }, description: 'true for the chunks sent after the command exited: stored whole (nothing is held back for a secret that might continue).' }),
 });
 
 const logsRoute = createRoute({
@@ -111,7 +116,7 @@ export const registerAgentRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, age
 
   app.openapi(logsRoute, async (c) => {
     const { cap } = c.get('agent');
-    const { offset } = c.req.valid('query');
+    const { offset, final } = c.req.valid('query');
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (offset + bytes.length > AGENT_LOG_LIMITS.attemptBytes) {
       return problem(c, 413, 'logs-too-large', 'Logs too large', `An attempt keeps at most ${AGENT_LOG_LIMITS.attemptBytes} bytes of output.`) as never;
@@ -120,10 +125,14 @@ export const registerAgentRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, age
     // Check before storing, so a chunk that would leave a gap writes nothing.
     if (offset > held) return gap(c, held);
     if (bytes.length === 0 || offset + bytes.length <= held) return c.json({ nextOffset: held }, 200);
-    // Secret values never reach the logs bucket (masked byte for byte: offsets are unchanged).
-    const stored = agent.redactLogChunk ? await agent.redactLogChunk(cap.tenantId, cap.jobId, c.get('agent').job.spec.secrets, bytes) : bytes;
+    // Secret values never reach the logs bucket: masked byte for byte (offsets are unchanged), and
+    // a tail that may be the start of one is held back until the agent resends it with what follows.
+    const { bytes: stored, accepted } = agent.redactLogChunk
+      ? await agent.redactLogChunk(cap.tenantId, cap.jobId, c.get('agent').job.spec.secrets, bytes, final)
+      : { bytes, accepted: bytes.length };
+    if (accepted === 0) return c.json({ nextOffset: held }, 200);
     await agent.buckets.logs.put(logChunkKey(cap.tenantId, cap.jobId, cap.attemptId, offset), stored, { contentType: 'application/octet-stream' });
-    const result = await agent.store.recordLogChunk(cap, offset, bytes.length);
+    const result = await agent.store.recordLogChunk(cap, offset, accepted);
     if (!result.accepted) return gap(c, result.logBytes);
     return c.json({ nextOffset: result.logBytes }, 200);
   });
