@@ -92,6 +92,7 @@ const deliverJob = async (ctx: RunContext, found: OutboxCursor): Promise<void> =
   const { deps, summary } = ctx;
   const leaseEnd = deps.clock.now().getTime() + deps.config.leaseMs;
   let cursor = await deps.outbox.claim(found, iso(leaseEnd));
+  let sent = 0;
   while (cursor) {
     const item = await deps.outbox.head(cursor.jobId, cursor.settledSeq);
     const now = deps.clock.now().getTime();
@@ -102,8 +103,8 @@ const deliverJob = async (ctx: RunContext, found: OutboxCursor): Promise<void> =
       cursor = fresh && fresh.due === cursor.due ? fresh : undefined;
       continue;
     }
-    // Not enough lease left for one more attempt: hand the job to the next run.
-    if (leaseEnd - now < deps.config.timeoutMs + 1000) return void (await deps.outbox.reschedule(cursor, iso(now)));
+    // Not enough lease left for one more attempt: hand the job to the next run (the first attempt always goes).
+    if (sent > 0 && leaseEnd - now < deps.config.timeoutMs + 1000) return void (await deps.outbox.reschedule(cursor, iso(now)));
     if (item.due && Date.parse(item.due) > now) return void (await deps.outbox.reschedule(cursor, item.due));
     const snapshot = await snapshotFor(deps, item, now);
     if (snapshot === 'wait') return void (await deps.outbox.reschedule(cursor, iso(now + deps.config.settlePollMs)));
@@ -112,6 +113,7 @@ const deliverJob = async (ctx: RunContext, found: OutboxCursor): Promise<void> =
       item,
       snapshot,
     );
+    sent++;
     const at = deps.clock.now();
     const attempt = item.deliveryAttempts + 1;
     if (outcome.kind === 'delivered') {
