@@ -100,6 +100,20 @@ describe('webhook order per job', () => {
     expect((await system.outbox.cursor(jobId))?.due).toBeUndefined(); // idle: out of the index
   }, 60_000);
 
+  it('keeps the order with two deliverers running at once (the claim on the job decides)', async () => {
+    const random = seeded(7);
+    const flaky = await receiver(() => (random() < 0.4 ? 500 : 200));
+    const jobId = await submitWith(flaky.url);
+    await driveWithFailovers(system, jobId, 2);
+    const expected = await announcedSeqs(jobId);
+    const accepted = () => flaky.received.filter((r) => r.answered === 200).map(seqOf);
+    for (let run = 0; run < 1000 && accepted().length < expected.length; run++) {
+      await Promise.all([system.deliverWebhooks(), system.deliverWebhooks()]);
+    }
+    expect(accepted()).toEqual(expected);
+    expectInOrder(flaky.received);
+  }, 30_000);
+
   it('a dead event releases the ones behind it, still in order', async () => {
     const hook = await receiver((r) => (seqOf(r) === 1 ? 500 : 200));
     const jobId = await submitWith(hook.url);
