@@ -4,7 +4,8 @@ import { DEFAULT_RATE_LIMIT, DynamoRateLimiter } from '../ratelimit/token-bucket
 import { STRICT_POLICY } from '../webhooks/address-policy.js';
 import { DEFAULT_WEBHOOK_CONFIG, type WebhookDeliveryDeps } from '../webhooks/deliverer.js';
 import { DynamoOutbox } from '../webhooks/outbox.js';
-import { db, log, readSecretText, tableName, tenants } from './base.js';
+import { signingSecrets } from '../adapters/dynamodb/webhook-secrets.js';
+import { db, log, readSecretText, store, tableName, tenants } from './base.js';
 
 /**
  * Per-key rate limits in the table, the operator key from Secrets Manager (cached 5
@@ -26,7 +27,8 @@ export const apiSecurity = {
 
 export const webhookDeliveryDeps = (): WebhookDeliveryDeps => ({
   outbox: new DynamoOutbox(db, tableName),
-  secretFor: (tenantId) => tenants.webhookSecret(tenantId),
+  secretsFor: async (tenantId, now) => signingSecrets(await tenants.webhookSecrets(tenantId), now),
+  jobs: store,
   policy: STRICT_POLICY,
   clock: systemClock,
   config: DEFAULT_WEBHOOK_CONFIG,

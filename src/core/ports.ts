@@ -133,6 +133,17 @@ export interface TenantStore {
   listAudit(opts: { tenantId?: string; limit: number; cursor?: string }): Promise<AuditPage>;
   /** The tenant's webhook signing secret, created on first use. */
   webhookSecret(tenantId: string): Promise<string>;
+  /** The current secret and, during a rotation's overlap, the previous one. */
+  webhookSecrets(tenantId: string): Promise<WebhookSecrets>;
+  /** A new secret; the replaced one still signs for overlapSeconds. Recorded with its audit event. */
+  rotateWebhookSecret(tenantId: string, at: Date, overlapSeconds: number, audit: AuditEvent): Promise<WebhookSecrets>;
+}
+
+export interface WebhookSecrets {
+  secret: string;
+  createdAt: string;
+  /** The secret a rotation replaced, which signs deliveries too until expiresAt. */
+  previous?: { secret: string; expiresAt: string };
 }
 
 /**

@@ -9,6 +9,7 @@ import { DynamoJobStore } from '../adapters/dynamodb/job-store.js';
 import { MeteredJobStore, type JobMetricsSink } from '../observability/metered-job-store.js';
 import { DynamoProviderStatsStore } from '../adapters/dynamodb/provider-stats-store.js';
 import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.js';
+import { signingSecrets } from '../adapters/dynamodb/webhook-secrets.js';
 import { EmbeddedQueue, type EmbeddedQueueOptions } from '../adapters/queue/embedded-queue.js';
 import { createApp } from '../api/app.js';
 import { DEFAULT_DISPATCH_CONFIG, type DispatchConfig, type DispatchDeps } from '../core/dispatch.js';
@@ -230,7 +231,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const outbox = new DynamoOutbox(db, tableName);
   const deliverWebhooks = createWebhookHandler({
     outbox,
-    secretFor: (t) => tenants.webhookSecret(t),
+    secretsFor: async (t, now) => signingSecrets(await tenants.webhookSecrets(t), now),
+    jobs: store,
     policy: webhookPolicy,
     clock,
     config: { ...DEFAULT_WEBHOOK_CONFIG, ...options.webhooks },

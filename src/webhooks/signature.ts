@@ -12,16 +12,17 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 export const computeSignature = (secret: string, timestamp: number, body: string): string =>
   createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 
-export const signatureHeader = (secret: string, timestamp: number, body: string): string =>
-  `t=${timestamp},v1=${computeSignature(secret, timestamp, body)}`;
+/** One v1 per secret: during a rotation's overlap both the new and the previous secret sign. */
+export const signatureHeader = (secret: string | readonly string[], timestamp: number, body: string): string =>
+  [`t=${timestamp}`, ...(typeof secret === 'string' ? [secret] : secret).map((s) => `v1=${computeSignature(s, timestamp, body)}`)].join(',');
 
 export interface VerifyOptions {
   /** The raw request body, exactly as received (before any JSON parsing). */
   payload: string;
   /** The Switchyard-Signature header value. */
   header: string | null | undefined;
-  /** The tenant's webhook secret (GET /v1/webhook-secret). */
-  secret: string;
+  /** The tenant's webhook secret (GET /v1/webhook-secret), or several while rolling your own copy over. */
+  secret: string | readonly string[];
   toleranceSeconds?: number;
   /** Unix seconds; defaults to now. */
   now?: number;
@@ -48,7 +49,10 @@ export const verifyWebhookSignature = (opts: VerifyOptions): VerifyResult => {
   if (Math.abs(now - timestamp) > (opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) {
     return { ok: false, reason: 'timestamp outside the tolerance' };
   }
-  const expected = Buffer.from(computeSignature(opts.secret, timestamp, opts.payload), 'hex');
-  const match = candidates.some((c) => timingSafeEqual(Buffer.from(c, 'hex'), expected));
+  const secrets = typeof opts.secret === 'string' ? [opts.secret] : opts.secret;
+  const match = secrets.some((secret) => {
+    const expected = Buffer.from(computeSignature(secret, timestamp, opts.payload), 'hex');
+    return candidates.some((c) => timingSafeEqual(Buffer.from(c, 'hex'), expected));
+  });
   return match ? { ok: true, timestamp } : { ok: false, reason: 'signature does not match' };
 };

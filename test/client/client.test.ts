@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalProvider } from '../../src/providers/local/local-provider.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { signatureHeader } from '../../src/webhooks/signature.js';
-import { createSwitchyard, SwitchyardError, verifyWebhook, type JobSpec, type Switchyard } from '../../packages/client/src/index.js';
+import { WEBHOOK_EVENT_TYPES as API_WEBHOOK_EVENT_TYPES } from '../../src/webhooks/event-types.js';
+import { createSwitchyard, SwitchyardError, verifyWebhook, WEBHOOK_EVENT_TYPES, type JobSpec, type Switchyard } from '../../packages/client/src/index.js';
 import { localJob, startTestSystem } from '../support/system.js';
 
 let system: RunningSystem;
@@ -113,5 +114,14 @@ describe('@switchyard/client', () => {
     expect(verifyWebhook({ payload: payload.replace('job_1', 'job_2'), signature: header, secret: 'whsec_test', now })).toEqual({ ok: false, reason: 'signature does not match' });
     expect(verifyWebhook({ payload, signature: header, secret: 'whsec_test', now: now + 301 })).toEqual({ ok: false, reason: 'timestamp outside the tolerance' });
     expect(verifyWebhook({ payload, signature: undefined, secret: 'whsec_test', now }).ok).toBe(false);
+    // A rotation's header (two v1 entries) verifies with either secret.
+    const rolled = signatureHeader(['whsec_new', 'whsec_test'], now, payload);
+    expect(verifyWebhook({ payload, signature: rolled, secret: 'whsec_new', now }).ok).toBe(true);
+    expect(verifyWebhook({ payload, signature: rolled, secret: 'whsec_test', now }).ok).toBe(true);
+    expect(verifyWebhook({ payload, signature: rolled, secret: 'whsec_gone', now }).ok).toBe(false);
+  });
+
+  it("lists the API's webhook event types", () => {
+    expect(WEBHOOK_EVENT_TYPES).toEqual(API_WEBHOOK_EVENT_TYPES);
   });
 });

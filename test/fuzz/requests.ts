@@ -29,6 +29,7 @@ export const ROUTES = [
   ['GET', '/v1/jobs/{id}/events'],
   ['GET', '/v1/providers'],
   ['GET', '/v1/webhook-secret'],
+  ['POST', '/v1/webhook-secret/rotate'],
   ['POST', '/v1/tenants'],
   ['GET', '/v1/tenants/{id}'],
   ['POST', '/v1/tenants/{id}/keys'],
@@ -194,7 +195,10 @@ const billingBody = edited(() => ({ mode: 'invoice', monthlyBudgetMicroUsd: 100_
 const billingRunBody = edited(() => ({ period: '2026-01' }), ['period', 'extra']);
 const paymentBody = edited(() => ({ chain: 'solana', tx: '5'.repeat(88) }), ['chain', 'tx', 'extra']);
 
+const rotationBody = edited(() => ({ overlapSeconds: 3600 }), ['overlapSeconds', 'extra']);
+
 const MEANT: Record<string, fc.Arbitrary<string>> = {
+  '/v1/webhook-secret/rotate': rotationBody,
   '/v1/jobs': jobBody,
   '/v1/quotes': jobBody,
   '/v1/tenants': tenantBody,

@@ -136,6 +136,15 @@ const checks: Record<string, () => Promise<void>> = {
     expect(secretB).toMatch(/^whsec_/);
     expect(secretB).not.toBe(secretA);
   },
+  'POST /v1/webhook-secret/rotate': async () => {
+    const secretA = (await api(system, 'GET', '/v1/webhook-secret', { key: a.key })).body.secret;
+    const secretB = (await asB('GET', '/v1/webhook-secret')).body.secret;
+    const rotated = await asB('POST', '/v1/webhook-secret/rotate', { overlapSeconds: 60 });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(secretB);
+    expect((await api(system, 'GET', '/v1/webhook-secret', { key: a.key })).body).toMatchObject({ secret: secretA });
+    expect((await api(system, 'GET', '/v1/webhook-secret', { key: a.key })).body.previousExpiresAt).toBeUndefined();
+  },
   'POST /v1/tenants': async () => {
     expect((await asB('POST', '/v1/tenants', { name: 'takeover', id: a.tenantId })).status).toBe(403);
     expect((await system.tenants.getTenant(a.tenantId))?.name).toBe('A');

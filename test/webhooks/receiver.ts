@@ -6,13 +6,17 @@ export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
+  /** The status the receiver answered with (undefined while hanging). */
+  answered?: number;
 }
+
+type Answer = number | 'hang' | { status: number; headers: Record<string, string> };
 
 export interface Receiver {
   url: string;
   received: Received[];
-  /** Answers to give, in order; each is a status, or a status with headers; 'hang' never answers. */
-  respond: (number | 'hang' | { status: number; headers: Record<string, string> })[];
+  /** Answers to give, in order (the last one repeats), or a function of the request; each is a status, or a status with headers; 'hang' never answers. */
+  respond: Answer[] | ((request: Received) => Answer);
   close(): Promise<void>;
 }
 
@@ -24,9 +28,12 @@ export const startReceiver = async (respond: Receiver['respond'] = [200]): Promi
     req.setEncoding('utf8');
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
-      received.push({ headers: req.headers, body, at: Date.now() });
-      const answer = receiver.respond[Math.min(received.length - 1, receiver.respond.length - 1)] ?? 200;
+      const request: Received = { headers: req.headers, body, at: Date.now() };
+      received.push(request);
+      const { respond } = receiver;
+      const answer = typeof respond === 'function' ? respond(request) : (respond[Math.min(received.length - 1, respond.length - 1)] ?? 200);
       if (answer === 'hang') return;
+      request.answered = typeof answer === 'number' ? answer : answer.status;
       if (typeof answer === 'number') res.writeHead(answer).end('receiver says ' + answer);
       else res.writeHead(answer.status, answer.headers).end();
     });

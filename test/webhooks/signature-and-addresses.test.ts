@@ -6,7 +6,7 @@ import { signatureHeader } from '../../src/webhooks/signature.js';
 import { checkWebhookUrl } from '../../src/webhooks/url-guard.js';
 
 const secret = 'whsec_test_secret';
-const body = JSON.stringify({ id: 'evt_job_1_1', type: 'job.status', jobId: 'job_1', data: { to: 'queued' } });
+const body = JSON.stringify({ id: 'evt_job_1_1', type: 'job.queued', jobId: 'job_1', seq: 1, data: { object: { id: 'job_1', status: 'queued' } } });
 
 describe('verifyWebhookSignature', () => {
   const t = 1_800_000_000;
@@ -18,7 +18,7 @@ describe('verifyWebhookSignature', () => {
   });
 
   it('refuses a changed body, a wrong secret, a replayed old delivery and a forged timestamp', () => {
-    expect(verifyWebhookSignature({ payload: body.replace('queued', 'running'), header, secret, now: t }).ok).toBe(false);
+    expect(verifyWebhookSignature({ payload: body.replace('"queued"', '"running"'), header, secret, now: t }).ok).toBe(false);
     expect(verifyWebhookSignature({ payload: body, header, secret: 'whsec_other', now: t }).ok).toBe(false);
     expect(verifyWebhookSignature({ payload: body, header, secret, now: t + 301 })).toEqual({ ok: false, reason: 'timestamp outside the tolerance' });
     const moved = header.replace(`t=${t}`, `t=${t + 100}`);
@@ -30,6 +30,13 @@ describe('verifyWebhookSignature', () => {
   it('accepts any matching v1 entry (secret rotation)', () => {
     const both = `${signatureHeader('whsec_old', t, body)},v1=${header.split('v1=')[1]}`;
     expect(verifyWebhookSignature({ payload: body, header: both, secret, now: t }).ok).toBe(true);
+    // As the deliverer signs during an overlap: one v1 per secret, either verifies, a third does not.
+    const rolled = signatureHeader([secret, 'whsec_old'], t, body);
+    expect(rolled.split(',').filter((p) => p.startsWith('v1='))).toHaveLength(2);
+    expect(verifyWebhookSignature({ payload: body, header: rolled, secret, now: t }).ok).toBe(true);
+    expect(verifyWebhookSignature({ payload: body, header: rolled, secret: 'whsec_old', now: t }).ok).toBe(true);
+    expect(verifyWebhookSignature({ payload: body, header: rolled, secret: ['whsec_gone', 'whsec_old'], now: t }).ok).toBe(true);
+    expect(verifyWebhookSignature({ payload: body, header: rolled, secret: 'whsec_gone', now: t }).ok).toBe(false);
   });
 });
 

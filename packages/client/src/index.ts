@@ -5,6 +5,6 @@ export { errorFromResponse, SwitchyardError } from './errors.js';
 export type { FieldError, ProblemBody } from './errors.js';
 export { readSse } from './sse.js';
 export type { SseMessage } from './sse.js';
-export { verifyWebhook, SIGNATURE_HEADER } from './webhook.js';
-export type { VerifyWebhookOptions, VerifyWebhookResult } from './webhook.js';
+export { verifyWebhook, SIGNATURE_HEADER, WEBHOOK_EVENT_TYPES } from './webhook.js';
+export type { VerifyWebhookOptions, VerifyWebhookResult, WebhookEvent, WebhookEventType } from './webhook.js';
 export type { components, operations, paths } from './generated/api.js';

@@ -2,6 +2,7 @@
 //   Switchyard-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">
 // Several v1 entries may appear while a secret is rotated; any match is enough.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Job } from './client.js';
 
 export const SIGNATURE_HEADER = 'switchyard-signature';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -18,7 +19,24 @@ export interface VerifyWebhookOptions {
   now?: number;
 }
 
-export type VerifyWebhookResult = { ok: true; timestamp: number; event: unknown } | { ok: false; reason: string };
+/** The event types a job webhook can have (src/webhooks/event-types.ts in the API). */
+export const WEBHOOK_EVENT_TYPES = ['job.queued', 'job.running', 'job.failover', 'job.succeeded', 'job.failed', 'job.cancelled', 'job.timed_out'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** A job webhook's body. A job's events are delivered one at a time in `seq` order; dedupe on `id`. */
+export interface WebhookEvent {
+  /** evt_<jobId>_<seq>: the same on every retry. */
+  id: string;
+  type: WebhookEventType;
+  createdAt: string;
+  jobId: string;
+  /** The event's place in the job's timeline (GET /v1/jobs/{id}/events); gaps are events not announced. */
+  seq: number;
+  /** The job as GET /v1/jobs/{id} shows it, right after the event (a final event's includes the settled cost). */
+  data: { object: Job };
+}
+
+export type VerifyWebhookResult = { ok: true; timestamp: number; event: WebhookEvent } | { ok: false; reason: string };
 
 export const verifyWebhook = (opts: VerifyWebhookOptions): VerifyWebhookResult => {
   if (!opts.signature) return { ok: false, reason: 'missing signature header' };
@@ -42,9 +60,10 @@ export const verifyWebhook = (opts: VerifyWebhookOptions): VerifyWebhookResult =
     return candidates.some((c) => timingSafeEqual(c, expected));
   });
   if (!match) return { ok: false, reason: 'signature does not match' };
-  let event: unknown;
+  let event: WebhookEvent;
   try {
-    event = JSON.parse(opts.payload);
+    // Signed by us, so its shape is ours: no validation beyond JSON.
+    event = JSON.parse(opts.payload) as WebhookEvent;
   } catch {
     return { ok: false, reason: 'payload is not JSON' };
   }

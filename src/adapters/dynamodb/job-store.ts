@@ -25,19 +25,14 @@ import { queryNewestFirst } from './cursor.js';
 import { jobFilterExpression, queryNewestFirstFiltered } from './filtered-page.js';
 import { postingItems, type TransactItem } from './ledger-store.js';
 import { queryShards } from './sharded-index.js';
-import { GSI, RECONCILE_SHARDS, TTL_ATTRIBUTE, WEBHOOK_OUTBOX_PREFIX, outboxKey } from './table-design.js';
+import { GSI, TTL_ATTRIBUTE, jobShard } from './table-design.js';
+import { outboxWrites } from '../../webhooks/outbox-writes.js';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
 const eventSk = (seq: number) => `EVENT#${String(seq).padStart(10, '0')}`;
 const idemKey = (tenantId: string, key: string) => ({ pk: `IDEM#${tenantId}#${key}`, sk: 'IDEM' });
-
-const shardOf = (jobId: string): number => {
-  let h = 0;
-  for (const ch of jobId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return h % RECONCILE_SHARDS;
-};
 
 const jobItem = (job: Job) => {
   const order = `${job.createdAt}#${job.id}`;
@@ -53,32 +48,18 @@ const jobItem = (job: Job) => {
     [GSI.tenantStatusJobs.sortKey]: order,
     // Sparse: present only while the reconciler still has something to do for the job.
     ...(needsReconcile(job)
-      ? { [GSI.reconcile.partitionKey]: `RECONCILE#${shardOf(job.id)}`, [GSI.reconcile.sortKey]: job.updatedAt }
+      ? { [GSI.reconcile.partitionKey]: `RECONCILE#${jobShard(job.id)}`, [GSI.reconcile.sortKey]: job.updatedAt }
       : {}),
   };
 };
 
 const eventItem = (e: JobEvent) => ({ pk: `JOB#${e.jobId}`, sk: eventSk(e.seq), event: e });
 
-/**
- * One webhook delivery owed per event of a job that has a webhookUrl, written in the same
- * transaction as the event so that no state change can go unannounced.
- */
-const outboxItem = (job: Job, e: JobEvent) => ({
-  ...outboxKey(e.jobId, e.seq),
-  tenantId: job.tenantId,
-  url: job.spec.webhookUrl,
-  event: e,
-  deliveryAttempts: 0,
-  [GSI.reconcile.partitionKey]: `${WEBHOOK_OUTBOX_PREFIX}${shardOf(e.jobId)}`,
-  [GSI.reconcile.sortKey]: e.at,
-});
-
-const eventPuts = (TableName: string, job: Job, events: JobEvent[]) =>
-  events.flatMap((e) => [
-    { Put: { TableName, Item: eventItem(e), ConditionExpression: 'attribute_not_exists(pk)' } },
-    ...(job.spec.webhookUrl ? [{ Put: { TableName, Item: outboxItem(job, e), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
-  ]);
+const eventPuts = (TableName: string, job: Job, events: JobEvent[]): TransactItem[] => [
+  ...events.map((e) => ({ Put: { TableName, Item: eventItem(e), ConditionExpression: 'attribute_not_exists(pk)' } })),
+  // In the same transaction as the events, so that no announced change can go unsent.
+  ...outboxWrites(TableName, job, events),
+];
 
 const toRecord = (item: Record<string, unknown>): IdempotencyRecord => ({
   requestHash: item.requestHash as string,

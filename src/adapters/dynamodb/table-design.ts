@@ -9,9 +9,12 @@
 // a tenant's jobs in one status           gsi2: gsi2pk=TENANT#<t>#STATUS#<s>  gsi2sk=<createdAt>#<jobId>
 // jobs the reconciler must look at        gsi3: gsi3pk=RECONCILE#<shard>  gsi3sk=<updatedAt>  (sparse:
 //                                          the attributes are removed once a job is finished and clean)
-// webhook deliveries still owed         pk=OUTBOX#<jobId>         sk=EVENT#<seq:10>  written in the same
-//                                          transaction as the event; gsi3pk=WEBHOOK#<shard> gsi3sk=<nextAttemptAt>
-//                                          while undelivered (the deliverer queries the due ones)
+// a job's webhook deliveries            pk=OUTBOX#<jobId>         sk=EVENT#<seq:10>  one per announced event,
+//                                          written in the same transaction as the event
+// a job's webhook cursor                 pk=OUTBOX#<jobId>         sk=CURSOR  settledSeq, lastSeq; while the job
+//                                          has deliveries owed gsi3pk=WEBHOOKJOB#<shard> gsi3sk=<head's next attempt>
+//                                          (one index entry per job, so events waiting behind a failing one are
+//                                          never read by the deliverer's query)
 // idempotency key of a POST               pk=IDEM#<tenant>#<key>    sk=IDEM   (expires via TTL)
 // API key by public id                    pk=KEY#<keyId>            sk=KEY
 // tenant                                  pk=TENANT#<tenantId>      sk=TENANT
@@ -43,7 +46,19 @@ export const GSI = {
 export const RECONCILE_SHARDS = 4;
 
 export const outboxKey = (jobId: string, seq: number) => ({ pk: `OUTBOX#${jobId}`, sk: `EVENT#${String(seq).padStart(10, '0')}` });
-export const WEBHOOK_OUTBOX_PREFIX = 'WEBHOOK#';
+export const outboxCursorKey = (jobId: string) => ({ pk: `OUTBOX#${jobId}`, sk: 'CURSOR' });
+/**
+ * gsi3 partitions of job webhook cursors. (Until the per-job ordering, "WEBHOOK#<n>" held one
+ * entry per undelivered event; a new prefix keeps any such leftovers out of the deliverer's query.)
+ */
+export const WEBHOOK_CURSOR_PREFIX = 'WEBHOOKJOB#';
+
+/** Which of the RECONCILE_SHARDS gsi3 partitions a job's reconcile entry and webhook cursor go to. */
+export const jobShard = (jobId: string): number => {
+  let h = 0;
+  for (const ch of jobId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % RECONCILE_SHARDS;
+};
 
 /** Account balance items are spread over a few partitions; the trial balance reads them all. */
 export const LEDGER_ACCOUNT_SHARDS = 4;

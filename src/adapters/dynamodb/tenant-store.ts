@@ -2,13 +2,12 @@
 //
 // Items (the shared table; see ./table-design.ts for the job items)
 //   tenant             pk=TENANT#<tenantId>  sk=TENANT
-//   webhook secret     pk=TENANT#<tenantId>  sk=WEBHOOK_SECRET
+//   webhook secrets    pk=TENANT#<tenantId>  sk=WEBHOOK_SECRET   (./webhook-secrets.ts)
 //   API key            pk=KEY#<keyId>        sk=KEY     gsi1pk=KEYS#<tenantId>  gsi1sk=<createdAt>#<keyId>
 //   audit event        pk=AUDIT#<id>         sk=AUDIT   gsi1pk=AUDIT           gsi1sk=<at>#<id>
 //                                                       gsi2pk=AUDIT#<tenantId> gsi2sk=<at>#<id>
 // Keys and audit events reuse gsi1/gsi2 under their own partition prefixes, which can never
 // collide with a job's TENANT#… partitions there.
-import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
@@ -18,12 +17,13 @@ import {
   type AuditPage,
   type TenantRecord,
   type TenantStore,
+  type WebhookSecrets,
 } from '../../core/ports.js';
+import { DynamoWebhookSecrets } from './webhook-secrets.js';
 import { queryNewestFirst } from './cursor.js';
 import { GSI } from './table-design.js';
 
 const tenantKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'TENANT' });
-const secretKey = (id: string) => ({ pk: `TENANT#${id}`, sk: 'WEBHOOK_SECRET' });
 const keyKey = (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' });
 
 const keyItem = (key: ApiKeyRecord) => ({
@@ -49,10 +49,14 @@ const cancelled = (error: unknown, index: number): boolean =>
   error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 export class DynamoTenantStore implements TenantStore {
+  private readonly secrets: DynamoWebhookSecrets;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.secrets = new DynamoWebhookSecrets(db, tableName, auditItem);
+  }
 
   async putTenant(tenant: TenantRecord): Promise<void> {
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...tenantKey(tenant.id), tenant } }));
@@ -165,23 +169,14 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async webhookSecret(tenantId: string): Promise<string> {
-    const existing = await this.db.send(new GetCommand({ TableName: this.tableName, Key: secretKey(tenantId), ConsistentRead: true }));
-    if (existing.Item) return existing.Item.secret as string;
-    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...secretKey(tenantId), secret, createdAt: new Date().toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return secret;
-    } catch {
-      // Two first uses raced: the one that was stored is the secret.
-      const stored = await this.db.send(new GetCommand({ TableName: this.tableName, Key: secretKey(tenantId), ConsistentRead: true }));
-      if (!stored.Item) throw new Error('webhook secret could not be created');
-      return stored.Item.secret as string;
-    }
+    return (await this.webhookSecrets(tenantId)).secret;
+  }
+
+  webhookSecrets(tenantId: string): Promise<WebhookSecrets> {
+    return this.secrets.get(tenantId);
+  }
+
+  rotateWebhookSecret(tenantId: string, at: Date, overlapSeconds: number, audit: AuditEvent): Promise<WebhookSecrets> {
+    return this.secrets.rotate(tenantId, at, overlapSeconds, audit);
   }
 }
