@@ -25,8 +25,9 @@ export interface WebhookDeliveryConfig {
   batchSize: number;
   concurrency: number;
   /**
-   * A job's final event waits (up to this long after the event) for the job to be settled,
-   * so that its snapshot carries the cost; then it goes without.
+   * A final event's snapshot is settled already (the write that ends a job settles it,
+   * src/core/settlement.ts); one that is not — a job cancelled before its stop time was known,
+   * or written before that — waits up to this long for the settlement, then goes without.
    */
   settleWaitMs: number;
   /** How often a final event waiting for the settlement is looked at again. */
