@@ -59,7 +59,7 @@ describe('the default local market', () => {
     expect(job.status).toBe('succeeded');
     const clouds = ['aws-batch', 'gcp-batch', 'runpod'];
     expect(job.attempts.every((a: any) => !clouds.includes(a.provider))).toBe(true);
-    expect(job.attempts.at(-1).pricePerGpuHourUsd).toBeLessThanOrEqual(15);
+    expect(job.attempts.at(-1).pricePerGpuHourMicroUsd).toBeLessThanOrEqual(15_000_000); // the customer's price, capped by the job's ceiling
   });
 
   for (const network of ['akash', 'vastai', 'nosana', 'render', 'aws-batch', 'gcp-batch', 'runpod']) {
@@ -82,9 +82,10 @@ describe('a job allowed on one network', () => {
       const res = await api(s, 'POST', '/v1/jobs', { body: gpuJob({ networks: ['runpod'], fallback: 'cloud' }, ['H100']) });
       const job = await waitFor(() => api(s, 'GET', `/v1/jobs/${res.body.id}`).then((r) => r.body), (j) => j.status === 'succeeded' || j.status === 'failed');
       expect(job.status, JSON.stringify(job)).toBe('succeeded');
-      expect(job.attempts.map((a: any) => [a.status, a.pricePerGpuHourUsd])).toEqual([
-        ['failed', 1.99],
-        ['succeeded', 2.69],
+      // The customer's prices: RunPod's $1.99 and $2.69 plus the default 15 %.
+      expect(job.attempts.map((a: any) => [a.status, a.pricePerGpuHourMicroUsd])).toEqual([
+        ['failed', 2_288_500],
+        ['succeeded', 3_093_500],
       ]);
       expect(job.attempts[0].reason).toContain('capacity');
     } finally {

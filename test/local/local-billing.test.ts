@@ -71,8 +71,8 @@ describe('billing in local mode', () => {
     const run = await api(admin(), 'POST', '/v1/admin/billing/runs', { body: { period } });
     expect(run.status).toBe(200);
     const mine = run.body.results.find((r: any) => r.tenantId === system.tenantId);
-    expect(mine).toMatchObject({ outcome: 'sent', totalCents: 38, invoice: { status: 'open', amountDueCents: 38 } });
-    expect(mine.invoice.lines).toEqual([expect.objectContaining({ amountCents: 38, description: expect.stringContaining(job) })]);
+    expect(mine).toMatchObject({ outcome: 'sent', totalMicroUsd: 380_000, invoice: { status: 'open', amountDueMicroUsd: 380_000 } });
+    expect(mine.invoice.lines).toEqual([expect.objectContaining({ amountMicroUsd: 380_000, description: expect.stringContaining(job) })]);
 
     // Asynchronously: the API it calls is served by this very process.
     const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/local/billing-cli.ts', '--period', period, '--url', system.url], {
