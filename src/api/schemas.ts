@@ -243,16 +243,31 @@ export const ProviderListSchema = z
   })
   .openapi('ProviderList');
 
+// RFC 9457 lets a problem carry extension members; the usual ones are named, the rest
+// (e.g. a 402's budget figures) pass as additional properties.
 export const ProblemSchema = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string().optional(),
+    type: z.string().openapi({ description: 'A URI naming the kind of problem; branch on it (https://switchyard.dev/problems/<slug>).', example: 'https://switchyard.dev/problems/validation' }),
+    title: z.string().openapi({ description: 'A short, fixed summary of the kind of problem.', example: 'Invalid request' }),
+    status: z.number().int().openapi({ description: 'The HTTP status code, repeated.', example: 400 }),
+    detail: z.string().openapi({ description: 'What went wrong with this request, for a person.' }),
+    instance: z.string().optional().openapi({ description: 'The request path.', example: '/v1/jobs' }),
     requestId: z.string().optional().openapi({ description: 'The same value as the Request-Id response header; quote it when reporting a problem.' }),
-    errors: z.array(z.object({ field: z.string(), pointer: z.string(), detail: z.string() })).optional(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().openapi({ description: 'Dotted path of the offending field.', example: 'resources.gpu.count' }),
+          pointer: z.string().openapi({ description: 'RFC 6901 JSON pointer to the same field.', example: '/resources/gpu/count' }),
+          detail: z.string().openapi({ description: 'What is wrong with it.' }),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'Validation problems (400): every invalid field.' }),
+    retryAfterSeconds: z.number().int().optional().openapi({ description: 'Rate limited (429): the same value as Retry-After.' }),
+    jobStatus: z.string().optional().openapi({ description: 'job-finished (409): the status the job finished with.' }),
+    nextOffset: z.number().int().optional().openapi({ description: 'log-gap (409): the offset to resend output from.' }),
   })
+  .catchall(z.unknown())
   .openapi('Problem');
 
 export const JobIdParams = z.object({

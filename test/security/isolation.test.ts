@@ -193,6 +193,14 @@ const checks: Record<string, () => Promise<void>> = {
     expect(aimed.status).toBe(400);
     expect(JSON.stringify(aimed.body.errors)).toContain('tenantId');
   },
+  'GET /health': async () => {
+    // Public, and the same for everyone: it says the API is up and nothing about any tenant.
+    const withKey = await asB('GET', '/health');
+    const withoutKey = await api(system, 'GET', '/health', { key: null });
+    expect(withKey.status).toBe(200);
+    expect(withKey.body).toEqual({ status: 'ok' });
+    expect(withoutKey.body).toEqual(withKey.body);
+  },
   'POST /v1/webhooks/stripe': async () => {
     // Authenticated by Stripe's signature, never by a tenant key: B's key changes nothing.
     const withKey = await asB('POST', '/v1/webhooks/stripe', { type: 'invoice.paid', data: { object: { metadata: { tenantId: a.tenantId } } } });

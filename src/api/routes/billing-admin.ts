@@ -10,12 +10,13 @@ import { CHAINS } from '../../payments/usdc.js';
 import { requireScope } from '../auth.js';
 import type { ApiEnv } from '../context.js';
 import { problem, validationProblem } from '../problem.js';
-import { ProblemSchema } from '../schemas.js';
+import { apiKeyProblems, bodyTooLarge, jsonBody, jsonResponse, problemOf } from '../openapi-responses.js';
 import type { MoneyApiDeps } from './money-deps.js';
 
 const security = [{ bearerAuth: [] }];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const denied = { 401: { description: 'No key', content: { 'application/problem+json': { schema: ProblemSchema } } }, 403: { description: 'Needs admin', content: { 'application/problem+json': { schema: ProblemSchema } } } };
+const tags = ['Admin'];
+const json = jsonResponse;
+const denied = apiKeyProblems('admin');
 const micro = () => z.number().int();
 const TenantParam = z.object({ tenantId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/).openapi({ param: { name: 'tenantId', in: 'path' } }) });
 const ProviderParam = z.object({ provider: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).openapi({ param: { name: 'provider', in: 'path' } }) });
@@ -40,7 +41,10 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
     createRoute({
       method: 'get',
       path: '/v1/admin/ledger/trial-balance',
+      operationId: 'getTrialBalance',
+      tags,
       summary: 'Sum of every ledger account (always 0)',
+      description: 'The double-entry check: every account summed (0 when the ledger is whole), how many accounts there are, and any balance that breaks an invariant.',
       security,
       responses: { 200: json(z.object({ totalMicroUsd: micro(), accounts: z.number().int(), violations: z.array(z.string()) }), 'Trial balance'), ...denied },
     }),
@@ -56,12 +60,14 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
     createRoute({
       method: 'put',
       path: '/v1/admin/billing/tenants/{tenantId}',
+      operationId: 'setBillingTerms',
+      tags,
       summary: "Set a tenant's billing terms",
       description:
         'Invoice or prepaid, monthly budget, margin or rate card, invoice email and net terms, USDC wallets. Invoice terms need a monthly budget. A tenant never configured is prepaid with a zero balance. Overdue state and the Stripe customer are kept; the change and the previous terms are recorded in the audit trail (action billing.terms.set) in the same write.',
       security,
-      request: { params: TenantParam, body: { content: { 'application/json': { schema: BillingConfigSchema } }, required: true } },
-      responses: { 200: json(BillingConfigSchema.extend({ tenantId: z.string(), overdueInvoiceIds: z.array(z.string()), stripeCustomerId: z.string().optional() }), 'The billing account'), 400: { description: 'Invalid terms', content: { 'application/problem+json': { schema: ProblemSchema } } }, ...denied },
+      request: { params: TenantParam, body: jsonBody(BillingConfigSchema) },
+      responses: { 200: json(BillingConfigSchema.extend({ tenantId: z.string(), overdueInvoiceIds: z.array(z.string()), stripeCustomerId: z.string().optional() }), 'The billing account'), 400: problemOf(400, 'Invalid terms'), 413: bodyTooLarge, ...denied },
     }),
     async (c) => {
       const { tenantId } = c.req.valid('param');
@@ -79,14 +85,18 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
     createRoute({
       method: 'post',
       path: '/v1/admin/billing/runs',
+      operationId: 'runBilling',
+      tags,
       summary: 'Run the monthly billing for a period',
       description:
         'Bills every invoice tenant for the period (YYYY-MM, UTC): one Stripe invoice each (send_invoice, net terms), lines that add up to the ledger to the cent. Idempotent: a period already billed answers already-sent. Each result carries the invoice as Stripe has it.',
       security,
-      request: { body: { content: { 'application/json': { schema: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM') }).strict() } }, required: true } },
+      request: { body: jsonBody(z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM') }).strict(), { period: '2026-11' }) },
       responses: {
         200: json(z.object({ period: z.string(), results: z.array(z.object({ tenantId: z.string(), outcome: z.string(), stripeInvoiceId: z.string().optional(), totalCents: z.number().int().optional(), lines: z.number().int().optional(), error: z.string().optional(), invoice: z.any().optional() })) }), 'What each tenant was billed'),
-        404: { description: 'Stripe not configured', content: { 'application/problem+json': { schema: ProblemSchema } } },
+        400: problemOf(400, 'Not a period (YYYY-MM)'),
+        404: problemOf(404, 'Stripe not configured'),
+        413: bodyTooLarge,
         ...denied,
       },
     }),
@@ -101,11 +111,15 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
     createRoute({
       method: 'get',
       path: '/v1/admin/billing/providers/{provider}/statement',
+      operationId: 'getProviderStatement',
+      tags,
       summary: 'What a provider is owed, with the job postings behind it',
+      description: "The provider's payable balance, what accrued in [from, to), and the postings behind it.",
       security,
       request: { params: ProviderParam, query: z.object({ from: z.iso.datetime({ offset: true }).optional().openapi({ param: { name: 'from', in: 'query' } }), to: z.iso.datetime({ offset: true }).optional().openapi({ param: { name: 'to', in: 'query' } }) }) },
       responses: {
         200: json(z.object({ provider: z.string(), owedMicroUsd: micro(), periodMicroUsd: micro(), lines: z.array(z.object({ postingId: z.string(), jobId: z.string().optional(), at: z.string(), amountMicroUsd: micro() })) }), 'Statement'),
+        400: problemOf(400, 'Invalid provider name or range'),
         ...denied,
       },
     }),
@@ -122,10 +136,12 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
     createRoute({
       method: 'get',
       path: '/v1/admin/billing/payouts/usdc',
+      operationId: 'getUsdcPayoutBatch',
+      tags,
       summary: 'Unsigned USDC payout batch for networks paid in USDC',
       description: 'Base: ERC-20 transfer calls for a Safe-style batch. Solana: spl-token transferChecked instructions from the treasury. Sign and send with the treasury key.',
       security,
-      responses: { 200: json(z.object({ totalMicroUsd: micro(), base: z.any().optional(), solana: z.any().optional() }), 'Payout batch'), ...denied },
+      responses: { 200: json(z.object({ totalMicroUsd: micro(), base: z.any().optional(), solana: z.any().optional() }), 'Payout batch'), 404: problemOf(404, 'No network is configured to be paid in USDC'), ...denied },
     }),
     async (c) => {
       if (!money.payouts) return problem(c, 404, 'payouts-not-configured', 'No USDC payouts configured', 'No network is configured to be paid in USDC.') as never;

@@ -10,13 +10,14 @@ import { placementContext } from '../../core/dispatch.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { validationProblem } from '../problem.js';
-import { JobSpecSchema, ProblemSchema } from '../schemas.js';
+import { JobSpecSchema } from '../schemas.js';
+import { apiKeyProblems, bodyTooLarge, jsonBody, jsonResponse, problemOf } from '../openapi-responses.js';
+import { JOB_SPEC_EXAMPLE } from '../openapi-examples.js';
 import type { MoneyApiDeps } from './money-deps.js';
 
 const security = [{ bearerAuth: [] }];
-const problems = (codes: Record<number, string>) =>
-  Object.fromEntries(Object.entries(codes).map(([code, description]) => [code, { description, content: { 'application/problem+json': { schema: ProblemSchema } } }]));
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const tags = ['Billing'];
+const json = jsonResponse;
 const micro = () => z.number().int().openapi({ description: 'micro-dollars (1 USD = 1 000 000)' });
 
 const BalanceSchema = z
@@ -131,7 +132,16 @@ export const registerBillingRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, m
   app.use('/v1/quotes', requireScope('jobs:read'));
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/balance', summary: 'Balance, holds, unbilled usage and the month’s budget', security, responses: { 200: json(BalanceSchema, 'Balance'), ...problems({ 401: 'No key', 403: 'Needs billing:read' }) } }),
+    createRoute({
+      method: 'get',
+      path: '/v1/balance',
+      operationId: 'getBalance',
+      tags,
+      summary: 'Balance, holds, unbilled usage and the month’s budget',
+      description: 'Your prepaid balance (or, on invoice terms, what is unbilled and receivable), the holds of running jobs, and this month’s spend against your budget.',
+      security,
+      responses: { 200: json(BalanceSchema, 'Balance'), ...apiKeyProblems('billing:read') },
+    }),
     async (c) => c.json(await tenantBalance(money, c.get('tenantId'), clock.now()), 200),
   );
 
@@ -139,11 +149,13 @@ export const registerBillingRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, m
     createRoute({
       method: 'get',
       path: '/v1/usage',
+      operationId: 'getUsage',
+      tags,
       summary: 'What each finished job cost',
       description: 'Jobs settled in [from, to), with what you pay for each, and the total.',
       security,
       request: { query: UsageQuery },
-      responses: { 200: json(UsageSchema, 'Usage'), ...problems({ 400: 'Invalid range', 401: 'No key', 403: 'Needs billing:read' }) },
+      responses: { 200: json(UsageSchema, 'Usage'), 400: problemOf(400, 'Invalid range'), ...apiKeyProblems('billing:read') },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -174,11 +186,13 @@ export const registerBillingRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, m
     createRoute({
       method: 'get',
       path: '/v1/ledger',
+      operationId: 'listLedgerPostings',
+      tags,
       summary: 'Your ledger postings, newest first',
       description: 'Holds, charges, releases, deposits, invoices and payments, as they moved your balances.',
       security,
       request: { query: LedgerQuery },
-      responses: { 200: json(z.object({ items: z.array(PostingSchema), nextCursor: z.string().optional() }), 'Postings'), ...problems({ 400: 'Bad cursor', 401: 'No key', 403: 'Needs billing:read' }) },
+      responses: { 200: json(z.object({ items: z.array(PostingSchema), nextCursor: z.string().optional() }).openapi('LedgerPostingList'), 'Postings'), 400: problemOf(400, 'Bad cursor or limit'), ...apiKeyProblems('billing:read') },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -192,11 +206,13 @@ export const registerBillingRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, m
     createRoute({
       method: 'post',
       path: '/v1/quotes',
+      operationId: 'quoteJob',
+      tags,
       summary: 'Quote a job before submitting it',
       description: 'Candidate offers in the order the dispatcher would try them, your price on each, the price range of a full-length run, the hold a submit places, and whether it fits your budget and balance.',
       security,
-      request: { body: { content: { 'application/json': { schema: JobSpecSchema } }, required: true } },
-      responses: { 200: json(QuoteSchema, 'Quote'), ...problems({ 400: 'Invalid job spec', 401: 'No key', 403: 'Needs jobs:read' }) },
+      request: { body: jsonBody(JobSpecSchema, JOB_SPEC_EXAMPLE) },
+      responses: { 200: json(QuoteSchema, 'Quote'), 400: problemOf(400, 'Invalid job spec'), 413: bodyTooLarge, ...apiKeyProblems('jobs:read') },
     }),
     async (c) => {
       const spec = c.req.valid('json') as JobSpec;

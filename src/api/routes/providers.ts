@@ -4,18 +4,22 @@ import { acceptedGpuModelsOf } from '../../core/gpu-models.js';
 import type { ProviderInfo } from '../../core/provider.js';
 import { breakerState, type ProviderStatsRecord } from '../../core/reliability.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
-import { ProblemSchema, ProviderListSchema } from '../schemas.js';
+import { ProviderListSchema } from '../schemas.js';
+import { jsonResponse, problemOf, rateLimited } from '../openapi-responses.js';
 
 const route = createRoute({
   method: 'get',
   path: '/v1/providers',
+  operationId: 'listProviders',
+  tags: ['Providers'],
   summary: 'List providers and the GPUs they offer now',
   description:
     'Every configured provider with its kind and health, the GPU models it offers now (read from its live offers, cached for about a minute) with the price range per GPU-hour, and the model names a job may ask for. A provider whose offers cannot be read says so in its own entry.',
   security: [{ bearerAuth: [] }],
   responses: {
-    200: { description: 'Providers', content: { 'application/json': { schema: ProviderListSchema } } },
-    401: { description: 'Missing or invalid API key', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    200: jsonResponse(ProviderListSchema, 'Providers'),
+    401: problemOf(401, 'Missing or invalid API key'),
+    429: rateLimited(),
   },
 });
 
