@@ -46,7 +46,7 @@ const healthRoute = createRoute({
       description: 'The API is up',
       content: {
         'application/json': {
-          schema: z.object({ status: z.literal('ok').openapi({ description: 'Always "ok" when the API answers.' }) }).openapi('Health'),
+          schema: z.object({ status: z.literal('ok').openapi({ description: 'Always "ok" when the API answers.' }) }).openapi('Health', { description: 'The health check answer.' }),
           example: { status: 'ok' },
         },
       },

@@ -22,7 +22,7 @@ const KeyRequest = z
     name: z.string().min(1).max(100).optional().openapi({ description: 'A label to recognise the key by.', example: 'ci' }),
   })
   .strict()
-  .openapi('KeyRequest');
+  .openapi('KeyRequest', { description: 'An API key to create.' });
 
 const TenantRequest = z
   .object({
@@ -31,7 +31,7 @@ const TenantRequest = z
     key: KeyRequest.optional().openapi({ description: 'Also create a first API key (shown once).' }),
   })
   .strict()
-  .openapi('TenantRequest');
+  .openapi('TenantRequest', { description: 'A tenant to create.' });
 
 const TenantSchema = z
   .object({
@@ -39,7 +39,7 @@ const TenantSchema = z
     name: z.string().openapi({ description: 'Display name.', example: 'Acme ML' }),
     createdAt: z.string().openapi({ description: 'When it was created (ISO 8601).', example: '2026-12-02T09:00:00.000Z' }),
   })
-  .openapi('Tenant');
+  .openapi('Tenant', { description: 'A customer account; every job, key and ledger account belongs to one.' });
 const KeySchema = z
   .object({
     id: z.string().openapi({ description: 'The key id (the public middle part of the key).', example: 'k7f3a9c2e1b4d8a0' }),
@@ -51,8 +51,8 @@ const KeySchema = z
     revokedAt: z.string().optional().openapi({ description: 'When it was revoked (ISO 8601); absent while active.' }),
     name: z.string().optional().openapi({ description: 'Its label.' }),
   })
-  .openapi('ApiKey');
-const CreatedKeySchema = KeySchema.extend({ key: z.string().openapi({ description: 'The full key. Shown once; store it now.' }) }).openapi('CreatedApiKey');
+  .openapi('ApiKey', { description: 'An API key, without its secret.' });
+const CreatedKeySchema = KeySchema.extend({ key: z.string().openapi({ description: 'The full key. Shown once; store it now.' }) }).openapi('CreatedApiKey', { description: 'A new API key with its secret, shown this once.' });
 const AuditSchema = z
   .object({
     id: z.string().openapi({ description: 'The audit event id.', example: 'aud_0f1e2d3c4b5a69788796' }),
@@ -65,7 +65,7 @@ const AuditSchema = z
     keyId: z.string().optional().openapi({ description: 'The API key it was about.' }),
     details: z.record(z.string(), z.unknown()).optional().openapi({ description: 'What changed, by action.' }),
   })
-  .openapi('AuditEvent');
+  .openapi('AuditEvent', { description: 'One recorded admin change or refused admin attempt.' });
 
 const TenantParams = z.object({ id: z.string().regex(TENANT_ID, 'not a tenant id').openapi({ param: { name: 'id', in: 'path', description: 'The tenant id.' }, example: 'acme' }) });
 const KeyParams = z.object({ keyId: z.string().regex(KEY_ID_PATTERN, 'not a key id').openapi({ param: { name: 'keyId', in: 'path', description: 'The key id (16 characters).' }, example: 'k7f3a9c2e1b4d8a0' }) });
@@ -107,7 +107,7 @@ const routes = {
     security,
     request: { body: jsonBody(TenantRequest, { name: 'Acme ML', id: 'acme', key: { scopes: ['jobs:read', 'jobs:write'], name: 'ci' } }) },
     responses: {
-      201: jsonResponse(z.object({ tenant: TenantSchema, key: CreatedKeySchema.optional().openapi({ description: 'The first key, when asked for; shown once.' }) }).openapi('CreatedTenant'), 'The tenant (and its first key)', { tenant: TENANT_EXAMPLE, key: CREATED_KEY_EXAMPLE }),
+      201: jsonResponse(z.object({ tenant: TenantSchema, key: CreatedKeySchema.optional().openapi({ description: 'The first key, when asked for; shown once.' }) }).openapi('CreatedTenant', { description: 'A new tenant and, when asked for, its first API key.' }), 'The tenant (and its first key)', { tenant: TENANT_EXAMPLE, key: CREATED_KEY_EXAMPLE }),
       400: problemOf(400, 'Invalid body'),
       409: problemResponse('Tenant id taken', 409, { type: 'https://switchyard.dev/problems/conflict', title: 'Conflict', status: 409, detail: 'a tenant with id "acme" already exists', instance: '/v1/tenants' }),
       413: bodyTooLarge,
@@ -134,7 +134,7 @@ const routes = {
     security,
     request: { params: TenantParams },
     responses: {
-      200: jsonResponse(z.object({ items: z.array(KeySchema).openapi({ description: 'The keys, without secrets.' }) }).openapi('ApiKeyList'), 'Keys, without secrets', { items: [KEY_EXAMPLE] }),
+      200: jsonResponse(z.object({ items: z.array(KeySchema).openapi({ description: 'The keys, without secrets.' }) }).openapi('ApiKeyList', { description: "A tenant's API keys." }), 'Keys, without secrets', { items: [KEY_EXAMPLE] }),
       400: problemOf(400, 'Not a tenant id'),
       404: problemOf(404, 'No such tenant'),
       ...common,
@@ -158,7 +158,7 @@ const routes = {
     security,
     request: { query: AuditQuery },
     responses: {
-      200: jsonResponse(z.object({ items: z.array(AuditSchema).openapi({ description: 'Audit events, newest first.' }), nextCursor: z.string().optional().openapi({ description: 'Pass as cursor for the next page; absent on the last.' }) }).openapi('AuditEventList'), 'Audit events', { items: [AUDIT_EXAMPLE] }),
+      200: jsonResponse(z.object({ items: z.array(AuditSchema).openapi({ description: 'Audit events, newest first.' }), nextCursor: z.string().optional().openapi({ description: 'Pass as cursor for the next page; absent on the last.' }) }).openapi('AuditEventList', { description: 'A page of the audit trail.' }), 'Audit events', { items: [AUDIT_EXAMPLE] }),
       400: problemOf(400, 'Invalid query'),
       ...common,
     },

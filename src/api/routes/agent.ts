@@ -42,7 +42,7 @@ const HeartbeatResponse = z
     cancel: z.boolean().openapi({ description: 'Stop the command: the attempt is no longer live.' }),
     heartbeatSeconds: z.number().int().openapi({ description: 'Send the next heartbeat within this many seconds.' }),
   })
-  .openapi('AgentHeartbeat');
+  .openapi('AgentHeartbeat', { description: 'Whether the agent should go on, and when to beat next.' });
 
 const heartbeatRoute = createRoute({
   method: 'post',
@@ -77,7 +77,7 @@ const logsRoute = createRoute({
     body: { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary', description: 'The raw output bytes.' }), example: 'hello\n' } }, required: false },
   },
   responses: {
-    200: jsonResponse(z.object({ nextOffset: z.number().int().openapi({ description: 'Bytes of output held for the attempt: where the next chunk starts.', example: 6 }) }).openapi('AgentLogAck'), 'Stored', { nextOffset: 6 }),
+    200: jsonResponse(z.object({ nextOffset: z.number().int().openapi({ description: 'Bytes of output held for the attempt: where the next chunk starts.', example: 6 }) }).openapi('AgentLogAck', { description: 'How much output is held for the attempt.' }), 'Stored', { nextOffset: 6 }),
     400: problemOf(400, 'Invalid offset'),
     ...agentCommon,
     409: problemResponse('attempt-ended, or log-gap: the offset is past what was received (nextOffset says where to resend from)', 409, {
@@ -93,7 +93,7 @@ const ExitBody = z
     endedAt: z.iso.datetime({ offset: true }).openapi({ description: 'When the command exited (ISO 8601).', example: '2026-12-02T10:00:08.000Z' }),
   })
   .strict()
-  .openapi('AgentExit');
+  .openapi('AgentExit', { description: "The command's exit, as reported by the agent." });
 
 const exitRoute = createRoute({
   method: 'post',

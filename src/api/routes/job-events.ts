@@ -53,7 +53,7 @@ const eventsRoute = createRoute({
       description: 'The timeline (or, with follow=true, an event stream)',
       content: {
         'application/json': {
-          schema: z.object({ items: z.array(JobEventSchema).openapi({ description: 'The events after `after`, in seq order.' }) }).openapi('JobEventList'),
+          schema: z.object({ items: z.array(JobEventSchema).openapi({ description: 'The events after `after`, in seq order.' }) }).openapi('JobEventList', { description: "A job's timeline, or the part of it after `after`." }),
           example: { items: JOB_EVENTS_EXAMPLE },
         },
         'text/event-stream': {

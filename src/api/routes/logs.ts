@@ -38,14 +38,14 @@ const LogPieceSchema = z
     sizeBytes: z.number().int().openapi({ description: 'Bytes in the piece.', example: 6 }),
     text: z.string().openapi({ description: 'The bytes as UTF-8 text (stdout and stderr interleaved as they were written; secrets redacted).', example: 'hello\n' }),
   })
-  .openapi('LogPiece');
+  .openapi('LogPiece', { description: "A run of bytes of one attempt's output." });
 const LogPageSchema = z
   .object({
     items: z.array(LogPieceSchema).openapi({ description: 'Pieces in order: attempt by attempt, by offset.' }),
     nextCursor: z.string().optional().openapi({ description: 'Where to continue (pass as after); absent once the job ended and everything was read.', example: 'att_9b2e4c1d7a3f:6' }),
     more: z.boolean().openapi({ description: 'More output is already stored past this page: read again at once rather than wait.', example: false }),
   })
-  .openapi('LogPage');
+  .openapi('LogPage', { description: "A page of a job's output." });
 
 const logsRoute = createRoute({
   method: 'get',

@@ -17,7 +17,7 @@ const UsdcPaymentRequest = z
     tx: z.string().min(1).max(128).openapi({ description: 'Solana transaction signature or Base transaction hash', example: TX_EXAMPLE }),
   })
   .strict()
-  .openapi('UsdcPaymentRequest');
+  .openapi('UsdcPaymentRequest', { description: 'A USDC transfer to credit to your prepaid balance.' });
 
 const CreditedSchema = z
   .object({
@@ -27,7 +27,7 @@ const CreditedSchema = z
     availableMicroUsd: z.number().int().openapi({ description: 'Your available prepaid balance after the credit, in micro-dollars.', example: 31250000 }),
     payer: z.string().openapi({ description: 'The registered wallet the USDC came from.', example: '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU' }),
   })
-  .openapi('UsdcPayment');
+  .openapi('UsdcPayment', { description: 'A credited USDC deposit.' });
 
 export const registerPaymentRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, money: MoneyApiDeps): void => {
   // Crediting one's own balance with a verified transfer moves no money out; billing:read is the billing scope there is.

@@ -17,7 +17,7 @@ const ReceivedSchema = z
     type: z.string().openapi({ description: "Stripe's event type, e.g. invoice.paid." }),
     result: z.enum(['processed', 'duplicate', 'ignored']).openapi({ description: 'processed: applied to the ledger now; duplicate: applied before; ignored: a type Switchyard does not act on.' }),
   })
-  .openapi('StripeWebhookReceipt');
+  .openapi('StripeWebhookReceipt', { description: 'What was done with a Stripe event.' });
 
 // Documented through the registry only: a validating route would parse the body, and the
 // signature must be checked on the exact bytes.
