@@ -7,6 +7,7 @@ import { db, log, queue, store, tableName, tenants } from '../src/aws/base.js';
 import { providersWithCredentials } from '../src/aws/job-path.js';
 import { money } from '../src/aws/money.js';
 import { apiSecurity } from '../src/aws/security.js';
+import { withMetrics } from '../src/aws/metrics.js';
 import { runTimeApiDeps, secrets, withLogRedaction } from '../src/aws/runtime.js';
 import { agentApiDeps } from '../src/aws/agent.js';
 
@@ -35,4 +36,5 @@ const app = createApp({
   ...(runTime ? { runTime } : {}),
 });
 
-export const handler = handle(app);
+// Business metrics (EMF) flushed per request; tracing is Lambda's own segment (src/aws/tracing.ts says why).
+export const handler = withMetrics(handle(app));

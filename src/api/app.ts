@@ -17,6 +17,7 @@ import { registerJobRoutes } from './routes/jobs.js';
 import { registerJobEventRoutes } from './routes/job-events.js';
 import { registerProviderRoutes } from './routes/providers.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerAdminJobRoutes } from './routes/jobs-admin.js';
 import { registerWebhookSecretRoute } from './routes/webhook-secret.js';
 import { registerSecretRoutes } from './routes/secrets.js';
 import { registerBillingAdminRoutes } from './routes/billing-admin.js';
@@ -134,6 +135,7 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
   if (deps.agent) registerLogRoutes(app, deps, deps.agent);
   registerProviderRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerAdminJobRoutes(app, deps);
   registerWebhookSecretRoute(app, deps);
   registerSecretRoutes(app, deps);
   if (deps.money) {

@@ -25,11 +25,11 @@ export const JOB_EXAMPLE = {
   spec: { ...JOB_SPEC_EXAMPLE, placement: { strategy: 'cheapest', networks: ['local'], fallback: 'none' } },
   attempts: [
     {
-      id: 'att_9b2e4c1d7a3f',
+      id: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1',
       provider: 'local',
       status: 'succeeded',
       gpuModel: 'H100',
-      pricePerGpuHourUsd: 2.1,
+      pricePerGpuHourMicroUsd: 2100000,
       createdAt: at(1),
       startedAt: at(3),
       endedAt: at(8),
@@ -60,13 +60,13 @@ export const CANCELLED_JOB_EXAMPLE = {
   createdAt: at(0),
   updatedAt: at(5),
   spec: JOB_EXAMPLE.spec,
-  attempts: [{ id: 'att_9b2e4c1d7a3f', provider: 'local', status: 'cancelling', gpuModel: 'H100', pricePerGpuHourUsd: 2.1, createdAt: at(1), startedAt: at(3) }],
+  attempts: [{ id: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1', provider: 'local', status: 'cancelling', gpuModel: 'H100', pricePerGpuHourMicroUsd: 2100000, createdAt: at(1), startedAt: at(3) }],
 } satisfies z.input<typeof JobSchema>;
 
 export const JOB_EVENTS_EXAMPLE = [
   { seq: 1, at: at(0), type: 'status', to: 'queued', reason: 'submitted' },
   { seq: 2, at: at(1), type: 'status', from: 'queued', to: 'placing' },
-  { seq: 3, at: at(1), type: 'attempt', to: 'launching', attemptId: 'att_9b2e4c1d7a3f', provider: 'local', reason: 'cheapest offer: H100 at $2.10/GPU-hour' },
+  { seq: 3, at: at(1), type: 'attempt', to: 'launching', attemptId: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1', provider: 'local', reason: 'launching on local (H100 at $2.10/GPU-hour)' },
   { seq: 4, at: at(3), type: 'status', from: 'starting', to: 'running' },
   { seq: 5, at: at(8), type: 'status', from: 'running', to: 'succeeded', reason: 'exit code 0' },
 ] satisfies z.input<typeof JobEventSchema>[];

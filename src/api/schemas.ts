@@ -159,7 +159,11 @@ export const AttemptSchema = z
     provider: z.string(),
     status: z.string(),
     gpuModel: z.string(),
-    pricePerGpuHourUsd: z.number(),
+    pricePerGpuHourMicroUsd: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "Your price per GPU-hour on this attempt, in micro-dollars (2300000 = $2.30): your margin or rate card applied at placement, capped by the job's maxPricePerGpuHourUsd.", example: 2_300_000 }),
     createdAt: z.string(),
     startedAt: z.string().optional(),
     endedAt: z.string().optional(),
@@ -208,9 +212,8 @@ export const ProviderGpuSchema = z
   .object({
     model: z.string().openapi({ description: 'A model name a job may ask for in resources.gpu.models.', example: 'H100' }),
     vramGb: z.number().openapi({ description: 'The least VRAM among the offers for this model.' }),
-    pricePerGpuHourUsd: z.number().openapi({ description: 'The lowest price per GPU-hour on offer now (same as minPricePerGpuHourUsd).' }),
-    minPricePerGpuHourUsd: z.number(),
-    maxPricePerGpuHourUsd: z.number(),
+    minPricePerGpuHourMicroUsd: z.number().int().openapi({ description: 'Your lowest price per GPU-hour on offer now, in micro-dollars (your margin or rate card applied).', example: 2_300_000 }),
+    maxPricePerGpuHourMicroUsd: z.number().int().openapi({ description: 'Your highest price per GPU-hour on offer now, in micro-dollars.', example: 2_875_000 }),
     offers: z.number().int().openapi({ description: 'Live offers seen for the model; 0 for an entry of a static catalog.' }),
     gpuCounts: z.array(z.number().int()).openapi({ description: 'GPUs per machine the offers came in (the catalogue asks for 1 and 8).' }),
     regions: z.array(z.string()).optional(),

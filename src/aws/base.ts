@@ -9,6 +9,8 @@ import { createDynamoClient, documentClientOf } from '../adapters/dynamodb/clien
 import { DynamoJobStore } from '../adapters/dynamodb/job-store.js';
 import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.js';
 import { SqsJobQueue } from '../adapters/queue/sqs-queue.js';
+import { MeteredJobStore } from '../observability/metered-job-store.js';
+import { powertoolsJobMetrics } from './metrics.js';
 
 const required = (name: string): string => {
   const value = process.env[name];
@@ -19,11 +21,15 @@ const required = (name: string): string => {
 export const logger = new Logger();
 export const log = (message: string, fields?: Record<string, unknown>) => logger.warn(message, fields ?? {});
 
-export const db = documentClientOf(createDynamoClient());
+/** The raw SDK clients, exported so the worker functions can trace them (src/aws/tracing.ts). */
+export const dynamo = createDynamoClient();
+export const sqs = new SQSClient({});
+export const db = documentClientOf(dynamo);
 export const tableName = required('TABLE_NAME');
-export const store = new DynamoJobStore(db, tableName);
+// Counted as written: jobs submitted, placed, failed over, ended; dispatch latency (EMF).
+export const store = new MeteredJobStore(new DynamoJobStore(db, tableName), powertoolsJobMetrics());
 export const tenants = new DynamoTenantStore(db, tableName);
-export const queue = new SqsJobQueue(new SQSClient({}), required('QUEUE_URL'));
+export const queue = new SqsJobQueue(sqs, required('QUEUE_URL'));
 
 /** A JSON secret from Secrets Manager, cached for 5 minutes so a rotation lands without a redeploy. */
 export const readSecretJson = (arn: string) => getSecret(arn, { transform: 'json', maxAge: 300 });

@@ -13,7 +13,7 @@
 import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
 import { offerKey, rankOffers, type PlacementContext } from './placement.js';
-import { ConflictError, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
+import { ConflictError, noAccounting, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
 import { ProviderError, type AttemptRef, type LaunchRequest, type Offer, type ProviderRegistry, type RegistryLogin } from './provider.js';
 import { withAgent } from '../agent/launch.js';
 import type { AgentRuntimeDeps } from './agent.js';
@@ -167,18 +167,23 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
   return wait ? 'waiting' : 'failed';
 };
 
+/** µUSD as the customer reads a rate in the timeline: "$2.3000" (the event text never shows the provider's cost). */
+const dollarsPerHour = (micro: number): string => `$${(micro / 1_000_000).toFixed(4)}`;
+
 type LaunchResultKind = { kind: 'launched' } | { kind: 'lost-race' } | { kind: 'refused'; job: Job };
 
 const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredentials?: RegistryLogin): Promise<LaunchResultKind> => {
   const provider = deps.providers.get(offer.provider);
   if (!provider) return { kind: 'refused', job };
   const now = deps.clock.now().toISOString();
+  const customerRate = await (deps.accounting ?? noAccounting).customerRate(job, offer);
   const attempt: Attempt = {
     id: nextAttemptId(job),
     provider: offer.provider,
     offerId: offer.offerId,
     gpuModel: offer.gpuModel,
     pricePerGpuHourUsd: offer.pricePerGpuHourUsd,
+    customerPricePerGpuHourMicroUsd: customerRate,
     status: 'launching',
     createdAt: now,
   };
@@ -188,7 +193,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
   // Record the attempt before calling the provider: a crash after launch still leaves
   // a trace the reconciler can follow (and relaunch idempotently, or stop).
   const recorded = new JobChange(job, now)
-    .addAttempt(attempt, `launching on ${offer.provider} (${offer.gpuModel} at $${offer.pricePerGpuHourUsd}/GPU-hour)`)
+    .addAttempt(attempt, `launching on ${offer.provider} (${offer.gpuModel} at ${dollarsPerHour(customerRate)}/GPU-hour)`)
     .status('starting', `placed on ${offer.provider}`)
     .capacityWait(undefined) // placed: a wait for capacity is over (restored below if refused)
     .build();

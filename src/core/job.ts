@@ -81,7 +81,10 @@ export interface Attempt {
   provider: string;
   offerId: string;
   gpuModel: string;
+  /** The provider's price (internal: cost, never shown to the customer). */
   pricePerGpuHourUsd: number;
+  /** The customer's price per GPU-hour at placement (µUSD, margin or rate card applied); the one the API shows. */
+  customerPricePerGpuHourMicroUsd?: number;
   status: AttemptStatus;
   createdAt: string;
   /** Handle the provider gave us at launch (deployment id, instance id, …). */

@@ -145,6 +145,11 @@ export interface JobAccounting {
   refusal(job: Job, error: unknown): Promise<never>;
   /** For a finished job, until it succeeds once: charge metered usage, release the rest. */
   settle(job: Job): Promise<{ costMicroUsd: number }>;
+  /**
+   * The tenant's own price per GPU-hour (µUSD) on an offer: what the attempt shows the customer,
+   * so neither the provider's cost nor the margin ever appears in a job, event or webhook.
+   */
+  customerRate(job: Job, offer: { gpuModel: string; pricePerGpuHourUsd: number }): Promise<number>;
 }
 
 /** No billing: admits everything and settles at zero (local mode without money configured). */
@@ -154,4 +159,6 @@ export const noAccounting: JobAccounting = {
     throw error;
   },
   settle: async () => ({ costMicroUsd: 0 }),
+  // Nothing is billed: the price shown is the provider's own, with no margin to hide.
+  customerRate: async (_job, offer) => Math.round(offer.pricePerGpuHourUsd * 1_000_000),
 };

@@ -26,15 +26,15 @@ if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) fail(`--period must be a month, YYY
 const key = process.env.SWITCHYARD_ADMIN_KEY ?? fail('set SWITCHYARD_ADMIN_KEY to the admin key npm start printed');
 const url = values.url ?? process.env.SWITCHYARD_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`;
 
-const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+const usd = (micro: number) => `$${(micro / 1_000_000).toFixed(2)}`;
 
 interface Result {
   tenantId: string;
   outcome: string;
   stripeInvoiceId?: string;
-  totalCents?: number;
+  totalMicroUsd?: number;
   error?: string;
-  invoice?: { number: string | null; status: string | null; amountDueCents: number; hostedInvoiceUrl: string | null; dueDate: string | null; lines: { description: string | null; amountCents: number }[] };
+  invoice?: { number: string | null; status: string | null; amountDueMicroUsd: number; hostedInvoiceUrl: string | null; dueDate: string | null; lines: { description: string | null; amountMicroUsd: number }[] };
 }
 
 const main = async () => {
@@ -54,8 +54,8 @@ const main = async () => {
       continue;
     }
     const inv = r.invoice;
-    console.log(`${r.tenantId}: ${r.outcome} — invoice ${inv.number ?? r.stripeInvoiceId} (${r.stripeInvoiceId}), ${inv.status}, ${usd(inv.amountDueCents)} due ${inv.dueDate?.slice(0, 10) ?? '-'}`);
-    for (const line of inv.lines) console.log(`    ${usd(line.amountCents).padStart(10)}  ${line.description ?? ''}`);
+    console.log(`${r.tenantId}: ${r.outcome} — invoice ${inv.number ?? r.stripeInvoiceId} (${r.stripeInvoiceId}), ${inv.status}, ${usd(inv.amountDueMicroUsd)} due ${inv.dueDate?.slice(0, 10) ?? '-'}`);
+    for (const line of inv.lines) console.log(`    ${usd(line.amountMicroUsd).padStart(10)}  ${line.description ?? ''}`);
     if (inv.hostedInvoiceUrl) console.log(`    ${inv.hostedInvoiceUrl}`);
   }
 };

@@ -6,6 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClient, documentClientOf } from '../adapters/dynamodb/client.js';
 import { createTable } from '../adapters/dynamodb/create-table.js';
 import { DynamoJobStore } from '../adapters/dynamodb/job-store.js';
+import { MeteredJobStore, type JobMetricsSink } from '../observability/metered-job-store.js';
 import { DynamoProviderStatsStore } from '../adapters/dynamodb/provider-stats-store.js';
 import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.js';
 import { EmbeddedQueue, type EmbeddedQueueOptions } from '../adapters/queue/embedded-queue.js';
@@ -100,6 +101,8 @@ export interface SystemOptions {
   heartbeatGraceSeconds?: number;
   /** Without `money`: run the Stripe and USDC chain fakes and bill through them (`npm start`). */
   localBilling?: boolean;
+  /** Business metrics of the job path (what Lambda publishes as EMF); none locally unless given. */
+  jobMetrics?: JobMetricsSink;
 }
 
 /** Agent requests per attempt: a log chunk a second, heartbeats, checkpoints and outputs fit easily. */
@@ -200,8 +203,9 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   let queue: EmbeddedQueue | undefined;
   const lazyQueue = { send: (m: { jobId: string }) => queue!.send(m) };
   const stats = new DynamoProviderStatsStore(db, tableName);
+  const jobStore = options.jobMetrics ? new MeteredJobStore(store, options.jobMetrics) : store;
   const deps: ReconcileDeps = {
-    store,
+    store: jobStore,
     queue: lazyQueue,
     providers: registry,
     clock,
@@ -234,7 +238,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     ...(options.log ? { log: options.log } : {}),
   });
   const app = createApp({
-    jobs: { store, queue, clock, accounting: money.accounting, onEnqueueError: (jobId, error) => deps.log?.('enqueue failed', { jobId, error: String(error) }) },
+    jobs: { store: jobStore, queue, clock, accounting: money.accounting, onEnqueueError: (jobId, error) => deps.log?.('enqueue failed', { jobId, error: String(error) }) },
     tenants,
     providers: registry,
     stats,

@@ -10,7 +10,7 @@ import type { BillingAccount, BillingAccountStore } from './billing-account.js';
 import { PaymentRequiredError } from './errors.js';
 import { GuardFailedError, accounts, normalBalance, type Entry, type Guard, type LedgerStore, type Posting } from './ledger.js';
 import { meterJob } from './metering.js';
-import { maxChargeMicroUsd, type PricingConfig } from './pricing.js';
+import { customerRatePerGpuHour, maxChargeMicroUsd, type PricingConfig } from './pricing.js';
 
 export interface AccountingDeps {
   ledger: LedgerStore;
@@ -121,6 +121,11 @@ export class LedgerAccounting implements JobAccounting {
       details: { holdMicroUsd: amount, month, mode: account.mode },
     };
     return { posting, guards };
+  }
+
+  async customerRate(job: Job, offer: { gpuModel: string; pricePerGpuHourUsd: number }): Promise<number> {
+    const account = await this.deps.billing.get(job.tenantId);
+    return customerRatePerGpuHour(this.deps.pricing, account.pricing ?? {}, job.spec, offer);
   }
 
   async settle(job: Job): Promise<{ costMicroUsd: number }> {

@@ -59,6 +59,10 @@ export const customerRatePerGpuHour = (
   offer: { gpuModel: string; pricePerGpuHourUsd: number },
 ): number => customerAmount(config, pricing, spec, { gpuModel: offer.gpuModel, gpuCount: 1, seconds: SECONDS_PER_HOUR, providerMicroPerGpuHour: usdToMicro(offer.pricePerGpuHourUsd) });
 
+/** The customer's list price per GPU-hour (µUSD) for a provider price, before any job's ceiling: for price listings. */
+export const listRatePerGpuHour = (config: PricingConfig, pricing: TenantPricing, offer: { gpuModel: string; pricePerGpuHourUsd: number }): number =>
+  rateCardPrice(pricing, offer.gpuModel) ?? mulDiv(BigInt(usdToMicro(offer.pricePerGpuHourUsd)), BPS + (pricing.marginBps ?? config.defaultMarginBps), BPS);
+
 /** What the provider is owed for `seconds` of `gpuCount` GPUs at its price (half-up). */
 export const providerAmount = (usage: { gpuCount: number; seconds: number; providerMicroPerGpuHour: number }): number =>
   mulDiv(BigInt(usage.gpuCount) * BigInt(usage.seconds), usage.providerMicroPerGpuHour, SECONDS_PER_HOUR);

@@ -57,7 +57,8 @@ describe('the GPU catalogue', () => {
     expect(res.status).toBe(200);
     const p = byName(res.body);
     const h100 = p['sim-market'].gpus.find((g: any) => g.model === 'H100');
-    expect(h100).toMatchObject({ vramGb: 80, minPricePerGpuHourUsd: 1.5, maxPricePerGpuHourUsd: 2.5, pricePerGpuHourUsd: 1.5, gpuCounts: [1, 8], offers: 4 });
+    // $1.50 and $2.50 + the default 15 % margin: the tenant's own prices, in µUSD.
+    expect(h100).toMatchObject({ vramGb: 80, minPricePerGpuHourMicroUsd: 1_725_000, maxPricePerGpuHourMicroUsd: 2_875_000, gpuCounts: [1, 8], offers: 4 });
     expect(p['sim-market'].gpus.map((g: any) => g.model)).toEqual(['A100-80GB', 'H100', 'MI300X']);
     // "A100" is a family name a job may use: it takes the 80 GB variant offered here.
     expect(p['sim-market'].models).toEqual(['A100', 'A100-80GB', 'H100', 'MI300X']);
@@ -109,7 +110,7 @@ describe('the GPU catalogue', () => {
   it('documents the catalogue in the OpenAPI document', async () => {
     const doc = (await api(system, 'GET', '/openapi.json', { key: null })).body;
     expect(doc.components.schemas.ProviderList.properties.gpuModels).toBeDefined();
-    expect(doc.components.schemas.ProviderGpu.required).toEqual(expect.arrayContaining(['minPricePerGpuHourUsd', 'maxPricePerGpuHourUsd']));
+    expect(doc.components.schemas.ProviderGpu.required).toEqual(expect.arrayContaining(['minPricePerGpuHourMicroUsd', 'maxPricePerGpuHourMicroUsd']));
     expect(doc.components.schemas.Provider.properties.catalogue).toBeDefined();
   });
 });

@@ -124,7 +124,7 @@ describe('job lifecycle', () => {
     expect(byName.local).toMatchObject({ kind: 'local', enabled: true, health: 'healthy' });
     expect(byName.akash).toMatchObject({ kind: 'decentralized', enabled: true });
     expect(byName['aws-batch'].kind).toBe('cloud');
-    expect(byName['aws-batch'].gpus.find((g: any) => g.model === 'H100').pricePerGpuHourUsd).toBeGreaterThan(0);
+    expect(byName['aws-batch'].gpus.find((g: any) => g.model === 'H100').minPricePerGpuHourMicroUsd).toBeGreaterThan(0);
   });
 });
 

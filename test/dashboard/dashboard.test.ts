@@ -52,6 +52,29 @@ describe('/dashboard', () => {
     await page.screenshot({ path: join(OUTPUT, 'job.png'), fullPage: true });
   }, 60_000);
 
+  it('follows a running job live over Server-Sent Events: logs, timeline, status and cost, without reloading', async () => {
+    const running = await api(system, 'POST', '/v1/jobs', { body: localJob(['sh', '-c', 'echo first line; sleep 3; echo second line; sleep 1']) });
+    const id = running.body.id as string;
+    await waitFor(() => api(system, 'GET', `/v1/jobs/${id}`), (r) => r.body.status === 'running', { timeoutMs: 30_000 });
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`${system.url}/dashboard/#/jobs/${id}`);
+    await page.locator('#live').waitFor();
+    await page.locator('#logs', { hasText: 'first line' }).waitFor({ timeout: 20_000 });
+    expect(await page.innerText('#logs')).not.toContain('second line');
+    await page.locator('#logs', { hasText: 'second line' }).waitFor({ timeout: 30_000 });
+    await page.locator('#job-status', { hasText: 'succeeded' }).waitFor({ timeout: 30_000 });
+    await page.locator('#live').waitFor({ state: 'detached' });
+    expect(await page.innerText('#timeline')).toMatch(/running → succeeded/);
+    expect(await page.innerText('#job-cost')).toMatch(/^\$\d+\.\d{4}$/);
+    // Streams, not polling: the logs were followed (never read page by page while the job ran).
+    const paths = requests.map((u) => new URL(u)).filter((u) => u.pathname.startsWith(`/v1/jobs/${id}`));
+    expect(paths.filter((u) => u.pathname.endsWith('/logs') && u.searchParams.get('follow') === 'true').length).toBeGreaterThanOrEqual(1);
+    expect(paths.filter((u) => u.pathname.endsWith('/logs') && u.searchParams.get('follow') !== 'true')).toEqual([]);
+    page.removeAllListeners('request');
+    await page.screenshot({ path: join(OUTPUT, 'job-live.png'), fullPage: true });
+  }, 90_000);
+
   it("shows providers' health and prices, and balance, usage and budget", async () => {
     await page.goto(`${system.url}/dashboard/#/providers`);
     await page.locator('#providers tr', { hasText: 'local' }).waitFor();

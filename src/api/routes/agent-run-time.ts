@@ -27,8 +27,8 @@ const agentCommon = {
   413: bodyTooLarge,
   429: { ...problemOf(429, 'Too many requests from this attempt'), headers: { 'Retry-After': { description: 'Seconds until the agent may send again.', schema: { type: 'integer' as const, example: 1 } } } },
 };
-const URL_EXAMPLE = 'http://127.0.0.1:8787/checkpoints/acme/job_4f1c2a9e0b7d3c5a8e6f1b2d/att_9b2e4c1d7a3f/1764669600000.tar.gz?X-Amz-Signature=…';
-const KEY_EXAMPLE = 'acme/job_4f1c2a9e0b7d3c5a8e6f1b2d/att_9b2e4c1d7a3f/1764669600000.tar.gz';
+const URL_EXAMPLE = 'http://127.0.0.1:8787/checkpoints/acme/job_4f1c2a9e0b7d3c5a8e6f1b2d/job_4f1c2a9e0b7d3c5a8e6f1b2d-a1/1764669600000.tar.gz?X-Amz-Signature=…';
+const KEY_EXAMPLE = 'acme/job_4f1c2a9e0b7d3c5a8e6f1b2d/job_4f1c2a9e0b7d3c5a8e6f1b2d-a1/1764669600000.tar.gz';
 
 const secretsRoute = createRoute({
   method: 'get',

@@ -29,7 +29,7 @@ export const HEARTBEAT_SECONDS = 30;
 const agentSecurity = [{ agentToken: [] }];
 const tags = ['Agent'];
 const ended = (description: string) =>
-  problemResponse(description, 409, { type: 'https://switchyard.dev/problems/attempt-ended', title: 'Attempt ended', status: 409, detail: 'Attempt att_9b2e4c1d7a3f ended (succeeded); its agent has nothing more to report.', attemptStatus: 'succeeded' });
+  problemResponse(description, 409, { type: 'https://switchyard.dev/problems/attempt-ended', title: 'Attempt ended', status: 409, detail: 'Attempt job_4f1c2a9e0b7d3c5a8e6f1b2d-a1 ended (succeeded); its agent has nothing more to report.', attemptStatus: 'succeeded' });
 const agentCommon = {
   401: problemOf(401, "Missing, forged, expired or another key's agent token"),
   409: ended('The attempt ended (attempt-ended)'),

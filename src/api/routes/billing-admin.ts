@@ -8,6 +8,7 @@ import { providerStatement, providersWithPayables } from '../../money/provider-s
 import { buildPayoutBatch } from '../../payments/payout-batch.js';
 import { CHAINS } from '../../payments/usdc.js';
 import { requireScope } from '../auth.js';
+import { centsToMicroUsd } from '../micro-usd-view.js';
 import type { ApiEnv } from '../context.js';
 import { problem, validationProblem } from '../problem.js';
 import { apiKeyProblems, bodyTooLarge, jsonBody, jsonResponse, problemOf } from '../openapi-responses.js';
@@ -93,7 +94,7 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
       security,
       request: { body: jsonBody(z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM') }).strict(), { period: '2026-11' }) },
       responses: {
-        200: json(z.object({ period: z.string(), results: z.array(z.object({ tenantId: z.string(), outcome: z.string(), stripeInvoiceId: z.string().optional(), totalCents: z.number().int().optional(), lines: z.number().int().optional(), error: z.string().optional(), invoice: z.any().optional() })) }), 'What each tenant was billed'),
+        200: json(z.object({ period: z.string(), results: z.array(z.object({ tenantId: z.string(), outcome: z.string(), stripeInvoiceId: z.string().optional(), totalMicroUsd: z.number().int().optional().openapi({ description: 'The invoice total in micro-dollars (whole cents, as Stripe bills).' }), lines: z.number().int().optional(), error: z.string().optional(), invoice: z.any().optional().openapi({ description: 'The invoice as Stripe has it; amounts in micro-dollars (amountDueMicroUsd, lines[].amountMicroUsd).' }) })) }), 'What each tenant was billed'),
         400: problemOf(400, 'Not a period (YYYY-MM)'),
         404: problemOf(404, 'Stripe not configured'),
         413: bodyTooLarge,
@@ -103,7 +104,7 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
     async (c) => {
       if (!money.billingRun) return problem(c, 404, 'billing-not-configured', 'No Stripe configured', 'This deployment has no Stripe API key, so it cannot invoice.') as never;
       const { period } = c.req.valid('json');
-      return c.json({ period, results: await money.billingRun(period) }, 200);
+      return c.json({ period, results: centsToMicroUsd(await money.billingRun(period)) }, 200);
     },
   );
 

@@ -8,6 +8,7 @@ import { accounts, normalBalance, type Posting } from '../../money/ledger.js';
 import { quoteJob } from '../../money/quotes.js';
 import { placementContext } from '../../core/dispatch.js';
 import { requireScope } from '../auth.js';
+import { centsToMicroUsd } from '../micro-usd-view.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { validationProblem } from '../problem.js';
 import { JobSpecSchema } from '../schemas.js';
@@ -93,7 +94,7 @@ const PUBLIC_DETAILS = new Set(['chain', 'tx', 'payer', 'period', 'stripeInvoice
 
 export const postingView = (tenantId: string, p: Posting) => {
   const own = p.entries.filter((e) => e.account.startsWith(`tenant:${tenantId}:`));
-  const details = Object.fromEntries(Object.entries(p.details ?? {}).filter(([k]) => PUBLIC_DETAILS.has(k)));
+  const details = centsToMicroUsd(Object.fromEntries(Object.entries(p.details ?? {}).filter(([k]) => PUBLIC_DETAILS.has(k))));
   return {
     id: p.id,
     kind: p.kind,

@@ -14,7 +14,7 @@ import { apiKeyProblems, jsonResponse, problemOf } from '../openapi-responses.js
 export const OutputListSchema = z
   .object({
     status: z.enum(['none', 'listed', 'refused']).openapi({ description: 'none: nothing committed yet; listed: the files below; refused: over the size cap (see reason)' }),
-    attemptId: z.string().optional().openapi({ description: 'The attempt that uploaded (or tried to upload) the outputs.', example: 'att_9b2e4c1d7a3f' }),
+    attemptId: z.string().optional().openapi({ description: 'The attempt that uploaded (or tried to upload) the outputs.', example: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1' }),
     committedAt: z.string().optional().openapi({ description: 'When the agent committed the upload (ISO 8601).', example: '2026-12-02T10:00:08.000Z' }),
     reason: z.string().optional().openapi({ description: 'Why the outputs were refused (status refused).' }),
     items: z
@@ -43,7 +43,7 @@ const route = createRoute({
   responses: {
     200: jsonResponse(OutputListSchema, 'The outputs', {
       status: 'listed',
-      attemptId: 'att_9b2e4c1d7a3f',
+      attemptId: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1',
       committedAt: '2026-12-02T10:00:08.000Z',
       items: [
         {

@@ -33,7 +33,7 @@ const inOrder = <T extends object>(value: T, order: readonly string[]): T => {
 const SPEC_ORDER = ['name', 'image', 'command', 'env', 'secrets', 'imageCredentials', 'resources', 'maxDurationSeconds', 'maxPricePerGpuHourUsd', 'maxQueueSeconds', 'placement', 'webhookUrl', 'outputs', 'checkpoint', 'metadata'];
 const GPU_ORDER = ['models', 'count', 'minVramGb'];
 const PLACEMENT_ORDER = ['strategy', 'networks', 'regions', 'fallback'];
-const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourUsd', 'createdAt', 'startedAt', 'endedAt', 'releasedAt', 'exitCode', 'exitCodeSource', 'lostBy', 'resumedFrom', 'reason', 'outputTail'];
+const ATTEMPT_ORDER = ['id', 'provider', 'status', 'gpuModel', 'pricePerGpuHourMicroUsd', 'createdAt', 'startedAt', 'endedAt', 'releasedAt', 'exitCode', 'exitCodeSource', 'lostBy', 'resumedFrom', 'reason', 'outputTail'];
 
 const specView = (spec: JobSpec): JobSpec =>
   inOrder(
@@ -52,8 +52,10 @@ export const jobView = (job: Job) => ({
   createdAt: job.createdAt,
   updatedAt: job.updatedAt,
   spec: specView(job.spec),
-  attempts: job.attempts.map(({ offerId: _offerId, providerRef: _ref, releaseTries: _tries, nextReleaseAt: _next, releaseNote: _note, ...attempt }) =>
-    inOrder(attempt, ATTEMPT_ORDER),
+  // The customer's own price only: the provider's cost (and so the margin) stays internal.
+  attempts: job.attempts.map(
+    ({ offerId: _offerId, providerRef: _ref, releaseTries: _tries, nextReleaseAt: _next, releaseNote: _note, pricePerGpuHourUsd: _cost, customerPricePerGpuHourMicroUsd: price, ...attempt }) =>
+      inOrder({ ...attempt, ...(price !== undefined ? { pricePerGpuHourMicroUsd: price } : {}) }, ATTEMPT_ORDER),
   ),
   // The latest checkpoint (never its storage key): the next attempt resumes from it.
   ...(job.checkpoint ? { checkpoint: { savedAt: job.checkpoint.savedAt, sizeBytes: job.checkpoint.sizeBytes, attemptId: job.checkpoint.attemptId } } : {}),

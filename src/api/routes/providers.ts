@@ -3,6 +3,8 @@ import { GpuCatalogue, type ProviderCatalogue } from '../../core/gpu-catalogue.j
 import { acceptedGpuModelsOf } from '../../core/gpu-models.js';
 import type { ProviderInfo } from '../../core/provider.js';
 import { breakerState, type ProviderStatsRecord } from '../../core/reliability.js';
+import { usdToMicro } from '../../money/amounts.js';
+import { listRatePerGpuHour } from '../../money/pricing.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { ProviderListSchema } from '../schemas.js';
 import { jsonResponse, problemOf, rateLimited } from '../openapi-responses.js';
@@ -14,7 +16,7 @@ const route = createRoute({
   tags: ['Providers'],
   summary: 'List providers and the GPUs they offer now',
   description:
-    'Every configured provider with its kind and health, the GPU models it offers now (read from its live offers, cached for about a minute) with the price range per GPU-hour, and the model names a job may ask for. A provider whose offers cannot be read says so in its own entry.',
+    'Every configured provider with its kind and health, the GPU models it offers now (read from its live offers, cached for about a minute) with your price range per GPU-hour in micro-dollars (your margin or rate card applied), and the model names a job may ask for. A provider whose offers cannot be read says so in its own entry.',
   security: [{ bearerAuth: [] }],
   responses: {
     200: jsonResponse(ProviderListSchema, 'Providers'),
@@ -23,13 +25,15 @@ const route = createRoute({
   },
 });
 
-const gpuView = (c: ProviderCatalogue) =>
+/** Turns a provider's price (USD per GPU-hour) into the tenant's own (µUSD). */
+type CustomerRate = (gpuModel: string, providerUsdPerGpuHour: number) => number;
+
+const gpuView = (c: ProviderCatalogue, rate: CustomerRate) =>
   c.gpus.map((g) => ({
     model: g.model,
     vramGb: g.vramGb,
-    pricePerGpuHourUsd: g.minPricePerGpuHourUsd,
-    minPricePerGpuHourUsd: g.minPricePerGpuHourUsd,
-    maxPricePerGpuHourUsd: g.maxPricePerGpuHourUsd,
+    minPricePerGpuHourMicroUsd: rate(g.model, g.minPricePerGpuHourUsd),
+    maxPricePerGpuHourMicroUsd: rate(g.model, g.maxPricePerGpuHourUsd),
     offers: g.offers,
     gpuCounts: g.gpuCounts,
     ...(g.regions ? { regions: g.regions } : {}),
@@ -39,7 +43,7 @@ export const registerProviderRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps):
   const catalogue = new GpuCatalogue(deps.providers, deps.jobs.clock, { ttlSeconds: 60, ...(deps.log ? { log: deps.log } : {}) });
   app.openapi(route, async (c) => {
     const providers = deps.providers.all();
-    const [stats, entries] = await Promise.all([measuredStats(deps, providers.map((p) => p.name)), catalogue.entries()]);
+    const [stats, entries, rate] = await Promise.all([measuredStats(deps, providers.map((p) => p.name)), catalogue.entries(), customerRateFor(deps, c.get('tenantId'))]);
     const byName = new Map(entries.map((e) => [e.provider, e]));
     const now = deps.jobs.clock.now();
     return c.json(
@@ -53,7 +57,7 @@ export const registerProviderRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps):
             enabled: info.enabled,
             health: measuredHealth(info.health, stats.get(p.name), now),
             ...(info.note ? { note: info.note } : {}),
-            gpus: entry ? gpuView(entry) : [],
+            gpus: entry ? gpuView(entry, rate) : [],
             models: entry?.models ?? [],
             catalogue: entry
               ? { source: entry.source, fetchedAt: entry.fetchedAt, ...(entry.error ? { error: entry.error } : {}) }
@@ -65,6 +69,14 @@ export const registerProviderRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps):
       200,
     );
   });
+};
+
+/** The tenant's prices (margin or rate card); the provider's own when the API bills nothing. */
+const customerRateFor = async (deps: ApiDeps, tenantId: string): Promise<CustomerRate> => {
+  const money = deps.money;
+  if (!money) return (_model, usd) => usdToMicro(usd);
+  const pricing = (await money.billing.get(tenantId)).pricing ?? {};
+  return (gpuModel, usd) => listRatePerGpuHour(money.pricing, pricing, { gpuModel, pricePerGpuHourUsd: usd });
 };
 
 /** Stats are advisory here: if they cannot be read, the listing still answers. */

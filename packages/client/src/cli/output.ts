@@ -67,11 +67,11 @@ export const createOutput = (opts: { json: boolean; stdout?: Writable & { isTTY?
 /** Integer micro-dollars as dollars, e.g. 1234567 → $1.2346. */
 export const usd = (micro: number | undefined): string => (micro === undefined ? '-' : `$${(micro / 1_000_000).toFixed(4)}`);
 
-/** A price per GPU-hour from whichever unit the object carries. */
+/** A price per GPU-hour: an attempt's or quote's own, or a listing's lowest. All amounts are µUSD. */
 export const pricePerGpuHour = (o: object): string => {
   const r = o as Record<string, unknown>;
   if (typeof r.pricePerGpuHourMicroUsd === 'number') return `${usd(r.pricePerGpuHourMicroUsd)}/GPU-h`;
-  if (typeof r.pricePerGpuHourUsd === 'number') return `$${r.pricePerGpuHourUsd.toFixed(4)}/GPU-h`;
+  if (typeof r.minPricePerGpuHourMicroUsd === 'number') return `${usd(r.minPricePerGpuHourMicroUsd)}/GPU-h`;
   return '-';
 };
 
