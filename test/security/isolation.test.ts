@@ -193,6 +193,11 @@ const checks: Record<string, () => Promise<void>> = {
     expect(aimed.status).toBe(400);
     expect(JSON.stringify(aimed.body.errors)).toContain('tenantId');
   },
+  'GET /v1/admin/jobs/{id}': async () => {
+    // The operator's view (provider cost, margin) of A's job: refused to B's key exactly as for a job that does not exist.
+    const forReal = await sameAsMissing('GET', (id) => `/v1/admin/jobs/${id}`, a.jobId, MISSING_JOB);
+    expect(forReal.status).toBe(403);
+  },
   'GET /health': async () => {
     // Public, and the same for everyone: it says the API is up and nothing about any tenant.
     const withKey = await asB('GET', '/health');

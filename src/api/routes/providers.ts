@@ -19,7 +19,22 @@ const route = createRoute({
     'Every configured provider with its kind and health, the GPU models it offers now (read from its live offers, cached for about a minute) with your price range per GPU-hour in micro-dollars (your margin or rate card applied), and the model names a job may ask for. A provider whose offers cannot be read says so in its own entry.',
   security: [{ bearerAuth: [] }],
   responses: {
-    200: jsonResponse(ProviderListSchema, 'Providers'),
+    200: jsonResponse(ProviderListSchema, 'Providers', {
+      items: [
+        {
+          name: 'vastai',
+          kind: 'decentralized',
+          enabled: true,
+          health: 'healthy',
+          gpus: [
+            { model: 'H100', vramGb: 80, minPricePerGpuHourMicroUsd: 2_300_000, maxPricePerGpuHourMicroUsd: 2_875_000, offers: 14, gpuCounts: [1, 8], regions: ['US', 'DE'] },
+          ],
+          models: ['H100', 'H100-80GB'],
+          catalogue: { source: 'live', fetchedAt: '2026-12-02T10:00:00.000Z' },
+        },
+      ],
+      gpuModels: ['A100', 'A100-80GB', 'H100', 'H100-80GB', 'L40S', 'RTX4090'],
+    }),
     401: problemOf(401, 'Missing or invalid API key'),
     429: rateLimited(),
   },
