@@ -61,6 +61,7 @@ export const CANCELLED_JOB_EXAMPLE = {
   updatedAt: at(5),
   spec: JOB_EXAMPLE.spec,
   attempts: [{ id: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1', provider: 'local', status: 'cancelling', gpuModel: 'H100', pricePerGpuHourMicroUsd: 2100000, createdAt: at(1), startedAt: at(3) }],
+  costMicroUsd: 1167,
 } satisfies z.input<typeof JobSchema>;
 
 export const JOB_EVENTS_EXAMPLE = [

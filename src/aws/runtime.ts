@@ -11,11 +11,10 @@ import {
   DEFAULT_MAX_OUTPUT_BYTES,
   type RunTimeApiDeps,
 } from '../api/routes/run-time-deps.js';
-import type { Job } from '../core/job.js';
 import { systemClock } from '../core/ports.js';
 import { SecretCipher } from '../secrets/envelope.js';
 import { KmsKeyWrapper } from '../secrets/kms-key.js';
-import { logRedactor } from '../secrets/log-redaction.js';
+import { logRedactor, textRedactor } from '../secrets/log-redaction.js';
 import { MAX_SECRETS_PER_TENANT, SecretsService } from '../secrets/secrets-service.js';
 import { db, tableName } from './base.js';
 
@@ -29,9 +28,7 @@ export const secrets: SecretsService | undefined = keyArn
 const redact = secrets ? logRedactor(secrets) : undefined;
 
 /** Masks a job's secret values in an output tail (reconciler). */
-export const redactOutput = redact
-  ? async (job: Job, text: string): Promise<string> => Buffer.from(await redact(job.tenantId, job.id, job.spec.secrets, Buffer.from(text, 'utf8'))).toString('utf8')
-  : undefined;
+export const redactOutput = redact ? textRedactor(redact) : undefined;
 
 /** The agent's deps with log chunks masked before they are stored. */
 export const withLogRedaction = (agent: AgentApiDeps | undefined): AgentApiDeps | undefined =>

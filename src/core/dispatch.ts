@@ -13,6 +13,7 @@
 import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
 import { offerKey, rankOffers, type PlacementContext } from './placement.js';
+import { writeEnding } from './settlement.js';
 import { ConflictError, noAccounting, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
 import { ProviderError, type AttemptRef, type LaunchRequest, type Offer, type ProviderRegistry, type RegistryLogin } from './provider.js';
 import { withAgent } from '../agent/launch.js';
@@ -115,7 +116,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
   const registry = await registryLoginOf(deps, job);
   if ('error' in registry) {
     try {
-      await deps.store.write(new JobChange(job, deps.clock.now().toISOString()).status('failed', registry.error).build());
+      await writeEnding(deps, new JobChange(job, deps.clock.now().toISOString()).status('failed', registry.error));
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       return 'ignored';
@@ -157,9 +158,9 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
   // Placement notes (a network out of rotation, no fitting offer) are kept beside the attempts' reasons.
   const why = [attemptReasons(job), ...new Set(notes)].filter((s) => s !== '').join('; ') || 'no provider is eligible';
   const wait = shouldWaitForCapacity(claimed, job, notes) ? waitForCapacity(job, deps.clock.now(), why) : undefined;
-  const change = wait ?? new JobChange(job, deps.clock.now().toISOString()).status('failed', `no offer could run the job: ${why}`).build();
   try {
-    await deps.store.write(change);
+    if (wait) await deps.store.write(wait);
+    else await writeEnding(deps, new JobChange(job, deps.clock.now().toISOString()).status('failed', `no offer could run the job: ${why}`));
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     return 'ignored';
@@ -323,7 +324,7 @@ const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId: string
  * mark it cancelled. Whether the provider confirmed the resource gone goes into the same
  * write; if not (or the stop failed), the reconciler asks again with backoff.
  */
-export const stopCancelledAttempts = async (deps: Pick<DispatchDeps, 'store' | 'providers' | 'clock' | 'log'>, job: Job): Promise<void> => {
+export const stopCancelledAttempts = async (deps: Pick<DispatchDeps, 'store' | 'providers' | 'clock' | 'log' | 'accounting'>, job: Job): Promise<void> => {
   for (const attempt of job.attempts.filter((a) => a.status === 'cancelling')) {
     const release = await requestRelease(deps, attempt);
     const latest = await deps.store.get(job.id);
@@ -333,9 +334,10 @@ export const stopCancelledAttempts = async (deps: Pick<DispatchDeps, 'store' | '
     const current = latest.attempts.find((a) => a.id === attempt.id);
     if (current?.status !== 'cancelling') continue;
     const reason = release.failed ? 'cancelled; the stop at the provider failed and is retried' : 'stopped at the provider';
-    change.attempt(attempt.id, { status: 'cancelled', endedAt: now.toISOString() }, reason);
+    // The customer's time ended at the cancel (metered and settled then); keep that end.
+    change.attempt(attempt.id, { status: 'cancelled', endedAt: current.endedAt ?? now.toISOString() }, reason);
     applyRelease(change, current, release, now);
-    await deps.store.write(change.build()); // a conflict surfaces: the batch item is retried
+    await writeEnding(deps, change); // a conflict surfaces: the batch item is retried
   }
 };
 

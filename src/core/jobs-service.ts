@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { canonicalJson, sha256 } from './canonical.js';
 import { IdempotencyMismatchError, JobFinishedError, NotFoundError } from './errors.js';
+import { writeEnding } from './settlement.js';
 import type { Job, JobEvent, JobFilter, JobSpec, JobStatus } from './job.js';
 import { isTerminal, liveAttempt } from './job.js';
 import {
@@ -16,7 +17,7 @@ import {
   type IdempotencyRecord,
   type JobStore,
 } from './ports.js';
-import { JobChange } from './transitions.js';
+import { JobChange, type JobWrite } from './transitions.js';
 
 export interface JobServiceDeps {
   store: JobStore;
@@ -110,13 +111,15 @@ export const cancelJob = async (deps: JobServiceDeps, tenantId: string, jobId: s
   for (let i = 0; i < WRITE_RETRIES; i++) {
     const job = await getJob(deps, tenantId, jobId);
     if (isTerminal(job.status)) throw new JobFinishedError(job.status);
-    const change = new JobChange(job, deps.clock.now().toISOString());
+    const now = deps.clock.now().toISOString();
+    const change = new JobChange(job, now);
     const live = liveAttempt(job);
-    if (live) change.attempt(live.id, { status: 'cancelling' }, 'job cancelled by the customer');
+    // Billed up to the cancel: the attempt's end is now, so the job is settled in this very write.
+    if (live) change.attempt(live.id, { status: 'cancelling', endedAt: now }, 'job cancelled by the customer');
     change.status('cancelled', 'cancelled by the customer');
-    const write = change.build();
+    let write: JobWrite;
     try {
-      await deps.store.write(write);
+      write = await writeEnding(deps, change);
     } catch (error) {
       if (error instanceof ConflictError) continue;
       throw error;

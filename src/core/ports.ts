@@ -34,6 +34,12 @@ export interface HoldWrite {
   guards: Guard[];
 }
 
+/** A finished job's charge, and the ledger write that books it (absent when there is none to make). */
+export interface SettlementPlan {
+  costMicroUsd: number;
+  write?: HoldWrite;
+}
+
 export class IdempotencyConflictError extends Error {
   constructor(readonly existing: IdempotencyRecord) {
     super('idempotency key already used');
@@ -60,7 +66,7 @@ export interface JobStore {
   /** Newest first; a filter keeps paging exact (a page may hold fewer than `limit` items, never skips one). */
   list(tenantId: string, opts: { status?: JobStatus; filter?: JobFilter; limit: number; cursor?: string }): Promise<JobPage>;
   /** Conditional write of a JobChange; throws ConflictError if the version moved. */
-  write(change: JobWrite): Promise<void>;
+  write(change: JobWrite, ledger?: HoldWrite): Promise<void>;
   events(jobId: string): Promise<JobEvent[]>;
   /** Jobs that are not finished, or that still hold a provider resource, oldest update first. */
   needingReconcile(limit: number): Promise<Job[]>;
@@ -143,8 +149,13 @@ export interface JobAccounting {
   planHold(job: Job): Promise<HoldWrite | undefined>;
   /** The store refused the job's write: throws the domain refusal for a failed guard, else `error` itself. */
   refusal(job: Job, error: unknown): Promise<never>;
-  /** For a finished job, until it succeeds once: charge metered usage, release the rest. */
-  settle(job: Job): Promise<{ costMicroUsd: number }>;
+  /**
+   * For a job that has just ended (no live attempt): its metered charge and the posting that
+   * charges it and releases the rest of the hold, written with the terminal change itself so
+   * a terminal job always carries its cost. No posting when it was posted before (its cost is
+   * read back) or nothing is billed.
+   */
+  planSettlement(job: Job): Promise<SettlementPlan>;
   /**
    * The tenant's own price per GPU-hour (µUSD) on an offer: what the attempt shows the customer,
    * so neither the provider's cost nor the margin ever appears in a job, event or webhook.
@@ -158,7 +169,7 @@ export const noAccounting: JobAccounting = {
   refusal: async (_job, error) => {
     throw error;
   },
-  settle: async () => ({ costMicroUsd: 0 }),
+  planSettlement: async () => ({ costMicroUsd: 0 }),
   // Nothing is billed: the price shown is the provider's own, with no margin to hide.
   customerRate: async (_job, offer) => Math.round(offer.pricePerGpuHourUsd * 1_000_000),
 };

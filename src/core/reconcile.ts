@@ -8,7 +8,8 @@
 import type { Attempt, Job } from './job.js';
 import { liveAttempt, needsReconcile } from './job.js';
 import { recordOutcome, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
-import { ConflictError, noAccounting } from './ports.js';
+import { ConflictError } from './ports.js';
+import { readyToSettle, writeEnding } from './settlement.js';
 import { ProviderError } from './provider.js';
 import { exitReason, observeAttempt, outputTailOf, type ObservedStatus } from './agent-signals.js';
 import type { AttemptOutcomeKind } from './reliability.js';
@@ -123,11 +124,14 @@ const advanceJob = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
   }
 };
 
-/** Charge a finished job's metered usage once; the job stays in the reconcile index until then. */
+/**
+ * A terminal job is settled in the write that ended it (./settlement.ts); this catches the rest
+ * (a job cancelled while its stop time was unknown, or ended before settlement moved into that
+ * write). The job stays in the reconcile index until it is settled.
+ */
 const settle = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
-  if (job.settledAt !== undefined || liveAttempt(job)) return 'unchanged';
-  const { costMicroUsd } = await (deps.accounting ?? noAccounting).settle(job);
-  await deps.store.write(new JobChange(job, deps.clock.now().toISOString()).settled(costMicroUsd).build());
+  if (!readyToSettle(job)) return 'unchanged';
+  await writeEnding(deps, new JobChange(job, deps.clock.now().toISOString()));
   return 'changed';
 };
 
@@ -211,7 +215,8 @@ const finish = async (
   applyRelease(change, attempt, release, deps.clock.now(), deps.reconcile.releaseRetry ?? DEFAULT_RELEASE_RETRY);
   if (job.status === 'starting' && to !== 'timed_out') change.status('running', `running on ${attempt.provider}`);
   change.status(to, reason);
-  await deps.store.write(change.build());
+  // The terminal state, the cost and the ledger's charge: one write.
+  await writeEnding(deps, change);
   // The provider delivered a machine that ran the command; how the command did is not its fault.
   await recordOutcome(deps, attempt, 'delivered', at);
   return 'changed';

@@ -32,7 +32,7 @@ import { DynamoSecretStore } from '../adapters/dynamodb/secret-store.js';
 import { SecretCipher } from '../secrets/envelope.js';
 import { LocalKeyWrapper, loadOrCreateLocalKey } from '../secrets/local-key.js';
 import { MAX_SECRETS_PER_TENANT, registryLoginFrom, SecretsService } from '../secrets/secrets-service.js';
-import { logRedactor } from '../secrets/log-redaction.js';
+import { logRedactor, textRedactor } from '../secrets/log-redaction.js';
 import { randomBytes } from 'node:crypto';
 import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
 import type { RuntimeBuckets } from '../core/object-store.js';
@@ -197,7 +197,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     store: agent.store,
     logs: buckets.logs,
     heartbeatGraceSeconds: options.heartbeatGraceSeconds ?? DEFAULT_HEARTBEAT_GRACE_SECONDS,
-    redactOutput: async (job, text) => Buffer.from(await redact(job.tenantId, job.id, job.spec.secrets, Buffer.from(text, 'utf8'))).toString('utf8'),
+    redactOutput: textRedactor(redact),
   };
 
   let queue: EmbeddedQueue | undefined;

@@ -4,7 +4,7 @@
 // rest, and records what each provider is owed. Every posting id derives from the job id,
 // so the reconciler may call settle any number of times.
 import type { Job, JobSpec } from '../core/job.js';
-import type { Clock, HoldWrite, JobAccounting } from '../core/ports.js';
+import type { Clock, HoldWrite, JobAccounting, SettlementPlan } from '../core/ports.js';
 import { formatUsd, monthOf } from './amounts.js';
 import type { BillingAccount, BillingAccountStore } from './billing-account.js';
 import { PaymentRequiredError } from './errors.js';
@@ -128,7 +128,16 @@ export class LedgerAccounting implements JobAccounting {
     return customerRatePerGpuHour(this.deps.pricing, account.pricing ?? {}, job.spec, offer);
   }
 
+  /** Settles on its own (outside a job write): the plan, posted. For the billing tools and tests. */
   async settle(job: Job): Promise<{ costMicroUsd: number }> {
+    const plan = await this.planSettlement(job);
+    if (!plan.write) return { costMicroUsd: plan.costMicroUsd };
+    const posted = await this.deps.ledger.post(plan.write.posting, plan.write.guards);
+    if (!posted) return { costMicroUsd: Number((await this.deps.ledger.getPosting(plan.write.posting.id))?.details?.customerMicroUsd ?? 0) };
+    return { costMicroUsd: plan.costMicroUsd };
+  }
+
+  async planSettlement(job: Job): Promise<SettlementPlan> {
     const existing = await this.deps.ledger.getPosting(settleId(job.id));
     if (existing) return { costMicroUsd: Number(existing.details?.customerMicroUsd ?? 0) };
     const account = await this.deps.billing.get(job.tenantId);
@@ -176,9 +185,7 @@ export class LedgerAccounting implements JobAccounting {
       },
     };
     const month = (hold?.details?.month as string | undefined) ?? monthOf(this.deps.clock.now());
-    const posted = await this.deps.ledger.post(posting, [{ type: 'budget', tenantId: job.tenantId, month, deltaMicroUsd: charge - held }]);
-    if (!posted) return { costMicroUsd: Number((await this.deps.ledger.getPosting(posting.id))?.details?.customerMicroUsd ?? 0) };
-    return { costMicroUsd: charge };
+    return { costMicroUsd: charge, write: { posting, guards: [{ type: 'budget', tenantId: job.tenantId, month, deltaMicroUsd: charge - held }] } };
   }
 
   private async available(tenantId: string): Promise<number> {

@@ -170,25 +170,33 @@ export class DynamoJobStore implements JobStore {
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
   }
 
-  async write(change: JobWrite): Promise<void> {
+  /** The change and its events (and, for a change that ends the job, its settlement's ledger items) in one TransactWriteItems. */
+  async write(change: JobWrite, ledger?: HoldWrite): Promise<void> {
     const TableName = this.tableName;
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName,
+          Item: jobItem(change.job),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': change.expectedVersion },
+        },
+      },
+      ...eventPuts(TableName, change.job, change.events),
+    ];
+    const ledgerStart = items.length;
+    const ledgerItems = ledger ? postingItems(TableName, ledger.posting, ledger.guards) : { items: [], guardByItem: [] };
+    items.push(...ledgerItems.items);
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName,
-                Item: jobItem(change.job),
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': change.expectedVersion },
-              },
-            },
-            ...eventPuts(TableName, change.job, change.events),
-          ],
-        }),
-      );
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        const failed = reasons.findIndex((r, i) => i >= ledgerStart && r.Code === 'ConditionalCheckFailed');
+        const guard = failed >= 0 ? ledgerItems.guardByItem[failed - ledgerStart] : undefined;
+        if (guard) throw new GuardFailedError(guard);
+      }
+      // The job moved, or the posting exists already (a concurrent write settled it): read and try again.
       if (isConditionFailure(error)) throw new ConflictError();
       throw error;
     }

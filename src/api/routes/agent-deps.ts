@@ -5,6 +5,7 @@ import type { Attempt, Job } from '../../core/job.js';
 import type { RuntimeBuckets } from '../../core/object-store.js';
 import type { AttemptCapability } from '../../agent/capability-token.js';
 import type { RateLimiter } from '../../ratelimit/token-bucket.js';
+import type { MaskedChunk } from '../../secrets/log-redaction.js';
 
 export interface AgentApiDeps {
   /** HMAC key of attempt tokens: SWITCHYARD_AGENT_TOKEN_KEY in local mode, a Secrets Manager secret in AWS. */
@@ -22,8 +23,8 @@ export interface AgentApiDeps {
   /** GET /v1/jobs/{id}/logs?follow=true: how often it looks for new output (default 1000 ms) and for how long (default 900 s). */
   logsFollowPollMs?: number;
   logsFollowMaxSeconds?: number;
-  /** Masks the job's secret values in a log chunk before it is stored (same length, so offsets hold). */
-  redactLogChunk?: (tenantId: string, jobId: string, refs: Record<string, string> | undefined, bytes: Uint8Array) => Promise<Uint8Array>;
+  /** Masks secret values; may hold back a tail that could be the start of one (unless `final`): store `bytes`, count `accepted`. */
+  redactLogChunk?: (tenantId: string, jobId: string, refs: Record<string, string> | undefined, bytes: Uint8Array, final: boolean) => Promise<MaskedChunk>;
 }
 
 /** Set by requireAgentToken on every /v1/agent/… request: c.get('agent'). */

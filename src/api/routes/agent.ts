@@ -62,6 +62,14 @@ const LogsQuery = z.object({
     .transform(Number)
     .pipe(z.number().int().min(0).max(MAX_LOG_OFFSET))
     .openapi({ param: { name: 'offset', in: 'query', description: "Byte offset of the first byte of the body in the attempt's output." }, example: '0' }),
+  final: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .openapi({
+      param: { name: 'final', in: 'query', description: 'true for the chunks sent after the command exited: stored whole (nothing is held back for a secret that might continue).' },
+      example: 'true',
+    }),
 });
 
 const logsRoute = createRoute({
@@ -77,7 +85,7 @@ const logsRoute = createRoute({
     body: { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary', description: 'The raw output bytes.' }), example: 'hello\n' } }, required: false },
   },
   responses: {
-    200: jsonResponse(z.object({ nextOffset: z.number().int().openapi({ description: 'Bytes of output held for the attempt: where the next chunk starts.', example: 6 }) }).openapi('AgentLogAck', { description: 'How much output is held for the attempt.' }), 'Stored', { nextOffset: 6 }),
+    200: jsonResponse(z.object({ nextOffset: z.number().int().openapi({ description: 'Where the next chunk starts: bytes stored so far (a tail that could begin a secret is held back and must be resent with what follows).', example: 6 }) }).openapi('AgentLogAck', { description: 'How much output is held for the attempt.' }), 'Stored', { nextOffset: 6 }),
     400: problemOf(400, 'Invalid offset'),
     ...agentCommon,
     409: problemResponse('attempt-ended, or log-gap: the offset is past what was received (nextOffset says where to resend from)', 409, {
@@ -123,7 +131,7 @@ export const registerAgentRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, age
 
   app.openapi(logsRoute, async (c) => {
     const { cap } = c.get('agent');
-    const { offset } = c.req.valid('query');
+    const { offset, final } = c.req.valid('query');
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (offset + bytes.length > AGENT_LOG_LIMITS.attemptBytes) {
       return problem(c, 413, 'logs-too-large', 'Logs too large', `An attempt keeps at most ${AGENT_LOG_LIMITS.attemptBytes} bytes of output.`) as never;
@@ -132,10 +140,14 @@ export const registerAgentRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, age
     // Check before storing, so a chunk that would leave a gap writes nothing.
     if (offset > held) return gap(c, held);
     if (bytes.length === 0 || offset + bytes.length <= held) return c.json({ nextOffset: held }, 200);
-    // Secret values never reach the logs bucket (masked byte for byte: offsets are unchanged).
-    const stored = agent.redactLogChunk ? await agent.redactLogChunk(cap.tenantId, cap.jobId, c.get('agent').job.spec.secrets, bytes) : bytes;
+    // Secret values never reach the logs bucket: masked byte for byte (offsets are unchanged), and
+    // a tail that may be the start of one is held back until the agent resends it with what follows.
+    const { bytes: stored, accepted } = agent.redactLogChunk
+      ? await agent.redactLogChunk(cap.tenantId, cap.jobId, c.get('agent').job.spec.secrets, bytes, final)
+      : { bytes, accepted: bytes.length };
+    if (accepted === 0) return c.json({ nextOffset: held }, 200);
     await agent.buckets.logs.put(logChunkKey(cap.tenantId, cap.jobId, cap.attemptId, offset), stored, { contentType: 'application/octet-stream' });
-    const result = await agent.store.recordLogChunk(cap, offset, bytes.length);
+    const result = await agent.store.recordLogChunk(cap, offset, accepted);
     if (!result.accepted) return gap(c, result.logBytes);
     return c.json({ nextOffset: result.logBytes }, 200);
   });

@@ -141,7 +141,7 @@ const cancelRoute = createRoute({
   operationId: 'cancelJob',
   tags,
   summary: 'Cancel a job',
-  description: 'Moves the job to cancelled and stops its running attempt at the provider. Takes no body.',
+  description: 'Moves the job to cancelled and stops its running attempt at the provider; the answer carries what the job cost up to the cancel. Takes no body.',
   security,
   request: { params: JobIdParams },
   responses: {
