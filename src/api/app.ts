@@ -1,5 +1,5 @@
 // The Hono app: one for Lambda (hono/aws-lambda) and local mode (@hono/node-server).
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
@@ -32,16 +32,29 @@ import { registerAgentRunTimeRoutes } from './routes/agent-run-time.js';
 import { registerJobOutputsRoute } from './routes/job-outputs.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { LIMITS } from './schemas.js';
+import { OPENAPI_CONFIG, registerSecuritySchemes } from './openapi-info.js';
 
-const OPENAPI_INFO = {
-  openapi: '3.1.0',
-  info: {
-    title: 'Switchyard',
-    version: '0.1.0',
-    description:
-      'One HTTP API for GPU jobs on decentralized networks (Akash, io.net, Nosana, Vast.ai) with fallback to clouds, settled in US dollars.',
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/health',
+  operationId: 'getHealth',
+  tags: ['System'],
+  summary: 'Health check',
+  description: 'Answers 200 while the API is up. Needs no key.',
+  security: [],
+  responses: {
+    200: {
+      description: 'The API is up',
+      content: {
+        'application/json': {
+          schema: z.object({ status: z.literal('ok').openapi({ description: 'Always "ok" when the API answers.' }) }).openapi('Health', { description: 'The health check answer.' }),
+          example: { status: 'ok' },
+        },
+      },
+    },
   },
-};
+});
+
 
 const isAgentPath = (path: string): boolean => path.startsWith('/v1/agent/');
 
@@ -103,7 +116,7 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
     await next();
   });
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
   // Before API-key auth: Stripe authenticates with its signature, and this handler answers without calling next.
   registerStripeWebhookRoute(app, deps.money);
   // The job agent authenticates with its attempt's token, not an API key (./routes/agent-auth.ts).
@@ -131,20 +144,11 @@ export const createApp = (deps: ApiDeps): OpenAPIHono<ApiEnv> => {
     registerBillingAdminRoutes(app, deps.money);
   }
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'agentToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: "The job agent's per-attempt capability token (sya1.…), handed to the agent at launch; never an API key.",
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'A Switchyard API key: sy_live_<id>_<secret>',
-  });
+  registerSecuritySchemes(app);
   // The routes are fixed once the app is built: generate the document (~20 ms) once, not per request.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   let page: string | undefined;
-  const openApiDocument = () => (document ??= app.getOpenAPI31Document(OPENAPI_INFO));
+  const openApiDocument = () => (document ??= app.getOpenAPI31Document(OPENAPI_CONFIG));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/docs', (c) => c.html((page ??= renderDocsPage(openApiDocument() as never))));
   registerDashboard(app);

@@ -202,6 +202,19 @@ const checks: Record<string, () => Promise<void>> = {
     expect(aimed.status).toBe(400);
     expect(JSON.stringify(aimed.body.errors)).toContain('tenantId');
   },
+  'GET /v1/admin/jobs/{id}': async () => {
+    // The operator's view (provider cost, margin) of A's job: refused to B's key exactly as for a job that does not exist.
+    const forReal = await sameAsMissing('GET', (id) => `/v1/admin/jobs/${id}`, a.jobId, MISSING_JOB);
+    expect(forReal.status).toBe(403);
+  },
+  'GET /health': async () => {
+    // Public, and the same for everyone: it says the API is up and nothing about any tenant.
+    const withKey = await asB('GET', '/health');
+    const withoutKey = await api(system, 'GET', '/health', { key: null });
+    expect(withKey.status).toBe(200);
+    expect(withKey.body).toEqual({ status: 'ok' });
+    expect(withoutKey.body).toEqual(withKey.body);
+  },
   'POST /v1/webhooks/stripe': async () => {
     // Authenticated by Stripe's signature, never by a tenant key: B's key changes nothing.
     const withKey = await asB('POST', '/v1/webhooks/stripe', { type: 'invoice.paid', data: { object: { metadata: { tenantId: a.tenantId } } } });

@@ -10,100 +10,158 @@ import { systemClock } from '../../core/ports.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem, validationProblem } from '../problem.js';
-import { problemResponse } from '../openapi-responses.js';
+import { apiKeyProblems, bodyTooLarge, jsonBody, jsonResponse, problemOf, problemResponse } from '../openapi-responses.js';
 
 const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const ADMIN_PATH = /^\/v1\/(tenants|keys|audit)(\/|$)/;
 
 const KeyRequest = z
   .object({
-    scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).openapi({ example: ['jobs:read', 'jobs:write'] }),
+    scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).openapi({ description: 'What the key may do: jobs:read, jobs:write, billing:read; admin only for the operator tenant.', example: ['jobs:read', 'jobs:write'] }),
     expiresAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'The key stops working at this time (end of a rotation overlap).' }),
-    name: z.string().min(1).max(100).optional(),
+    name: z.string().min(1).max(100).optional().openapi({ description: 'A label to recognise the key by.', example: 'ci' }),
   })
   .strict()
-  .openapi('KeyRequest');
+  .openapi('KeyRequest', { description: 'An API key to create.' });
 
 const TenantRequest = z
   .object({
-    name: z.string().trim().min(1).max(200).openapi({ example: 'Acme ML' }),
-    id: z.string().regex(TENANT_ID, 'lowercase letters, digits, "-" and "_", up to 64').optional(),
+    name: z.string().trim().min(1).max(200).openapi({ description: "The customer's display name.", example: 'Acme ML' }),
+    id: z.string().regex(TENANT_ID, 'lowercase letters, digits, "-" and "_", up to 64').optional().openapi({ description: 'The tenant id to use (lowercase letters, digits, "-" and "_"); generated when absent.', example: 'acme' }),
     key: KeyRequest.optional().openapi({ description: 'Also create a first API key (shown once).' }),
   })
   .strict()
-  .openapi('TenantRequest');
+  .openapi('TenantRequest', { description: 'A tenant to create.' });
 
-const TenantSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Tenant');
+const TenantSchema = z
+  .object({
+    id: z.string().openapi({ description: 'The tenant id.', example: 'acme' }),
+    name: z.string().openapi({ description: 'Display name.', example: 'Acme ML' }),
+    createdAt: z.string().openapi({ description: 'When it was created (ISO 8601).', example: '2026-12-02T09:00:00.000Z' }),
+  })
+  .openapi('Tenant', { description: 'A customer account; every job, key and ledger account belongs to one.' });
 const KeySchema = z
   .object({
-    id: z.string(),
-    tenantId: z.string(),
+    id: z.string().openapi({ description: 'The key id (the public middle part of the key).', example: 'k7f3a9c2e1b4d8a0' }),
+    tenantId: z.string().openapi({ description: 'The tenant the key acts for.', example: 'acme' }),
     prefix: z.string().openapi({ description: 'The public part of the key, to recognise it' }),
-    scopes: z.array(z.string()),
-    createdAt: z.string(),
-    expiresAt: z.string().optional(),
-    revokedAt: z.string().optional(),
-    name: z.string().optional(),
+    scopes: z.array(z.string()).openapi({ description: 'What the key may do.', example: ['jobs:read', 'jobs:write'] }),
+    createdAt: z.string().openapi({ description: 'When it was created (ISO 8601).' }),
+    expiresAt: z.string().optional().openapi({ description: 'When it stops working, if it expires (ISO 8601).' }),
+    revokedAt: z.string().optional().openapi({ description: 'When it was revoked (ISO 8601); absent while active.' }),
+    name: z.string().optional().openapi({ description: 'Its label.' }),
   })
-  .openapi('ApiKey');
-const CreatedKeySchema = KeySchema.extend({ key: z.string().openapi({ description: 'The full key. Shown once; store it now.' }) }).openapi('CreatedApiKey');
+  .openapi('ApiKey', { description: 'An API key, without its secret.' });
+const CreatedKeySchema = KeySchema.extend({ key: z.string().openapi({ description: 'The full key. Shown once; store it now.' }) }).openapi('CreatedApiKey', { description: 'A new API key with its secret, shown this once.' });
 const AuditSchema = z
   .object({
-    id: z.string(),
-    at: z.string(),
-    action: z.string(),
-    actor: z.object({ tenantId: z.string(), keyId: z.string() }),
-    tenantId: z.string().optional(),
-    keyId: z.string().optional(),
-    details: z.record(z.string(), z.unknown()).optional(),
+    id: z.string().openapi({ description: 'The audit event id.', example: 'aud_0f1e2d3c4b5a69788796' }),
+    at: z.string().openapi({ description: 'When it happened (ISO 8601).' }),
+    action: z.string().openapi({ description: 'What happened: tenant.created, key.created, key.revoked, keys.listed, billing.terms.set, admin.denied…', example: 'key.created' }),
+    actor: z
+      .object({ tenantId: z.string().openapi({ description: "The acting key's tenant." }), keyId: z.string().openapi({ description: 'The acting key.' }) })
+      .openapi({ description: 'Who did it.' }),
+    tenantId: z.string().optional().openapi({ description: 'The tenant it was about.' }),
+    keyId: z.string().optional().openapi({ description: 'The API key it was about.' }),
+    details: z.record(z.string(), z.unknown()).optional().openapi({ description: 'What changed, by action.' }),
   })
-  .openapi('AuditEvent');
+  .openapi('AuditEvent', { description: 'One recorded admin change or refused admin attempt.' });
 
-const TenantParams = z.object({ id: z.string().regex(TENANT_ID, 'not a tenant id').openapi({ param: { name: 'id', in: 'path' } }) });
-const KeyParams = z.object({ keyId: z.string().regex(KEY_ID_PATTERN, 'not a key id').openapi({ param: { name: 'keyId', in: 'path' } }) });
+const TenantParams = z.object({ id: z.string().regex(TENANT_ID, 'not a tenant id').openapi({ param: { name: 'id', in: 'path', description: 'The tenant id.' }, example: 'acme' }) });
+const KeyParams = z.object({ keyId: z.string().regex(KEY_ID_PATTERN, 'not a key id').openapi({ param: { name: 'keyId', in: 'path', description: 'The key id (16 characters).' }, example: 'k7f3a9c2e1b4d8a0' }) });
 const AuditQuery = z.object({
-  tenantId: z.string().regex(TENANT_ID).optional().openapi({ param: { name: 'tenantId', in: 'query' } }),
-  limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ param: { name: 'limit', in: 'query' } }),
-  cursor: z.string().max(2048).optional().openapi({ param: { name: 'cursor', in: 'query' } }),
+  tenantId: z.string().regex(TENANT_ID).optional().openapi({ param: { name: 'tenantId', in: 'query', description: 'Only events about this tenant.' }, example: 'acme' }),
+  limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ param: { name: 'limit', in: 'query', description: 'Events per page (default 50).' }, example: 50 }),
+  cursor: z.string().max(2048).optional().openapi({ param: { name: 'cursor', in: 'query', description: 'nextCursor from the previous page.' } }),
 });
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const security = [{ bearerAuth: [] }];
-const common = { 401: problemResponse('Missing or invalid API key'), 403: problemResponse('The key lacks the admin scope') };
-const body = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+const tags = ['Admin'];
+const common = apiKeyProblems('admin');
+
+const TENANT_EXAMPLE = { id: 'acme', name: 'Acme ML', createdAt: '2026-12-02T09:00:00.000Z' };
+const KEY_EXAMPLE = {
+  id: 'k7f3a9c2e1b4d8a0',
+  tenantId: 'acme',
+  prefix: 'sy_live_k7f3a9c2e1b4d8a0_',
+  scopes: ['jobs:read', 'jobs:write'],
+  createdAt: '2026-12-02T09:00:00.000Z',
+  name: 'ci',
+};
+const CREATED_KEY_EXAMPLE = { ...KEY_EXAMPLE, key: 'sy_live_k7f3a9c2e1b4d8a0_3q9vYw2xZr8tLm5nPk4sHd7fGj6aB1cD2eF3gH4iJ5k' };
+
+const AUDIT_EXAMPLE = {
+  id: 'aud_0f1e2d3c4b5a69788796',
+  at: '2026-12-02T09:00:00.000Z',
+  action: 'key.created',
+  actor: { tenantId: 'operator', keyId: 'admin-secret' },
+  tenantId: 'acme',
+  keyId: 'k7f3a9c2e1b4d8a0',
+  details: { scopes: ['jobs:read', 'jobs:write'] },
+};
 
 const routes = {
   createTenant: createRoute({
-    method: 'post', path: '/v1/tenants', summary: 'Create a tenant (admin)', security,
-    request: { body: body(TenantRequest) },
-    responses: { 201: json(z.object({ tenant: TenantSchema, key: CreatedKeySchema.optional() }), 'The tenant (and its first key)'), 400: problemResponse('Invalid body'), 409: problemResponse('Tenant id taken'), ...common },
+    method: 'post', path: '/v1/tenants', operationId: 'createTenant', tags, summary: 'Create a tenant (admin)',
+    description: 'A new customer account; with `key`, also its first API key (shown once).',
+    security,
+    request: { body: jsonBody(TenantRequest, { name: 'Acme ML', id: 'acme', key: { scopes: ['jobs:read', 'jobs:write'], name: 'ci' } }) },
+    responses: {
+      201: jsonResponse(z.object({ tenant: TenantSchema, key: CreatedKeySchema.optional().openapi({ description: 'The first key, when asked for; shown once.' }) }).openapi('CreatedTenant', { description: 'A new tenant and, when asked for, its first API key.' }), 'The tenant (and its first key)', { tenant: TENANT_EXAMPLE, key: CREATED_KEY_EXAMPLE }),
+      400: problemOf(400, 'Invalid body'),
+      409: problemResponse('Tenant id taken', 409, { type: 'https://switchyard.dev/problems/conflict', title: 'Conflict', status: 409, detail: 'a tenant with id "acme" already exists', instance: '/v1/tenants' }),
+      413: bodyTooLarge,
+      ...common,
+    },
   }),
   getTenant: createRoute({
-    method: 'get', path: '/v1/tenants/{id}', summary: 'Get a tenant (admin)', security,
+    method: 'get', path: '/v1/tenants/{id}', operationId: 'getTenant', tags, summary: 'Get a tenant (admin)',
+    description: "A tenant's id, name and creation time.",
+    security,
     request: { params: TenantParams },
-    responses: { 200: json(TenantSchema, 'The tenant'), 404: problemResponse('No such tenant'), ...common },
+    responses: { 200: jsonResponse(TenantSchema, 'The tenant', TENANT_EXAMPLE), 400: problemOf(400, 'Not a tenant id'), 404: problemOf(404, 'No such tenant'), ...common },
   }),
   createKey: createRoute({
-    method: 'post', path: '/v1/tenants/{id}/keys', summary: 'Create an API key (admin)',
+    method: 'post', path: '/v1/tenants/{id}/keys', operationId: 'createApiKey', tags, summary: 'Create an API key (admin)',
     description: 'Also how keys are rotated: create the new key, move clients to it, then revoke the old one (or let its expiresAt pass). Both work meanwhile.',
     security,
-    request: { params: TenantParams, body: body(KeyRequest) },
-    responses: { 201: json(CreatedKeySchema, 'The key, shown once'), 400: problemResponse('Invalid body'), 404: problemResponse('No such tenant'), ...common },
+    request: { params: TenantParams, body: jsonBody(KeyRequest, { scopes: ['jobs:read', 'jobs:write'], name: 'ci', expiresAt: '2027-01-01T00:00:00Z' }) },
+    responses: { 201: jsonResponse(CreatedKeySchema, 'The key, shown once', CREATED_KEY_EXAMPLE), 400: problemOf(400, 'Invalid body'), 404: problemOf(404, 'No such tenant'), 413: bodyTooLarge, ...common },
   }),
   listKeys: createRoute({
-    method: 'get', path: '/v1/tenants/{id}/keys', summary: "A tenant's API keys (admin)", security,
+    method: 'get', path: '/v1/tenants/{id}/keys', operationId: 'listApiKeys', tags, summary: "A tenant's API keys (admin)",
+    description: 'Every key of the tenant, revoked and expired ones included, without secrets. The listing is recorded in the audit trail.',
+    security,
     request: { params: TenantParams },
-    responses: { 200: json(z.object({ items: z.array(KeySchema) }), 'Keys, without secrets'), 404: problemResponse('No such tenant'), ...common },
+    responses: {
+      200: jsonResponse(z.object({ items: z.array(KeySchema).openapi({ description: 'The keys, without secrets.' }) }).openapi('ApiKeyList', { description: "A tenant's API keys." }), 'Keys, without secrets', { items: [KEY_EXAMPLE] }),
+      400: problemOf(400, 'Not a tenant id'),
+      404: problemOf(404, 'No such tenant'),
+      ...common,
+    },
   }),
   revokeKey: createRoute({
-    method: 'delete', path: '/v1/keys/{keyId}', summary: 'Revoke an API key (admin)', security,
+    method: 'delete', path: '/v1/keys/{keyId}', operationId: 'revokeApiKey', tags, summary: 'Revoke an API key (admin)',
+    description: 'The key stops working at once. Revoking a revoked key answers it unchanged.',
+    security,
     request: { params: KeyParams },
-    responses: { 200: json(KeySchema, 'The revoked key'), 404: problemResponse('No such key'), ...common },
+    responses: {
+      200: jsonResponse(KeySchema, 'The revoked key', { ...KEY_EXAMPLE, revokedAt: '2026-12-02T12:00:00.000Z' }),
+      400: problemOf(400, 'Not a key id'),
+      404: problemOf(404, 'No such key'),
+      ...common,
+    },
   }),
   audit: createRoute({
-    method: 'get', path: '/v1/audit', summary: 'Audit trail, newest first (admin)', security,
+    method: 'get', path: '/v1/audit', operationId: 'listAuditEvents', tags, summary: 'Audit trail, newest first (admin)',
+    description: 'Every admin change and refused admin attempt, newest first; filter by tenant, page with cursor.',
+    security,
     request: { query: AuditQuery },
-    responses: { 200: json(z.object({ items: z.array(AuditSchema), nextCursor: z.string().optional() }), 'Audit events'), 400: problemResponse('Invalid query'), ...common },
+    responses: {
+      200: jsonResponse(z.object({ items: z.array(AuditSchema).openapi({ description: 'Audit events, newest first.' }), nextCursor: z.string().optional().openapi({ description: 'Pass as cursor for the next page; absent on the last.' }) }).openapi('AuditEventList', { description: 'A page of the audit trail.' }), 'Audit events', { items: [AUDIT_EXAMPLE] }),
+      400: problemOf(400, 'Invalid query'),
+      ...common,
+    },
   }),
 };
 

@@ -14,90 +14,163 @@ import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem, validationProblem } from '../problem.js';
 import type { AgentApiDeps } from './agent-deps.js';
 import type { RunTimeApiDeps } from './run-time-deps.js';
-import { problemResponse } from '../openapi-responses.js';
+import { bodyTooLarge, jsonBody, problemOf, problemResponse } from '../openapi-responses.js';
 
 const agentSecurity = [{ agentToken: [] }];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const tags = ['Agent'];
+const json = <T extends z.ZodType>(schema: T, description: string, example: z.input<T>) => ({ description, content: { 'application/json': { schema, example } } });
+const conflict = (slug: string, title: string, detail: string) =>
+  problemResponse(detail, 409, { type: `https://switchyard.dev/problems/${slug}`, title, status: 409, detail });
 const agentCommon = {
-  401: problemResponse("Missing, forged, expired or another key's agent token"),
-  409: problemResponse('The attempt ended, or has been superseded'),
-  429: problemResponse('Too many requests from this attempt'),
+  401: problemOf(401, "Missing, forged, expired or another key's agent token"),
+  409: conflict('attempt-ended', 'Attempt ended', 'The attempt ended, or has been superseded'),
+  413: bodyTooLarge,
+  429: { ...problemOf(429, 'Too many requests from this attempt'), headers: { 'Retry-After': { description: 'Seconds until the agent may send again.', schema: { type: 'integer' as const, example: 1 } } } },
 };
+const URL_EXAMPLE = 'http://127.0.0.1:8787/checkpoints/acme/job_4f1c2a9e0b7d3c5a8e6f1b2d/job_4f1c2a9e0b7d3c5a8e6f1b2d-a1/1764669600000.tar.gz?X-Amz-Signature=…';
+const KEY_EXAMPLE = 'acme/job_4f1c2a9e0b7d3c5a8e6f1b2d/job_4f1c2a9e0b7d3c5a8e6f1b2d-a1/1764669600000.tar.gz';
 
 const secretsRoute = createRoute({
   method: 'get',
   path: '/v1/agent/secrets',
+  operationId: 'getAgentSecrets',
+  tags,
   summary: "Agent: the job's secrets",
   description: "The job's secret references, resolved and decrypted, for the command's environment. Only a live attempt gets them.",
   security: agentSecurity,
-  responses: { 200: json(z.object({ env: z.record(z.string(), z.string()) }).openapi('AgentSecrets'), 'Environment variable → value'), ...agentCommon },
+  responses: {
+    200: json(z.object({ env: z.record(z.string(), z.string()).openapi({ description: 'Environment variable → decrypted value.' }) }).openapi('AgentSecrets'), 'Environment variable → value', { env: { WANDB_API_KEY: 'wandb-api-key-value' } }),
+    ...agentCommon,
+    409: conflict('secret-missing', 'Secret missing', 'The attempt ended, or the job refers to a secret that was deleted (secret-missing)'),
+  },
 });
 
 const getCheckpointRoute = createRoute({
   method: 'get',
   path: '/v1/agent/checkpoint',
+  operationId: 'getAgentCheckpoint',
+  tags,
   summary: "Agent: the job's latest checkpoint",
+  description: 'A download URL for the checkpoint the attempt should restore; fetching it as a new attempt records the resume.',
   security: agentSecurity,
   responses: {
-    200: json(z.object({ url: z.string(), sizeBytes: z.number().int(), savedAt: z.string() }).openapi('AgentCheckpoint'), 'Download it (a .tar.gz) and restore it'),
+    200: json(
+      z
+        .object({
+          url: z.string().openapi({ description: 'Presigned GET of the .tar.gz.' }),
+          sizeBytes: z.number().int().openapi({ description: 'Its size in bytes.' }),
+          savedAt: z.string().openapi({ description: 'When it was saved (ISO 8601).' }),
+        })
+        .openapi('AgentCheckpoint'),
+      'Download it (a .tar.gz) and restore it',
+      { url: URL_EXAMPLE, sizeBytes: 52428800, savedAt: '2026-12-02T10:00:00.000Z' },
+    ),
     204: { description: 'The job has no checkpoint yet' },
     ...agentCommon,
   },
 });
 
 const Size = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const CheckpointUploadBody = z.object({ sizeBytes: Size }).strict();
+const CheckpointUploadBody = z.object({ sizeBytes: Size.openapi({ description: 'The size of the .tar.gz to upload, in bytes.', example: 52428800 }) }).strict();
 const startCheckpointRoute = createRoute({
   method: 'post',
   path: '/v1/agent/checkpoint',
+  operationId: 'startAgentCheckpoint',
+  tags,
   summary: 'Agent: where to upload a checkpoint',
+  description: 'A presigned PUT for a checkpoint of exactly sizeBytes; commit its key once uploaded.',
   security: agentSecurity,
-  request: { body: { content: { 'application/json': { schema: CheckpointUploadBody } }, required: true } },
+  request: { body: jsonBody(CheckpointUploadBody, { sizeBytes: 52428800 }) },
   responses: {
-    200: json(z.object({ url: z.string(), key: z.string() }).openapi('AgentCheckpointUpload'), 'PUT exactly sizeBytes to url, then commit key'),
-    400: problemResponse('Invalid body'),
-    413: problemResponse('Checkpoint over the size cap'),
+    200: json(
+      z.object({ url: z.string().openapi({ description: 'Presigned PUT.' }), key: z.string().openapi({ description: 'The key to commit.' }) }).openapi('AgentCheckpointUpload'),
+      'PUT exactly sizeBytes to url, then commit key',
+      { url: URL_EXAMPLE, key: KEY_EXAMPLE },
+    ),
+    400: problemOf(400, 'Invalid body'),
     ...agentCommon,
+    409: conflict('checkpoint-superseded', 'Checkpoint superseded', 'The attempt ended, or a newer attempt has taken over'),
+    413: problemOf(413, 'Body over 64 KiB, or the checkpoint over the size cap'),
   },
 });
 
-const CommitBody = z.object({ key: z.string().min(1).max(1024), sizeBytes: Size }).strict();
+const CommitBody = z
+  .object({
+    key: z.string().min(1).max(1024).openapi({ description: 'The key POST /v1/agent/checkpoint handed out.', example: KEY_EXAMPLE }),
+    sizeBytes: Size.openapi({ description: 'The bytes uploaded.', example: 52428800 }),
+  })
+  .strict();
 const commitCheckpointRoute = createRoute({
   method: 'post',
   path: '/v1/agent/checkpoint/commit',
+  operationId: 'commitAgentCheckpoint',
+  tags,
+  description: 'Checks the upload and makes it the checkpoint the next attempt resumes from.',
   summary: "Agent: make an uploaded checkpoint the job's latest",
   security: agentSecurity,
-  request: { body: { content: { 'application/json': { schema: CommitBody } }, required: true } },
-  responses: { 204: { description: 'Committed' }, 400: problemResponse('Not a key handed to this attempt, or not uploaded with that size'), ...agentCommon },
+  request: { body: jsonBody(CommitBody, { key: KEY_EXAMPLE, sizeBytes: 52428800 }) },
+  responses: {
+    204: { description: 'Committed' },
+    400: problemOf(400, 'Not a key handed to this attempt, or not uploaded with that size'),
+    ...agentCommon,
+    409: conflict('checkpoint-superseded', 'Checkpoint superseded', 'The attempt ended, or a newer attempt has taken over'),
+  },
 });
 
 const OutputsBody = z
   .object({
     files: z
-      .array(z.object({ path: z.string().min(1).max(OUTPUT_LIMITS.pathChars), sizeBytes: Size, sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be hex SHA-256') }).strict())
-      .max(OUTPUT_LIMITS.files),
+      .array(
+        z
+          .object({
+            path: z.string().min(1).max(OUTPUT_LIMITS.pathChars).openapi({ description: 'Path relative to the outputs folder.', example: 'model/weights.safetensors' }),
+            sizeBytes: Size.openapi({ description: 'File size in bytes.', example: 1048576 }),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be hex SHA-256').openapi({ description: 'Hex SHA-256 of the file.', example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }),
+          })
+          .strict(),
+      )
+      .max(OUTPUT_LIMITS.files)
+      .openapi({ description: 'Every file the command left in the outputs folder.' }),
   })
   .strict();
 const declareOutputsRoute = createRoute({
   method: 'post',
   path: '/v1/agent/outputs',
+  operationId: 'declareAgentOutputs',
+  tags,
+  description: 'Declares every output file; answers a presigned PUT per file, or 413 (and a refusal the job shows) when they total over the cap.',
   summary: 'Agent: declare the outputs and get upload URLs',
   security: agentSecurity,
-  request: { body: { content: { 'application/json': { schema: OutputsBody } }, required: true } },
+  request: {
+    body: jsonBody(OutputsBody, { files: [{ path: 'model/weights.safetensors', sizeBytes: 1048576, sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }] }),
+  },
   responses: {
-    200: json(z.object({ uploads: z.array(z.object({ path: z.string(), url: z.string() })) }).openapi('AgentOutputUploads'), 'PUT each file to its url, then commit'),
-    400: problemResponse('Invalid paths or sizes'),
-    413: problemResponse('Outputs over the size cap: nothing is uploaded or listed'),
+    200: json(
+      z
+        .object({
+          uploads: z
+            .array(z.object({ path: z.string().openapi({ description: 'The declared path.' }), url: z.string().openapi({ description: 'Presigned PUT for it.' }) }))
+            .openapi({ description: 'One upload per declared file.' }),
+        })
+        .openapi('AgentOutputUploads'),
+      'PUT each file to its url, then commit',
+      { uploads: [{ path: 'model/weights.safetensors', url: 'http://127.0.0.1:8787/outputs/acme/job_4f1c2a9e0b7d3c5a8e6f1b2d/model/weights.safetensors?X-Amz-Signature=…' }] },
+    ),
+    400: problemOf(400, 'Invalid paths or sizes'),
     ...agentCommon,
+    413: problemOf(413, 'Body over 64 KiB, or outputs over the size cap: nothing is uploaded or listed'),
   },
 });
 
 const commitOutputsRoute = createRoute({
   method: 'post',
   path: '/v1/agent/outputs/commit',
+  operationId: 'commitAgentOutputs',
+  tags,
+  description: 'Checks every declared file was uploaded with its size, then lists them on the job (GET /v1/jobs/{id}/outputs).',
   summary: 'Agent: list the uploaded outputs',
   security: agentSecurity,
-  responses: { 204: { description: 'Listed' }, ...agentCommon, 409: problemResponse('Nothing declared, some files not uploaded, or the attempt ended') },
+  responses: { 204: { description: 'Listed' }, ...agentCommon, 409: conflict('outputs-incomplete', 'Outputs incomplete', 'Nothing declared, some files not uploaded, or the attempt ended') },
 });
 
 export const registerAgentRunTimeRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, agent: AgentApiDeps, runTime: RunTimeApiDeps): void => {

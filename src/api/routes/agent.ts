@@ -16,7 +16,7 @@ import { logChunkKey, MAX_LOG_OFFSET } from '../../core/logs.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem } from '../problem.js';
 import type { AgentApiDeps } from './agent-deps.js';
-import { problemResponse } from '../openapi-responses.js';
+import { jsonBody, jsonResponse, problemOf, problemResponse } from '../openapi-responses.js';
 
 export const AGENT_LOG_LIMITS = {
   /** Output kept per attempt; beyond it the agent stops shipping (the command runs on). */
@@ -27,11 +27,14 @@ export const AGENT_LOG_LIMITS = {
 export const HEARTBEAT_SECONDS = 30;
 
 const agentSecurity = [{ agentToken: [] }];
+const tags = ['Agent'];
+const ended = (description: string) =>
+  problemResponse(description, 409, { type: 'https://switchyard.dev/problems/attempt-ended', title: 'Attempt ended', status: 409, detail: 'Attempt job_4f1c2a9e0b7d3c5a8e6f1b2d-a1 ended (succeeded); its agent has nothing more to report.', attemptStatus: 'succeeded' });
 const agentCommon = {
-  401: problemResponse('Missing, forged, expired or another key\'s agent token'),
-  409: problemResponse('The attempt ended (attempt-ended)'),
-  413: problemResponse('Body over 64 KiB'),
-  429: problemResponse('Too many requests from this attempt'),
+  401: problemOf(401, "Missing, forged, expired or another key's agent token"),
+  409: ended('The attempt ended (attempt-ended)'),
+  413: problemOf(413, 'Body over 64 KiB'),
+  429: { ...problemOf(429, 'Too many requests from this attempt'), headers: { 'Retry-After': { description: 'Seconds until the agent may send again.', schema: { type: 'integer' as const, example: 1 } } } },
 };
 
 const HeartbeatResponse = z
@@ -39,15 +42,17 @@ const HeartbeatResponse = z
     cancel: z.boolean().openapi({ description: 'Stop the command: the attempt is no longer live.' }),
     heartbeatSeconds: z.number().int().openapi({ description: 'Send the next heartbeat within this many seconds.' }),
   })
-  .openapi('AgentHeartbeat');
+  .openapi('AgentHeartbeat', { description: 'Whether the agent should go on, and when to beat next.' });
 
 const heartbeatRoute = createRoute({
   method: 'post',
   path: '/v1/agent/heartbeat',
+  operationId: 'sendAgentHeartbeat',
+  tags,
   summary: 'Agent: heartbeat',
   description: 'Sent by the job agent every 30 s. A live attempt whose heartbeats stop is treated as lost after the grace.',
   security: agentSecurity,
-  responses: { 200: { description: 'Recorded', content: { 'application/json': { schema: HeartbeatResponse } } }, ...agentCommon },
+  responses: { 200: jsonResponse(HeartbeatResponse, 'Recorded', { cancel: false, heartbeatSeconds: 30 }), ...agentCommon },
 });
 
 const LogsQuery = z.object({
@@ -56,50 +61,60 @@ const LogsQuery = z.object({
     .regex(/^\d{1,15}$/, 'must be a byte offset (digits only)')
     .transform(Number)
     .pipe(z.number().int().min(0).max(MAX_LOG_OFFSET))
-    .openapi({ param: { name: 'offset', in: 'query' }, description: 'Byte offset of the first byte of the body in the attempt\'s output.' }),
+    .openapi({ param: { name: 'offset', in: 'query', description: "Byte offset of the first byte of the body in the attempt's output." }, example: '0' }),
   final: z
     .enum(['true', 'false'])
     .optional()
     .transform((v) => v === 'true')
-    .openapi({ param: { name: 'final', in: 'query' }, description: 'true for the chunks sent after the command exited: stored whole (nothing is held back for a secret that might continue).' }),
+    .openapi({
+      param: { name: 'final', in: 'query', description: 'true for the chunks sent after the command exited: stored whole (nothing is held back for a secret that might continue).' },
+      example: 'true',
+    }),
 });
 
 const logsRoute = createRoute({
   method: 'post',
   path: '/v1/agent/logs',
+  operationId: 'uploadAgentLogs',
+  tags,
   summary: 'Agent: a chunk of output',
   description: 'Raw bytes of the command\'s stdout and stderr, starting at `offset`. Idempotent by offset.',
   security: agentSecurity,
   request: {
     query: LogsQuery,
-    body: { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } }, required: false },
+    body: { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary', description: 'The raw output bytes.' }), example: 'hello\n' } }, required: false },
   },
   responses: {
-    200: { description: 'Stored', content: { 'application/json': { schema: z.object({ nextOffset: z.number().int() }).openapi('AgentLogAck') } } },
-    400: problemResponse('Invalid offset'),
+    200: jsonResponse(z.object({ nextOffset: z.number().int().openapi({ description: 'Where the next chunk starts: bytes stored so far (a tail that could begin a secret is held back and must be resent with what follows).', example: 6 }) }).openapi('AgentLogAck', { description: 'How much output is held for the attempt.' }), 'Stored', { nextOffset: 6 }),
+    400: problemOf(400, 'Invalid offset'),
     ...agentCommon,
-    409: problemResponse('attempt-ended, or log-gap: the offset is past what was received (nextOffset says where to resend from)'),
+    409: problemResponse('attempt-ended, or log-gap: the offset is past what was received (nextOffset says where to resend from)', 409, {
+      type: 'https://switchyard.dev/problems/log-gap', title: 'Log chunk leaves a gap', status: 409, detail: 'The chunk starts past the 6 bytes received; resend from offset 6.', nextOffset: 6,
+    }),
+    413: problemOf(413, 'Body over 64 KiB, or the attempt past its 1 GiB of output'),
   },
 });
 
 const ExitBody = z
   .object({
-    exitCode: z.number().int().min(-2147483648).max(2147483647),
-    endedAt: z.iso.datetime({ offset: true }),
+    exitCode: z.number().int().min(-2147483648).max(2147483647).openapi({ description: "The command's exit code (negative: killed by a signal).", example: 0 }),
+    endedAt: z.iso.datetime({ offset: true }).openapi({ description: 'When the command exited (ISO 8601).', example: '2026-12-02T10:00:08.000Z' }),
   })
   .strict()
-  .openapi('AgentExit');
+  .openapi('AgentExit', { description: "The command's exit, as reported by the agent." });
 
 const exitRoute = createRoute({
   method: 'post',
   path: '/v1/agent/exit',
+  operationId: 'reportAgentExit',
+  tags,
   summary: 'Agent: the command exited',
   description: 'The command\'s exit code and end time. It wins over the provider\'s status; the first report stands.',
   security: agentSecurity,
-  request: { body: { content: { 'application/json': { schema: ExitBody } }, required: true } },
+  request: { body: jsonBody(ExitBody, { exitCode: 0, endedAt: '2026-12-02T10:00:08.000Z' }) },
   responses: {
-    200: { description: 'The exit that stands', content: { 'application/json': { schema: ExitBody } } },
-    400: problemResponse('Invalid body'),
+    200: jsonResponse(ExitBody, 'The exit that stands', { exitCode: 0, endedAt: '2026-12-02T10:00:08.000Z' }),
+    400: problemOf(400, 'Invalid body'),
     ...agentCommon,
   },
 });

@@ -14,7 +14,8 @@ import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { validationProblem } from '../problem.js';
 import { JobEventSchema, JobIdParams } from '../schemas.js';
-import { problemResponse } from '../openapi-responses.js';
+import { apiKeyProblems, problemOf } from '../openapi-responses.js';
+import { JOB_EVENTS_EXAMPLE } from '../openapi-examples.js';
 
 /** How often a follower re-reads the timeline, and how long one stream lasts before `pause`. */
 export const EVENT_FOLLOW = { pollMs: 500, maxSeconds: 900 };
@@ -28,7 +29,7 @@ const EventsQuery = z.object({
   follow: z
     .enum(['true', 'false', '1', '0'])
     .optional()
-    .openapi({ param: { name: 'follow', in: 'query' }, description: 'Stream as Server-Sent Events until the job ends.' }),
+    .openapi({ param: { name: 'follow', in: 'query' }, description: 'Stream as Server-Sent Events until the job ends.', example: 'true' }),
 });
 
 const eventsRoute = createRoute({
@@ -40,16 +41,30 @@ const eventsRoute = createRoute({
   description:
     'Every state and attempt change, in seq order, with reasons. `after` skips the events already seen; with follow=true, Server-Sent Events (`job-event`, then `end`) until the job ends.',
   security: [{ bearerAuth: [] }],
-  request: { params: JobIdParams, query: EventsQuery },
+  request: {
+    params: JobIdParams,
+    query: EventsQuery,
+    headers: z.object({
+      'last-event-id': z.string().optional().openapi({ description: 'Sent by an SSE client when it reconnects: the seq of the last event it got (used when `after` is absent).', example: '5' }),
+    }),
+  },
   responses: {
     200: {
       description: 'The timeline (or, with follow=true, an event stream)',
-      content: { 'application/json': { schema: z.object({ items: z.array(JobEventSchema) }) }, 'text/event-stream': { schema: z.string() } },
+      content: {
+        'application/json': {
+          schema: z.object({ items: z.array(JobEventSchema).openapi({ description: 'The events after `after`, in seq order.' }) }).openapi('JobEventList', { description: "A job's timeline, or the part of it after `after`." }),
+          example: { items: JOB_EVENTS_EXAMPLE },
+        },
+        'text/event-stream': {
+          schema: z.string().openapi({ description: 'Server-Sent Events: `job-event` (id = seq, data = a JobEvent), then `end` {status}, or `pause` {after} after 15 minutes.' }),
+          example: `event: job-event\nid: 5\ndata: ${JSON.stringify(JOB_EVENTS_EXAMPLE[4])}\n\nevent: end\ndata: {"status":"succeeded"}\n\n`,
+        },
+      },
     },
-    400: problemResponse('Invalid query'),
-    401: problemResponse('Missing or invalid API key'),
-    403: problemResponse('The key lacks the scope'),
-    404: problemResponse('No such job'),
+    400: problemOf(400, 'Invalid query, or a Last-Event-ID that is not a seq'),
+    404: problemOf(404, 'No such job'),
+    ...apiKeyProblems('jobs:read'),
   },
 });
 

@@ -5,7 +5,8 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { usdToMicro } from '../../money/amounts.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
-import { problemResponse } from '../openapi-responses.js';
+import { apiKeyProblems, jsonResponse, problemOf } from '../openapi-responses.js';
+import { JOB_EXAMPLE } from '../openapi-examples.js';
 import { problem } from '../problem.js';
 import { JobIdParams, JobSchema } from '../schemas.js';
 import { jobView } from './jobs.js';
@@ -19,7 +20,7 @@ const AttemptEconomicsSchema = z
     customerPricePerGpuHourMicroUsd: z.number().int().optional().openapi({ description: "The customer's price per GPU-hour at placement (absent for attempts placed before prices were recorded).", example: 2_300_000 }),
     marginPerGpuHourMicroUsd: z.number().int().optional().openapi({ description: 'Customer price less provider price, per GPU-hour (negative when a rate card sells below cost).', example: 300_000 }),
   })
-  .openapi('AttemptEconomics');
+  .openapi('AttemptEconomics', { description: "One attempt's provider cost, customer price and margin per GPU-hour." });
 
 const AdminJobSchema = z
   .object({
@@ -27,7 +28,7 @@ const AdminJobSchema = z
     job: JobSchema.openapi({ description: 'The job exactly as its tenant sees it.' }),
     economics: z.array(AttemptEconomicsSchema).openapi({ description: 'Cost and price of every attempt, in attempt order.' }),
   })
-  .openapi('AdminJob');
+  .openapi('AdminJob', { description: "The operator's view of a job: the tenant's view plus what each attempt cost and earned." });
 
 const route = createRoute({
   method: 'get',
@@ -39,10 +40,23 @@ const route = createRoute({
   security: [{ bearerAuth: [] }],
   request: { params: JobIdParams },
   responses: {
-    200: { description: 'The job and its economics', content: { 'application/json': { schema: AdminJobSchema } } },
-    401: problemResponse('Missing or invalid API key'),
-    403: problemResponse('The key lacks the admin scope'),
-    404: problemResponse('No such job'),
+    200: jsonResponse(AdminJobSchema, 'The job and its economics', {
+      tenantId: 'acme',
+      job: JOB_EXAMPLE,
+      economics: [
+        {
+          attemptId: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1',
+          provider: 'local',
+          gpuModel: 'H100',
+          providerPricePerGpuHourMicroUsd: 1_800_000,
+          customerPricePerGpuHourMicroUsd: 2_100_000,
+          marginPerGpuHourMicroUsd: 300_000,
+        },
+      ],
+    }),
+    400: problemOf(400, 'Invalid job id'),
+    404: problemOf(404, 'No such job'),
+    ...apiKeyProblems('admin'),
   },
 });
 

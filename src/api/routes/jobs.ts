@@ -16,14 +16,11 @@ import {
   ListQuery,
 
 } from '../schemas.js';
-import { problemResponse } from '../openapi-responses.js';
+import { apiKeyProblems, bodyTooLarge, jsonBody, jsonResponse, problemOf } from '../openapi-responses.js';
+import { CANCELLED_JOB_EXAMPLE, JOB_EXAMPLE, JOB_SPEC_EXAMPLE, QUEUED_JOB_EXAMPLE } from '../openapi-examples.js';
 
-const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const security = [{ bearerAuth: [] }];
-const common = { 401: problemResponse('Missing or invalid API key'), 403: problemResponse('The key lacks the scope') };
+const tags = ['Jobs'];
 
 /** What a customer sees of a job: never the tenant, version or lease. */
 // DynamoDB maps come back in no particular order; a person reading JSON wants the order
@@ -69,54 +66,90 @@ export const jobView = (job: Job) => ({
 const submitRoute = createRoute({
   method: 'post',
   path: '/v1/jobs',
+  operationId: 'createJob',
+  tags,
   summary: 'Submit a job',
   description:
-    'Queues a GPU job. Send an Idempotency-Key header to make retries safe: the same key and body return the same job.',
+    'Queues a GPU job. Send an Idempotency-Key header to make retries safe: the same key and body return the same job (with Idempotent-Replayed: true). ' +
+    'A hold for the job\'s ceiling (maxPricePerGpuHourUsd × GPUs × maxDurationSeconds) is placed on your budget or prepaid balance; a job that does not fit is refused with 402.',
   security,
   request: {
-    headers: z.object({ 'idempotency-key': z.string().min(1).max(LIMITS.idempotencyKeyChars).regex(/^[\x21-\x7e]+$/).optional() }),
-    body: { content: { 'application/json': { schema: JobSpecSchema } }, required: true },
+    headers: z.object({
+      'idempotency-key': z
+        .string()
+        .min(1)
+        .max(LIMITS.idempotencyKeyChars)
+        .regex(/^[\x21-\x7e]+$/)
+        .optional()
+        .openapi({ description: 'Any printable ASCII string up to 255 characters, unique per job you mean to create; a retry with the same key and body returns the same job.', example: 'train-2026-12-02-a' }),
+    }),
+    body: jsonBody(JobSpecSchema, JOB_SPEC_EXAMPLE),
   },
   responses: {
-    202: jsonResponse(JobSchema, 'The job, queued (or the earlier job, for a replayed Idempotency-Key)'),
-    400: problemResponse('Invalid body; every invalid field is named (an unknown GPU model names the valid ones)'),
-    413: problemResponse('Body over 64 KiB'),
-    415: problemResponse('Body is not JSON'),
-    422: problemResponse('Idempotency-Key reused with a different body'),
-    ...common,
+    202: {
+      ...jsonResponse(JobSchema, 'The job, queued (or the earlier job, for a replayed Idempotency-Key)', QUEUED_JOB_EXAMPLE),
+      headers: {
+        Location: { description: "The job's URL.", schema: { type: 'string', example: '/v1/jobs/job_4f1c2a9e0b7d3c5a8e6f1b2d' } },
+        'Idempotent-Replayed': { description: '"true" when the answer is the earlier job for this Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
+      },
+    },
+    400: problemOf(400, 'Invalid body or header; every invalid field is named (an unknown GPU model or network names the valid ones)'),
+    402: problemOf(402, 'The job does not fit: monthly budget exceeded, prepaid balance too low, or an invoice overdue'),
+    413: bodyTooLarge,
+    415: problemOf(415, 'Body is not JSON'),
+    422: problemOf(422, 'Idempotency-Key reused with a different body'),
+    ...apiKeyProblems('jobs:write'),
   },
 });
 
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/jobs/{id}',
+  operationId: 'getJob',
+  tags,
   summary: 'Get a job',
+  description: 'The job with its spec, every attempt (provider, GPU, price, exit code) and, once settled, what it cost you.',
   security,
   request: { params: JobIdParams },
-  responses: { 200: jsonResponse(JobSchema, 'The job'), 404: problemResponse('No such job'), ...common },
+  responses: {
+    200: jsonResponse(JobSchema, 'The job', JOB_EXAMPLE),
+    400: problemOf(400, 'Invalid job id'),
+    404: problemOf(404, 'No such job'),
+    ...apiKeyProblems('jobs:read'),
+  },
 });
 
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/jobs',
+  operationId: 'listJobs',
+  tags,
   summary: 'List jobs, newest first',
+  description: 'A page of your jobs, newest first; pass nextCursor back as cursor for the next page. Filter by status, name, or metadata with metadata[<key>]=<value> (every pair must match).',
   security,
   request: { query: ListQuery },
-  responses: { 200: jsonResponse(JobListSchema, 'A page of jobs'), 400: problemResponse('Invalid query'), ...common },
+  responses: {
+    200: jsonResponse(JobListSchema, 'A page of jobs', { items: [JOB_EXAMPLE], nextCursor: 'eyJwayI6IlRFTkFOVCMifQ' }),
+    400: problemOf(400, 'Invalid query: status, limit, cursor or a metadata filter'),
+    ...apiKeyProblems('jobs:read'),
+  },
 });
 
 const cancelRoute = createRoute({
   method: 'post',
   path: '/v1/jobs/{id}/cancel',
+  operationId: 'cancelJob',
+  tags,
   summary: 'Cancel a job',
-  description: 'Moves the job to cancelled and stops its running attempt at the provider.',
+  description: 'Moves the job to cancelled and stops its running attempt at the provider; the answer carries what the job cost up to the cancel. Takes no body.',
   security,
   request: { params: JobIdParams },
   responses: {
-    200: jsonResponse(JobSchema, 'The cancelled job'),
-    404: problemResponse('No such job'),
-    409: problemResponse('The job already finished'),
-    ...common,
+    200: jsonResponse(JobSchema, 'The cancelled job', CANCELLED_JOB_EXAMPLE),
+    400: problemOf(400, 'Invalid job id'),
+    404: problemOf(404, 'No such job'),
+    409: problemOf(409, 'The job already finished, or it kept changing while being cancelled (retry)'),
+    ...apiKeyProblems('jobs:write'),
   },
 });
 

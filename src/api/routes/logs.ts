@@ -20,37 +20,66 @@ import type { ApiDeps, ApiEnv } from '../context.js';
 import { validationProblem } from '../problem.js';
 import { JobIdParams } from '../schemas.js';
 import type { AgentApiDeps } from './agent-deps.js';
-import { problemResponse } from '../openapi-responses.js';
+import { apiKeyProblems, problemOf } from '../openapi-responses.js';
 
 export const LOG_LIMITS = { defaultBytes: 64 * 1024, maxBytes: 1024 * 1024, cursorChars: 200 } as const;
 
 const LogsQuery = z.object({
-  attempt: z.string().min(1).max(128).optional().openapi({ param: { name: 'attempt', in: 'query' }, description: 'Only this attempt\'s output.' }),
-  after: z.string().min(1).max(LOG_LIMITS.cursorChars).optional().openapi({ param: { name: 'after', in: 'query' }, description: 'A nextCursor from an earlier page.' }),
-  limit: z.coerce.number().int().min(1).max(LOG_LIMITS.maxBytes).default(LOG_LIMITS.defaultBytes).openapi({ param: { name: 'limit', in: 'query' }, description: 'Bytes per page.' }),
-  follow: z.enum(['true', 'false', '1', '0']).optional().openapi({ param: { name: 'follow', in: 'query' }, description: 'Stream as Server-Sent Events until the job ends.' }),
+  attempt: z.string().min(1).max(128).optional().openapi({ param: { name: 'attempt', in: 'query' }, description: 'Only this attempt\'s output.', example: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1' }),
+  after: z.string().min(1).max(LOG_LIMITS.cursorChars).optional().openapi({ param: { name: 'after', in: 'query' }, description: 'A nextCursor from an earlier page ("<attemptId>:<offset>", or "start").', example: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1:6' }),
+  limit: z.coerce.number().int().min(1).max(LOG_LIMITS.maxBytes).default(LOG_LIMITS.defaultBytes).openapi({ param: { name: 'limit', in: 'query' }, description: 'Bytes per page (default 65536).', example: 65536 }),
+  follow: z.enum(['true', 'false', '1', '0']).optional().openapi({ param: { name: 'follow', in: 'query' }, description: 'Stream as Server-Sent Events until the job ends.', example: 'true' }),
 });
 
-const LogPieceSchema = z.object({ attemptId: z.string(), offset: z.number().int(), sizeBytes: z.number().int(), text: z.string() }).openapi('LogPiece');
-const LogPageSchema = z.object({ items: z.array(LogPieceSchema), nextCursor: z.string().optional(), more: z.boolean() }).openapi('LogPage');
+const LogPieceSchema = z
+  .object({
+    attemptId: z.string().openapi({ description: 'The attempt whose output this is.', example: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1' }),
+    offset: z.number().int().openapi({ description: "Byte offset of the piece's first byte in the attempt's output.", example: 0 }),
+    sizeBytes: z.number().int().openapi({ description: 'Bytes in the piece.', example: 6 }),
+    text: z.string().openapi({ description: 'The bytes as UTF-8 text (stdout and stderr interleaved as they were written; secrets redacted).', example: 'hello\n' }),
+  })
+  .openapi('LogPiece', { description: "A run of bytes of one attempt's output." });
+const LogPageSchema = z
+  .object({
+    items: z.array(LogPieceSchema).openapi({ description: 'Pieces in order: attempt by attempt, by offset.' }),
+    nextCursor: z.string().optional().openapi({ description: 'Where to continue (pass as after); absent once the job ended and everything was read.', example: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1:6' }),
+    more: z.boolean().openapi({ description: 'More output is already stored past this page: read again at once rather than wait.', example: false }),
+  })
+  .openapi('LogPage', { description: "A page of a job's output." });
 
 const logsRoute = createRoute({
   method: 'get',
   path: '/v1/jobs/{id}/logs',
+  operationId: 'getJobLogs',
+  tags: ['Logs'],
   summary: "A job's logs",
   description:
     'stdout and stderr of every attempt, in order, as the job agent shipped them (paged by byte offset). With follow=true, Server-Sent Events (`log`, then `end`) until the job ends.',
   security: [{ bearerAuth: [] }],
-  request: { params: JobIdParams, query: LogsQuery },
+  request: {
+    params: JobIdParams,
+    query: LogsQuery,
+    headers: z.object({
+      'last-event-id': z.string().optional().openapi({ description: 'Sent by an SSE client when it reconnects: the cursor of the last `log` event (used when `after` is absent).', example: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1:6' }),
+    }),
+  },
   responses: {
     200: {
       description: 'A page of output (or, with follow=true, an event stream)',
-      content: { 'application/json': { schema: LogPageSchema }, 'text/event-stream': { schema: z.string() } },
+      content: {
+        'application/json': {
+          schema: LogPageSchema,
+          example: { items: [{ attemptId: 'job_4f1c2a9e0b7d3c5a8e6f1b2d-a1', offset: 0, sizeBytes: 6, text: 'hello\n' }], more: false },
+        },
+        'text/event-stream': {
+          schema: z.string().openapi({ description: 'Server-Sent Events: `log` (id = the cursor after it, data = a LogPiece), then `end` {status}, or `pause` {cursor}.' }),
+          example: 'event: log\nid: job_4f1c2a9e0b7d3c5a8e6f1b2d-a1:6\ndata: {"attemptId":"job_4f1c2a9e0b7d3c5a8e6f1b2d-a1","offset":0,"sizeBytes":6,"text":"hello\\n"}\n\nevent: end\ndata: {"status":"succeeded"}\n\n',
+        },
+      },
     },
-    400: problemResponse('Invalid query: unknown attempt, bad cursor'),
-    401: problemResponse('Missing or invalid API key'),
-    403: problemResponse('The key lacks the scope'),
-    404: problemResponse('No such job'),
+    400: problemOf(400, 'Invalid query: unknown attempt, bad cursor'),
+    404: problemOf(404, 'No such job'),
+    ...apiKeyProblems('jobs:read'),
   },
 });
 

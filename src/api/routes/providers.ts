@@ -6,18 +6,37 @@ import { breakerState, type ProviderStatsRecord } from '../../core/reliability.j
 import { usdToMicro } from '../../money/amounts.js';
 import { listRatePerGpuHour } from '../../money/pricing.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
-import { ProblemSchema, ProviderListSchema } from '../schemas.js';
+import { ProviderListSchema } from '../schemas.js';
+import { jsonResponse, problemOf, rateLimited } from '../openapi-responses.js';
 
 const route = createRoute({
   method: 'get',
   path: '/v1/providers',
+  operationId: 'listProviders',
+  tags: ['Providers'],
   summary: 'List providers and the GPUs they offer now',
   description:
     'Every configured provider with its kind and health, the GPU models it offers now (read from its live offers, cached for about a minute) with your price range per GPU-hour in micro-dollars (your margin or rate card applied), and the model names a job may ask for. A provider whose offers cannot be read says so in its own entry.',
   security: [{ bearerAuth: [] }],
   responses: {
-    200: { description: 'Providers', content: { 'application/json': { schema: ProviderListSchema } } },
-    401: { description: 'Missing or invalid API key', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    200: jsonResponse(ProviderListSchema, 'Providers', {
+      items: [
+        {
+          name: 'vastai',
+          kind: 'decentralized',
+          enabled: true,
+          health: 'healthy',
+          gpus: [
+            { model: 'H100', vramGb: 80, minPricePerGpuHourMicroUsd: 2_300_000, maxPricePerGpuHourMicroUsd: 2_875_000, offers: 14, gpuCounts: [1, 8], regions: ['US', 'DE'] },
+          ],
+          models: ['H100', 'H100-80GB'],
+          catalogue: { source: 'live', fetchedAt: '2026-12-02T10:00:00.000Z' },
+        },
+      ],
+      gpuModels: ['A100', 'A100-80GB', 'H100', 'H100-80GB', 'L40S', 'RTX4090'],
+    }),
+    401: problemOf(401, 'Missing or invalid API key'),
+    429: rateLimited(),
   },
 });
 

@@ -8,42 +8,57 @@ import type { ApiDeps, ApiEnv } from '../context.js';
 import { problem } from '../problem.js';
 import { SecretCreateSchema, SecretNameParams, SecretSchema } from '../schemas.js';
 import { SecretLimitError } from '../../secrets/secrets-service.js';
-import { problemResponse } from '../openapi-responses.js';
+import { apiKeyProblems, bodyTooLarge, jsonBody, jsonResponse, problemOf } from '../openapi-responses.js';
 
 const security = [{ bearerAuth: [] }];
-const common = { 401: problemResponse('Missing or invalid API key'), 403: problemResponse('The key lacks the scope') };
+const tags = ['Secrets'];
+const SECRET_EXAMPLE = { name: 'wandb', createdAt: '2026-12-02T09:00:00.000Z', updatedAt: '2026-12-02T09:00:00.000Z' };
 
 const createSecretRoute = createRoute({
   method: 'post',
   path: '/v1/secrets',
+  operationId: 'putSecret',
+  tags,
   summary: 'Store a secret',
   description: 'Creates the secret, or replaces its value. The value is encrypted at rest and never returned; jobs refer to it by name.',
   security,
-  request: { body: { content: { 'application/json': { schema: SecretCreateSchema } }, required: true } },
+  request: { body: jsonBody(SecretCreateSchema, { name: 'wandb', value: 'wandb-api-key-value' }) },
   responses: {
-    201: { description: 'Stored (without its value)', content: { 'application/json': { schema: SecretSchema } } },
-    400: problemResponse('Invalid name or value'),
-    409: problemResponse('The tenant holds the most secrets allowed'),
-    ...common,
+    201: {
+      ...jsonResponse(SecretSchema, 'Stored (without its value)', SECRET_EXAMPLE),
+      headers: { Location: { description: "The secret's URL.", schema: { type: 'string', example: '/v1/secrets/wandb' } } },
+    },
+    400: problemOf(400, 'Invalid name or value'),
+    409: problemOf(409, 'The tenant holds the most secrets allowed'),
+    413: bodyTooLarge,
+    ...apiKeyProblems('jobs:write'),
   },
 });
 
 const listSecretsRoute = createRoute({
   method: 'get',
   path: '/v1/secrets',
+  operationId: 'listSecrets',
+  tags,
   summary: "Your secrets' names",
+  description: 'Names and dates of your secrets; never their values.',
   security,
-  responses: { 200: { description: 'Names and dates; never values', content: { 'application/json': { schema: z.object({ items: z.array(SecretSchema) }) } } }, ...common },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(SecretSchema).openapi({ description: 'Your secrets, without values.' }) }).openapi('SecretList'), 'Names and dates; never values', { items: [SECRET_EXAMPLE] }),
+    ...apiKeyProblems('jobs:read'),
+  },
 });
 
 const deleteSecretRoute = createRoute({
   method: 'delete',
   path: '/v1/secrets/{name}',
+  operationId: 'deleteSecret',
+  tags,
   summary: 'Delete a secret',
   description: 'Jobs that refer to it and have not started yet will fail to start with a reason naming it.',
   security,
   request: { params: SecretNameParams },
-  responses: { 204: { description: 'Deleted' }, 404: problemResponse('No such secret'), ...common },
+  responses: { 204: { description: 'Deleted' }, 400: problemOf(400, 'Not a secret name'), 404: problemOf(404, 'No such secret'), ...apiKeyProblems('jobs:write') },
 });
 
 export const registerSecretRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void => {
