@@ -10,6 +10,7 @@ import { registryOf } from '../src/core/provider.js';
 import { log, queue, store, tenants } from '../src/aws/base.js';
 import { payments } from '../src/aws/payments.js';
 import { apiSecurity } from '../src/aws/security.js';
+import { withMetrics } from '../src/aws/metrics.js';
 
 const app = composeApp(
   {
@@ -24,4 +25,5 @@ const app = composeApp(
   { serve: [stripeWebhookRoutes, usdcRoutes] },
 );
 
-export const handler = handle(app);
+// As the api function: EMF metrics flushed per request, Lambda's own trace segment.
+export const handler = withMetrics(handle(app));
