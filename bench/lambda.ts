@@ -4,7 +4,7 @@
 // minimal Hono-on-Lambda handler as the floor, then measures each bundle's size and init
 // time: the median over fresh `node` processes of importing the bundle (which constructs
 // the handler at module scope).
-// `npm run bench:lambda -- --json` prints { functions: { <name>: { bundleKb, initMs } }, floor }.
+// `npm run bench:lambda -- --json` prints { functions: { <name>: { bundleKb, initMs } }, floor, floorWithSdk }.
 // `-- --analyze` also prints, per function, the packages that take the most room (esbuild's metafile).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -94,19 +94,30 @@ writeFileSync(
   "import { Hono } from 'hono';\nimport { handle } from 'hono/aws-lambda';\nconst app = new Hono();\napp.get('/', (c) => c.text('ok'));\nexport const handler = handle(app);\n",
 );
 const floor = measure(await bundle(floorEntry, 'floor'));
+// For reading the init times: the floor plus the AWS SDK clients every function constructs at load
+// (src/aws/base.ts), external as on Lambda. Not a target, a reference point.
+const sdkFloorEntry = join(outDir, 'floor-sdk-entry.ts');
+writeFileSync(
+  sdkFloorEntry,
+  "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nimport { SQSClient } from '@aws-sdk/client-sqs';\n" +
+    "import { Hono } from 'hono';\nimport { handle } from 'hono/aws-lambda';\nexport const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SQSClient({})];\n" +
+    "const app = new Hono();\napp.get('/', (c) => c.text('ok'));\nexport const handler = handle(app);\n",
+);
+const floorWithSdk = measure(await bundle(sdkFloorEntry, 'floor-sdk'));
 const functions: Record<string, { bundleKb: number; initMs: number }> = {};
 for (const file of readdirSync(join(root, 'functions')).filter((f) => f.endsWith('.ts')).sort()) {
   const name = file.replace(/\.ts$/, '');
   functions[name] = measure(await bundle(join(root, 'functions', file), name));
 }
 
-if (values.json) console.log(JSON.stringify({ functions, floor, runs }));
+if (values.json) console.log(JSON.stringify({ functions, floor, floorWithSdk, runs }));
 else {
   console.log(`Lambda bundles (esbuild as in CDK) and init time (median of ${runs} fresh node ${process.version} processes)`);
   console.log(`${'function'.padEnd(12)} ${'bundle KB'.padStart(10)} ${'init ms'.padStart(9)} ${'× floor'.padStart(8)}`);
-  for (const [name, m] of Object.entries({ ...functions, 'floor (hono)': floor })) {
+  for (const [name, m] of Object.entries({ ...functions, 'floor (hono)': floor, 'floor + SDK': floorWithSdk })) {
     console.log(`${name.padEnd(12)} ${String(m.bundleKb).padStart(10)} ${m.initMs.toFixed(1).padStart(9)} ${(m.initMs / floor.initMs).toFixed(2).padStart(8)}`);
   }
+  console.log('floor + SDK: the floor also constructing the DynamoDB and SQS clients every function builds at load (SDK external, as on Lambda).');
   if (values.analyze) {
     console.log('\nLargest parts of each bundle, KB of minified output:');
     for (const name of Object.keys(functions)) console.log(`${name}: ${heaviest(metafiles[name]!, 10)}`);
