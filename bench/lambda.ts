@@ -1,17 +1,20 @@
 // Lambda cold-start budget: builds every function in functions/ with the esbuild settings
-// the CDK stack uses (infra/constructs/service-function.ts: ESM, node22, minified, AWS SDK
-// external, the require shim), and a minimal Hono-on-Lambda handler as the floor, then
-// measures each bundle's size and init time: the median over fresh `node` processes of
-// importing the bundle (which constructs the handler at module scope).
-// `npm run bench:lambda -- --json` prints { functions: { <name>: { bundleKb, initMs } }, floor }.
+// the CDK stack uses (infra/bundling/esbuild-options.ts, shared with ServiceFunction: ESM,
+// node22, minified, AWS SDK external, the require shim, zod without its locales), and a
+// minimal Hono-on-Lambda handler as the floor, then measures each bundle's size and init
+// time: the median over fresh `node` processes of importing the bundle (which constructs
+// the handler at module scope).
+// `npm run bench:lambda -- --json` prints { functions: { <name>: { bundleKb, initMs } }, floor, floorWithSdk }.
+// `-- --analyze` also prints, per function, the packages that take the most room (esbuild's metafile).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { ALIAS, EXTERNAL, MAIN_FIELDS, REQUIRE_SHIM, TARGET } from '../infra/bundling/esbuild-options.js';
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: '20' } },
+  options: { json: { type: 'boolean', default: false }, analyze: { type: 'boolean', default: false }, runs: { type: 'string', default: '20' } },
 });
 const runs = Number(values.runs);
 const root = resolve(import.meta.dirname, '..');
@@ -19,26 +22,39 @@ const root = resolve(import.meta.dirname, '..');
 const outDir = join(root, 'dist', 'bench-lambda');
 mkdirSync(outDir, { recursive: true });
 
-// The same settings as ServiceFunction's `bundling` block.
-const REQUIRE_SHIM =
-  "import { createRequire as __switchyardCreateRequire } from 'node:module';" +
-  'const require = __switchyardCreateRequire(import.meta.url);';
+// The same settings as ServiceFunction's `bundling` block (source maps aside: they are a separate file).
+const metafiles: Record<string, Metafile> = {};
 const bundle = async (entry: string, name: string): Promise<string> => {
   const outfile = join(outDir, `${name}.mjs`);
-  await build({
+  const result = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
+    target: TARGET,
+    mainFields: MAIN_FIELDS,
     banner: { js: REQUIRE_SHIM },
     minify: true,
-    external: ['@aws-sdk/*'],
+    external: EXTERNAL,
+    alias: ALIAS,
+    metafile: true,
     logLevel: 'error',
   });
+  metafiles[name] = result.metafile;
   return outfile;
+};
+
+/** Output KB per package (node_modules/<pkg>) or source folder, largest first. */
+const heaviest = (metafile: Metafile, top: number): string => {
+  const sizes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const key = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
+      sizes.set(key, (sizes.get(key) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, bytes]) => `${key} ${Math.round(bytes / 1024)}`).join(', ');
 };
 
 // What the stack sets; nothing at module scope may reach the network with these.
@@ -78,17 +94,32 @@ writeFileSync(
   "import { Hono } from 'hono';\nimport { handle } from 'hono/aws-lambda';\nconst app = new Hono();\napp.get('/', (c) => c.text('ok'));\nexport const handler = handle(app);\n",
 );
 const floor = measure(await bundle(floorEntry, 'floor'));
+// For reading the init times: the floor plus the AWS SDK clients every function constructs at load
+// (src/aws/base.ts), external as on Lambda. Not a target, a reference point.
+const sdkFloorEntry = join(outDir, 'floor-sdk-entry.ts');
+writeFileSync(
+  sdkFloorEntry,
+  "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nimport { SQSClient } from '@aws-sdk/client-sqs';\n" +
+    "import { Hono } from 'hono';\nimport { handle } from 'hono/aws-lambda';\nexport const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SQSClient({})];\n" +
+    "const app = new Hono();\napp.get('/', (c) => c.text('ok'));\nexport const handler = handle(app);\n",
+);
+const floorWithSdk = measure(await bundle(sdkFloorEntry, 'floor-sdk'));
 const functions: Record<string, { bundleKb: number; initMs: number }> = {};
 for (const file of readdirSync(join(root, 'functions')).filter((f) => f.endsWith('.ts')).sort()) {
   const name = file.replace(/\.ts$/, '');
   functions[name] = measure(await bundle(join(root, 'functions', file), name));
 }
 
-if (values.json) console.log(JSON.stringify({ functions, floor, runs }));
+if (values.json) console.log(JSON.stringify({ functions, floor, floorWithSdk, runs }));
 else {
   console.log(`Lambda bundles (esbuild as in CDK) and init time (median of ${runs} fresh node ${process.version} processes)`);
   console.log(`${'function'.padEnd(12)} ${'bundle KB'.padStart(10)} ${'init ms'.padStart(9)} ${'× floor'.padStart(8)}`);
-  for (const [name, m] of Object.entries({ ...functions, 'floor (hono)': floor })) {
+  for (const [name, m] of Object.entries({ ...functions, 'floor (hono)': floor, 'floor + SDK': floorWithSdk })) {
     console.log(`${name.padEnd(12)} ${String(m.bundleKb).padStart(10)} ${m.initMs.toFixed(1).padStart(9)} ${(m.initMs / floor.initMs).toFixed(2).padStart(8)}`);
+  }
+  console.log('floor + SDK: the floor also constructing the DynamoDB and SQS clients every function builds at load (SDK external, as on Lambda).');
+  if (values.analyze) {
+    console.log('\nLargest parts of each bundle, KB of minified output:');
+    for (const name of Object.keys(functions)) console.log(`${name}: ${heaviest(metafiles[name]!, 10)}`);
   }
 }

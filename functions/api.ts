@@ -1,6 +1,10 @@
-// Lambda entry point for the HTTP API (API Gateway HTTP API -> Hono).
+// Lambda entry point for the HTTP API (API Gateway HTTP API -> Hono): every route but the
+// payment ones, which API Gateway sends to functions/payments.ts. Those are still described
+// in this function's /openapi.json, so the document stays whole.
 import { handle } from 'hono/aws-lambda';
-import { createApp } from '../src/api/app.js';
+import { composeApp } from '../src/api/app-factory.js';
+import { coreRoutes } from '../src/api/groups/core.js';
+import { usdcRoutes } from '../src/api/groups/usdc.js';
 import { systemClock } from '../src/core/ports.js';
 import { DynamoProviderStatsStore } from '../src/adapters/dynamodb/provider-stats-store.js';
 import { db, log, queue, store, tableName, tenants } from '../src/aws/base.js';
@@ -14,7 +18,8 @@ import { agentApiDeps } from '../src/aws/agent.js';
 const agent = withLogRedaction(agentApiDeps());
 const runTime = agent ? runTimeApiDeps() : undefined;
 
-const app = createApp({
+const app = composeApp(
+  {
   jobs: {
     store,
     queue,
@@ -34,7 +39,9 @@ const app = createApp({
   ...(agent ? { agent } : {}),
   // Outputs and checkpoints (the agent's run-time routes, GET /v1/jobs/{id}/outputs).
   ...(runTime ? { runTime } : {}),
-});
+  },
+  { serve: [coreRoutes], describe: [usdcRoutes] },
+);
 
 // Business metrics (EMF) flushed per request; tracing is Lambda's own segment (src/aws/tracing.ts says why).
 export const handler = withMetrics(handle(app));

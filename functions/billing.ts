@@ -1,7 +1,7 @@
 // Lambda entry point for the monthly billing run (EventBridge schedule).
 import { createBillingHandler, type BillingEvent } from '../src/handlers/billing-handler.js';
 import { dynamo, logger } from '../src/aws/base.js';
-import { billingRun } from '../src/aws/money.js';
+import { billingRun } from '../src/aws/billing.js';
 import { withMetrics } from '../src/aws/metrics.js';
 import { traceClients, withTracing } from '../src/aws/tracing.js';
 

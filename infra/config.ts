@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The Lambda functions the stack deploys; each maps to `functions/<name>.ts`. */
-export type FunctionName = 'api' | 'dispatch' | 'reconcile' | 'webhooks' | 'billing';
+export type FunctionName = 'api' | 'payments' | 'dispatch' | 'reconcile' | 'webhooks' | 'billing';
 /** Handlers that arrive with later features; each can be forced on or off by a context flag. */
 export type OptionalFunction = 'webhooks' | 'billing';
 
@@ -50,7 +50,7 @@ export interface StageConfig {
    */
   awsBatchJobQueueArns: string[];
   /**
-   * USDC settings for the api (deposit verification, payout batches), as the environment
+   * USDC settings for the payments function (deposit verification, payout batches), as the environment
    * variables src/billing/environment.ts reads. Empty: USDC is off.
    */
   usdcEnvironment: Record<string, string>;

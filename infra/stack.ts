@@ -1,6 +1,7 @@
 // The Switchyard stack: composes the constructs and wires each function to exactly the
 // resources it uses. Reading this file top to bottom should give the architecture in
-// DESIGN.md: HTTP API → api → table + queue → dispatch; schedules → reconcile, webhooks, billing.
+// DESIGN.md: HTTP API → api (payment paths → payments) → table + queue → dispatch; schedules →
+// reconcile, webhooks, billing.
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,6 +16,7 @@ import { Schedules } from './constructs/schedules.js';
 import { Secrets } from './constructs/secrets.js';
 import { ServiceFunction } from './constructs/service-function.js';
 import { Tables } from './constructs/tables.js';
+import { PAYMENT_PATHS } from '../src/api/groups/payment-paths.js';
 import { RunTime } from './constructs/run-time.js';
 
 /** Dispatch places a batch of jobs (provider quotes and launches over the network). */
@@ -68,7 +70,7 @@ export class SwitchyardStack extends Stack {
       ENABLED_PROVIDERS: config.enabledProviders.join(','),
     };
 
-    // api: tenants' requests and Stripe webhooks. Writes the job, then enqueues it.
+    // api: tenants' requests, all but the payment paths. Writes the job, then enqueues it.
     const api = new ServiceFunction(this, 'Api', {
       ...shared,
       name: 'api',
@@ -80,10 +82,6 @@ export class SwitchyardStack extends Stack {
       environment: {
         ...core,
         ADMIN_KEY_SECRET_ARN: secrets.adminKey.secretArn,
-        // POST /v1/webhooks/stripe verifies signatures with the signing secret kept there.
-        STRIPE_SECRET_ARN: secrets.stripe.secretArn,
-        // USDC deposits are verified, and payout batches built, by API routes.
-        ...config.usdcEnvironment,
         // Quotes and GET /v1/providers ask the providers for live offers (read-only calls).
         PROVIDER_SECRETS_ARN: secrets.providers.secretArn,
         // The agent's routes: log chunks, presigned output and checkpoint URLs, secrets, tokens.
@@ -98,7 +96,6 @@ export class SwitchyardStack extends Stack {
     tables.grantItemReadWrite(api.fn);
     jobs.queue.grantSendMessages(api.fn);
     secrets.adminKey.grantRead(api.fn);
-    secrets.stripe.grantRead(api.fn);
     secrets.providers.grantRead(api.fn);
     // Writes log chunks and reads them back; presigns output and checkpoint uploads and downloads,
     // lists what was uploaded before a commit, and removes a superseded checkpoint.
@@ -109,6 +106,29 @@ export class SwitchyardStack extends Stack {
     // POST /v1/secrets seals; GET /v1/agent/secrets opens.
     runTime.grantSecrets(api.role, 'seal-and-open');
     runTime.agentTokenKey.grantRead(api.fn);
+
+    // payments: the Stripe webhook and the USDC routes (src/api/groups/payment-paths.ts), in a
+    // function of their own so that only it carries stripe, viem and @solana/kit.
+    const payments = new ServiceFunction(this, 'Payments', {
+      ...shared,
+      name: 'payments',
+      description: 'Switchyard payment routes: Stripe webhooks, USDC deposits and payouts',
+      timeout: Duration.seconds(15),
+      // Chain RPC verification is network-bound; this is for the JSON and signature work.
+      memorySize: 512,
+      environment: {
+        ...core,
+        // The payout batch is an admin route; deposits are credited by tenants' API keys.
+        ADMIN_KEY_SECRET_ARN: secrets.adminKey.secretArn,
+        // POST /v1/webhooks/stripe verifies signatures with the signing secret kept there.
+        STRIPE_SECRET_ARN: secrets.stripe.secretArn,
+        // USDC deposits are verified, and payout batches built, here.
+        ...config.usdcEnvironment,
+      },
+    });
+    tables.grantItemReadWrite(payments.fn);
+    secrets.adminKey.grantRead(payments.fn);
+    secrets.stripe.grantRead(payments.fn);
 
     // dispatch: places queued jobs on providers; consumes the jobs queue, re-enqueues with delay.
     const dispatch = new ServiceFunction(this, 'Dispatch', {
@@ -172,6 +192,7 @@ export class SwitchyardStack extends Stack {
     }
 
     this.functions.api = api.fn;
+    this.functions.payments = payments.fn;
     this.functions.dispatch = dispatch.fn;
     this.functions.reconcile = reconcile.fn;
 
@@ -217,6 +238,7 @@ export class SwitchyardStack extends Stack {
     const http = new HttpApi(this, 'Http', {
       stage: config.stage,
       handler: api.fn,
+      routes: [{ paths: PAYMENT_PATHS, handler: payments.fn }],
       throttle: config.apiThrottle,
       logRetention: shared.logRetention,
       ...(config.customDomain && { customDomain: config.customDomain }),

@@ -1,6 +1,8 @@
-// API Gateway HTTP API in front of the api Lambda (a Hono app): one catch-all route, so that
-// routing, authentication (API keys, Stripe webhook signatures) and problem+json errors all
-// live in the application, where the local mode exercises exactly the same code.
+// API Gateway HTTP API in front of the Hono app: a catch-all route to the api function, and
+// the payment paths (Stripe webhook, USDC) to the payments function, so the api function's
+// bundle carries neither stripe nor the chain clients. Routing, authentication (API keys,
+// Stripe webhook signatures) and problem+json errors all live in the application, where the
+// local mode serves every route on one server and exercises exactly the same code.
 import { Validations } from 'aws-cdk-lib';
 // The access-log format class is shared with REST APIs and lives in that module.
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -16,6 +18,8 @@ import type { CustomDomain } from '../config.js';
 export interface HttpApiProps {
   stage: string;
   handler: lambda.IFunction;
+  /** Exact paths (any method) that go to another function than `handler`. */
+  routes?: { paths: readonly string[]; handler: lambda.IFunction }[];
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: logs.RetentionDays;
   customDomain?: CustomDomain;
@@ -67,7 +71,12 @@ export class HttpApi extends Construct {
       // With a custom domain, clients should use it; the execute-api URL would bypass it.
       disableExecuteApiEndpoint: props.customDomain !== undefined,
     });
-    // The catch-all route has no API Gateway authorizer on purpose (see the comment at the top).
+    // ANY: the function answers 405 for a wrong method itself, as the local server does.
+    for (const [i, { paths, handler }] of (props.routes ?? []).entries()) {
+      const integration = new HttpLambdaIntegration(`Routes${i}`, handler, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 });
+      for (const path of paths) this.api.addRoutes({ path, methods: [apigw.HttpMethod.ANY], integration });
+    }
+    // No route has an API Gateway authorizer, on purpose (see the comment at the top).
     for (const route of this.api.node.findAll()) {
       if (route instanceof apigw.HttpRoute) {
         Validations.of(route).acknowledge({

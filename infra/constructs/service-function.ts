@@ -8,16 +8,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ALIAS, EXTERNAL, MAIN_FIELDS, REQUIRE_SHIM, TARGET } from '../bundling/esbuild-options.js';
 import type { FunctionName } from '../config.js';
 
 /** CloudWatch namespace for the handlers' Powertools metrics (also read by the dashboard). */
 export const METRICS_NAMESPACE = 'Switchyard';
 
-// ESM output keeps top-level await and tree-shaking; a few CommonJS dependencies still call
-// `require` for Node built-ins, which ESM does not define, so the bundle gets one back.
-const REQUIRE_SHIM =
-  "import { createRequire as __switchyardCreateRequire } from 'node:module';" +
-  'const require = __switchyardCreateRequire(import.meta.url);';
 
 export interface ServiceFunctionProps {
   name: FunctionName;
@@ -87,17 +83,17 @@ export class ServiceFunction extends Construct {
         // Local esbuild from node_modules: no Docker needed to synthesize or deploy.
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
+        // The settings shared with bench/lambda.ts (../bundling/esbuild-options.ts).
+        target: TARGET,
+        mainFields: MAIN_FIELDS,
         banner: REQUIRE_SHIM,
+        esbuildArgs: Object.fromEntries(Object.entries(ALIAS).map(([from, to]) => [`--alias:${from}`, to])),
         minify: true,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         // Maps only need names and positions; leaving the sources out keeps the zip small.
         sourcesContent: false,
-        // The nodejs22.x runtime ships AWS SDK v3; bundling it again would only add size
-        // and cold-start time.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: EXTERNAL,
       },
     });
 

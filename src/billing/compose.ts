@@ -1,21 +1,19 @@
-// Builds the money side of a deployment from its configuration: the DynamoDB stores, the
-// JobAccounting the job path calls, the API's money dependencies, and (with Stripe
-// configured) the monthly billing run. Local mode and the Lambda runtime both use it.
+// Builds the money side of a deployment from its configuration: ./compose-core.ts (the
+// stores, the JobAccounting, the API's money dependencies) plus Stripe webhooks and (with
+// Stripe configured) the monthly billing run, USDC verifiers and payout batches. Local
+// mode, the payments and billing Lambdas use it; the api Lambda uses compose-core alone.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoBillingAccountStore } from '../adapters/dynamodb/billing-account-store.js';
-import { DynamoInvoiceStore } from '../adapters/dynamodb/invoice-store.js';
-import { DynamoLedgerStore } from '../adapters/dynamodb/ledger-store.js';
 import type { MoneyApiDeps } from '../api/routes/money-deps.js';
 import type { Clock } from '../core/ports.js';
-import { LedgerAccounting } from '../money/accounting.js';
-import { DEFAULT_PRICING, type PricingConfig } from '../money/pricing.js';
+import type { PricingConfig } from '../money/pricing.js';
 import { BaseUsdcVerifier, type BaseVerifierConfig } from '../payments/base-verifier.js';
-import type { PayoutTargets } from '../payments/payout-batch.js';
+import { buildPayoutBatch, type PayoutTargets } from '../payments/payout-batch.js';
 import { SolanaUsdcVerifier, type SolanaVerifierConfig } from '../payments/solana-verifier.js';
 import type { Chain, ChainVerifier } from '../payments/usdc.js';
 import { runMonthlyBilling, type TenantBillingResult } from './billing-run.js';
 import { viewInvoice } from './invoice-view.js';
 import { createStripe, type StripeConfig } from './stripe-client.js';
+import { composeMoneyCore } from './compose-core.js';
 
 export interface MoneyOptions {
   pricing?: Partial<PricingConfig>;
@@ -27,22 +25,22 @@ export interface MoneyOptions {
 
 export type MoneySystem = ReturnType<typeof composeMoney>;
 
+const payoutsOf = (targets: PayoutTargets, treasury: { solana?: string }): NonNullable<MoneyApiDeps['payouts']> => ({
+  targets,
+  treasury,
+  build: (statements) => buildPayoutBatch(statements, targets, treasury),
+});
+
 export const composeMoney = (db: DynamoDBDocumentClient, tableName: string, clock: Clock, options: MoneyOptions = {}) => {
-  const ledger = new DynamoLedgerStore(db, tableName);
-  const billing = new DynamoBillingAccountStore(db, tableName);
-  const invoices = new DynamoInvoiceStore(db, tableName);
-  const pricing: PricingConfig = { ...DEFAULT_PRICING, ...options.pricing };
-  const accounting = new LedgerAccounting({ ledger, billing, clock, pricing });
+  const core = composeMoneyCore(db, tableName, clock, options.pricing ? { pricing: options.pricing } : {});
+  const { ledger, billing, invoices, pricing, accounting } = core;
   const stripe = options.stripe ? createStripe(options.stripe) : undefined;
   const verifiers: Partial<Record<Chain, ChainVerifier>> = {
     ...(options.usdc?.solana ? { solana: new SolanaUsdcVerifier(options.usdc.solana) } : {}),
     ...(options.usdc?.base ? { base: new BaseUsdcVerifier(options.usdc.base) } : {}),
   };
   const api: MoneyApiDeps = {
-    ledger,
-    clock,
-    billing,
-    pricing,
+    ...core.api,
     usdcVerifiers: verifiers,
     ...(stripe && options.stripe
       ? { stripeWebhook: { stripe, secret: options.stripe.webhookSecret, ...(options.stripe.toleranceSeconds !== undefined ? { toleranceSeconds: options.stripe.toleranceSeconds } : {}), invoices, billing, ledger, clock } }
@@ -55,7 +53,7 @@ export const composeMoney = (db: DynamoDBDocumentClient, tableName: string, cloc
           },
         }
       : {}),
-    ...(options.payouts ? { payouts: { targets: options.payouts, treasury: { ...(options.usdc?.solana ? { solana: options.usdc.solana.treasury } : {}) } } } : {}),
+    ...(options.payouts ? { payouts: payoutsOf(options.payouts, { ...(options.usdc?.solana ? { solana: options.usdc.solana.treasury } : {}) }) } : {}),
   };
   return {
     ledger,

@@ -3,7 +3,7 @@
 // Each event's effects are idempotent (ledger postings with ids from the invoice, set
 // membership for "overdue") and the event id is recorded after they are written, so a
 // redelivery is a no-op and a crash mid-way is finished by Stripe's own retry.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Clock } from '../core/ports.js';
 import type { BillingAccountStore } from '../money/billing-account.js';
 import type { LedgerStore } from '../money/ledger.js';

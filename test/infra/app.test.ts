@@ -91,15 +91,41 @@ describe('cdk-nag AwsSolutionsChecks', () => {
   });
 });
 
+/** Where the bundle of `name` sits in the assembly: asset.<hash>/, the hash being the code's S3 key. */
+const assetDirOf = (name: string): string => {
+  const stack = assembly!.getStackByName('Switchyard-dev');
+  const fn = Object.values(stack.template.Resources as Record<string, { Type: string; Properties: any }>).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `switchyard-dev-${name}`,
+  );
+  return join(assembly!.directory, `asset.${(fn!.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`);
+};
+
+/** The npm packages a bundle was built from, read from its source map (zod's locales listed apart). */
+const packagesIn = (name: string): Set<string> => {
+  const { sources } = JSON.parse(readFileSync(join(assetDirOf(name), 'index.mjs.map'), 'utf8')) as { sources: string[] };
+  return new Set(
+    sources.flatMap((source) => {
+      if (/node_modules\/zod\/v4\/locales\//.test(source)) return [`zod/locales/${source.split('/').pop()}`];
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1];
+      return pkg ? [pkg] : [];
+    }),
+  );
+};
+
 describe('Lambda bundles', () => {
+  it('api: no stripe, viem or @solana/* (the payments function has them), and zod with its English messages only', () => {
+    const api = [...packagesIn('api')];
+    expect(api.filter((p) => p === 'stripe' || p === 'viem' || p.startsWith('@solana/'))).toEqual([]);
+    expect(api.filter((p) => p.startsWith('zod/locales/'))).toEqual(['zod/locales/en.js']);
+    expect(api).toContain('zod');
+    // The check can fail: the payments bundle is built the same way and carries them.
+    const payments = [...packagesIn('payments')];
+    expect(payments).toEqual(expect.arrayContaining(['stripe', 'viem']));
+    expect(payments.some((p) => p.startsWith('@solana/'))).toBe(true);
+  });
+
   it.each(FUNCTIONS)('%s: minified ESM with a source map, AWS SDK left to the runtime', (name) => {
-    const stack = assembly!.getStackByName('Switchyard-dev');
-    const fn = Object.values(stack.template.Resources as Record<string, { Type: string; Properties: any }>).find(
-      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `switchyard-dev-${name}`,
-    );
-    // The code's S3 key is the asset hash; the bundle sits in the assembly as asset.<hash>/.
-    const hash = (fn!.Properties.Code.S3Key as string).replace(/\.zip$/, '');
-    const assetDir = join(assembly!.directory, `asset.${hash}`);
+    const assetDir = assetDirOf(name);
     expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     // Booleans rather than the code itself, so that a failure does not print a whole bundle.

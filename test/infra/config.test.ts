@@ -133,10 +133,14 @@ describe('a production stage with every option', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'switchyard/prod/stripe' });
   });
 
-  it('gives the USDC settings to the api only', () => {
+  it('gives the USDC settings to the payments function only', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'switchyard-prod-payments',
+      Environment: { Variables: Match.objectLike({ USDC_BASE_RPC_URL: 'https://mainnet.base.org' }) },
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'switchyard-prod-api',
-      Environment: { Variables: Match.objectLike({ USDC_BASE_RPC_URL: 'https://mainnet.base.org' }) },
+      Environment: { Variables: Match.objectLike({ USDC_BASE_RPC_URL: Match.absent() }) },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'switchyard-prod-dispatch',
@@ -209,7 +213,7 @@ describe('a production stage with every option', () => {
 describe('a stage without billing', () => {
   it('has no billing function, schedule or alarms', () => {
     const template = synthStack({ ...base, billing: 'false' }).template;
-    template.resourceCountIs('AWS::Lambda::Function', 4); // api, dispatch, reconcile, webhooks
+    template.resourceCountIs('AWS::Lambda::Function', 5); // api, payments, dispatch, reconcile, webhooks
     expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(2);
     const alarmNames = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName,

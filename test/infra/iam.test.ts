@@ -116,13 +116,17 @@ describe('IAM', () => {
     }
   });
 
-  it('api: table, queue, admin/Stripe/provider secrets, run-time bucket objects, seal and open tenant secrets, agent token key', () => {
+  it('api: table, queue, admin/provider secrets, run-time bucket objects, seal and open tenant secrets, agent token key; no Stripe secret', () => {
     expect(grants('api')).toEqual(
       [
-        ...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe'), ...READ_SECRET('providers'),
+        ...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('providers'),
         ...RUN_TIME_BUCKETS, ...SECRETS_KEY('Decrypt', 'GenerateDataKey'), ...READ_SECRET('agent-token-key'),
       ].sort(),
     );
+  });
+
+  it('payments: table items and indexes, admin and Stripe secrets; no queue, no provider secret, no buckets', () => {
+    expect(grants('payments')).toEqual([...LOGS('payments'), ...XRAY, ...TABLE, ...INDEXES, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe')].sort());
   });
 
   it('dispatch: table, consume and send on the queue, provider secret, open (never seal) tenant secrets, agent token key; no buckets', () => {

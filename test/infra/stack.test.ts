@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GSI, TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/table-design.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/job-queue.js';
 import { DISPATCH_BATCH_SIZE } from '../../infra/stack.js';
+import { PAYMENT_PATHS } from '../../src/api/groups/payment-paths.js';
 import {
   functionNamed as fnNamed,
   logicalIdOf as idOf,
@@ -154,7 +155,8 @@ describe('Lambda functions', () => {
   it('gives each function exactly the secrets it uses', () => {
     const secrets = (name: string): string[] =>
       Object.keys(functionNamed(name).props.Environment.Variables).filter((k) => /_SECRETS?_ARN$/.test(k)).sort();
-    expect(secrets('api')).toEqual(['ADMIN_KEY_SECRET_ARN', 'AGENT_TOKEN_KEY_SECRET_ARN', 'PROVIDER_SECRETS_ARN', 'STRIPE_SECRET_ARN']);
+    expect(secrets('api')).toEqual(['ADMIN_KEY_SECRET_ARN', 'AGENT_TOKEN_KEY_SECRET_ARN', 'PROVIDER_SECRETS_ARN']);
+    expect(secrets('payments')).toEqual(['ADMIN_KEY_SECRET_ARN', 'STRIPE_SECRET_ARN']);
     expect(secrets('dispatch')).toEqual(['AGENT_TOKEN_KEY_SECRET_ARN', 'PROVIDER_SECRETS_ARN']);
     expect(secrets('reconcile')).toEqual(['AGENT_TOKEN_KEY_SECRET_ARN', 'PROVIDER_SECRETS_ARN']);
     expect(secrets('webhooks')).toEqual([]);
@@ -168,13 +170,41 @@ describe('Lambda functions', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes everything to the api function with payload format 2.0', () => {
+  // Route key -> the function its integration invokes.
+  const routeTargets = (): Record<string, string> => {
+    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+    return Object.fromEntries(
+      Object.values(resources)
+        .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+        .map((r) => {
+          // Target: integrations/<integration id>, as { 'Fn::Join': ['', ['integrations/', { Ref }]] }.
+          const parts = r.Properties.Target['Fn::Join'][1] as unknown[];
+          const ref = parts.find((part): part is { Ref: string } => typeof part === 'object' && part !== null && 'Ref' in part)!.Ref;
+          const integration = resources[ref];
+          const fn = integration!.Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+          return [r.Properties.RouteKey as string, fn];
+        }),
+    );
+  };
+
+  it('routes everything but the payment paths to the api function, with payload format 2.0', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', Name: 'switchyard-dev' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
       IntegrationUri: { 'Fn::GetAtt': [functionNamed('api').id, 'Arn'] },
+    });
+    expect(routeTargets()['$default']).toBe(functionNamed('api').id);
+  });
+
+  it('routes the Stripe webhook and the USDC paths, any method, to the payments function', () => {
+    const payments = functionNamed('payments').id;
+    const expected = Object.fromEntries(PAYMENT_PATHS.map((path) => [`ANY ${path}`, payments]));
+    expect(routeTargets()).toEqual({ $default: functionNamed('api').id, ...expected });
+    expect(PAYMENT_PATHS).toEqual(expect.arrayContaining(['/v1/webhooks/stripe', '/v1/payments/usdc', '/v1/admin/billing/payouts/usdc']));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [payments, 'Arn'] },
     });
   });
 

@@ -14,7 +14,7 @@ export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Handlers that arrive with later features: deployed (context "auto") once their file exists. */
 export const hasHandler = (name: 'webhooks' | 'billing'): boolean => existsSync(join(projectRoot, 'functions', `${name}.ts`));
 /** The functions the default stack deploys, given what is in functions/ right now. */
-export const FUNCTIONS = ['api', 'dispatch', 'reconcile', ...(['webhooks', 'billing'] as const).filter(hasHandler)];
+export const FUNCTIONS = ['api', 'payments', 'dispatch', 'reconcile', ...(['webhooks', 'billing'] as const).filter(hasHandler)];
 
 /** Tiny stand-in handlers: fast to bundle, for tests about options rather than the real code. */
 export const FIXTURE_FUNCTIONS_DIR = 'test/infra/fixtures/functions';

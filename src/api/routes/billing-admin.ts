@@ -5,7 +5,6 @@ import { termsAudit, termsProblem, type BillingConfig } from '../../money/billin
 import { balanceViolations, trialBalance } from '../../money/invariants.js';
 import { accounts, tenantOfAccount } from '../../money/ledger.js';
 import { providerStatement, providersWithPayables } from '../../money/provider-statement.js';
-import { buildPayoutBatch } from '../../payments/payout-batch.js';
 import { CHAINS } from '../../payments/usdc.js';
 import { requireScope } from '../auth.js';
 import { centsToMicroUsd } from '../micro-usd-view.js';
@@ -216,7 +215,11 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
       return c.json(providerStatement(provider, balances[account] ?? 0, postings), 200);
     },
   );
+};
 
+/** The USDC payout batch: served by the payments function (src/api/groups/usdc.ts), so it checks the admin scope itself. */
+export const registerPayoutBatchRoute = (app: OpenAPIHono<ApiEnv>, money: MoneyApiDeps): void => {
+  app.use('/v1/admin/billing/payouts/*', requireScope('admin'));
   app.openapi(
     createRoute({
       method: 'get',
@@ -242,7 +245,7 @@ export const registerBillingAdminRoutes = (app: OpenAPIHono<ApiEnv>, money: Mone
       const statements = providersWithPayables(balances)
         .filter((p) => money.payouts!.targets[p])
         .map((p) => providerStatement(p, balances[accounts.payable(p)] ?? 0, []));
-      return c.json(await buildPayoutBatch(statements, money.payouts.targets, money.payouts.treasury), 200);
+      return c.json(await money.payouts.build(statements), 200);
     },
   );
 };

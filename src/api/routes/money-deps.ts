@@ -6,7 +6,8 @@ import type { Clock } from '../../core/ports.js';
 import type { BillingAccountStore } from '../../money/billing-account.js';
 import type { LedgerStore } from '../../money/ledger.js';
 import type { PricingConfig } from '../../money/pricing.js';
-import type { PayoutTargets } from '../../payments/payout-batch.js';
+import type { ProviderStatement } from '../../money/provider-statement.js';
+import type { PayoutBatch, PayoutTargets } from '../../payments/payout-batch.js';
 import type { Chain, ChainVerifier } from '../../payments/usdc.js';
 
 export interface MoneyApiDeps {
@@ -20,8 +21,11 @@ export interface MoneyApiDeps {
   stripeWebhook?: StripeWebhookDeps;
   /** The monthly billing run for one period (YYYY-MM), with each invoice as Stripe has it; needs Stripe. */
   billingRun?: (period: string) => Promise<BilledTenant[]>;
-  /** Networks paid in USDC, and the treasury wallets payouts come from. */
-  payouts?: { targets: PayoutTargets; treasury: { solana?: string } };
+  /**
+   * Networks paid in USDC, the treasury wallets payouts come from, and the batch builder
+   * (injected, so the route module does not pull viem and @solana/kit into every bundle).
+   */
+  payouts?: { targets: PayoutTargets; treasury: { solana?: string }; build: (statements: ProviderStatement[]) => Promise<PayoutBatch> };
 }
 
 export type BilledTenant = TenantBillingResult & { invoice?: InvoiceView };

@@ -1,0 +1,10 @@
+// POST /v1/webhooks/stripe. Served by the payments function: it is the only route that needs
+// the stripe package (signature verification). Not in /openapi.json: Stripe defines that contract.
+import type { RouteGroup } from '../app-factory.js';
+import { registerStripeWebhookRoute } from '../routes/stripe-webhook.js';
+
+export const stripeWebhookRoutes: RouteGroup = {
+  name: 'stripe-webhook',
+  // Before API-key auth: Stripe authenticates with its signature.
+  beforeAuth: (app, deps) => registerStripeWebhookRoute(app, deps.money),
+};
