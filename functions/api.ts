@@ -3,8 +3,7 @@
 // in this function's /openapi.json, so the document stays whole.
 import { handle } from 'hono/aws-lambda';
 import { composeApp } from '../src/api/app-factory.js';
-import { coreRoutes } from '../src/api/groups/core.js';
-import { usdcRoutes } from '../src/api/groups/usdc.js';
+import { API_FUNCTION } from '../src/api/app.js';
 import { systemClock } from '../src/core/ports.js';
 import { DynamoProviderStatsStore } from '../src/adapters/dynamodb/provider-stats-store.js';
 import { db, log, queue, store, tableName, tenants } from '../src/aws/base.js';
@@ -40,7 +39,7 @@ const app = composeApp(
   // Outputs and checkpoints (the agent's run-time routes, GET /v1/jobs/{id}/outputs).
   ...(runTime ? { runTime } : {}),
   },
-  { serve: [coreRoutes], describe: [usdcRoutes] },
+  API_FUNCTION,
 );
 
 // Business metrics (EMF) flushed per request; tracing is Lambda's own segment (src/aws/tracing.ts says why).

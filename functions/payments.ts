@@ -3,8 +3,7 @@
 // that carries stripe, viem and @solana/kit, so the api function starts without them.
 import { handle } from 'hono/aws-lambda';
 import { composeApp } from '../src/api/app-factory.js';
-import { stripeWebhookRoutes } from '../src/api/groups/stripe.js';
-import { usdcRoutes } from '../src/api/groups/usdc.js';
+import { PAYMENTS_FUNCTION } from '../src/api/app.js';
 import { systemClock } from '../src/core/ports.js';
 import { registryOf } from '../src/core/provider.js';
 import { log, queue, store, tenants } from '../src/aws/base.js';
@@ -22,7 +21,7 @@ const app = composeApp(
     log,
     ...apiSecurity,
   },
-  { serve: [stripeWebhookRoutes, usdcRoutes] },
+  PAYMENTS_FUNCTION,
 );
 
 // As the api function: EMF metrics flushed per request, Lambda's own trace segment.

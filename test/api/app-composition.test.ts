@@ -3,13 +3,10 @@
 // each keeps its own authentication, and the api function's /openapi.json still
 // describes every route, as the one-server app (local mode, createApp) does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.js';
+import { API_FUNCTION, createApp, PAYMENTS_FUNCTION } from '../../src/api/app.js';
 import { composeApp, type Api } from '../../src/api/app-factory.js';
 import type { ApiDeps } from '../../src/api/context.js';
-import { coreRoutes } from '../../src/api/groups/core.js';
 import { PAYMENT_PATHS } from '../../src/api/groups/payment-paths.js';
-import { stripeWebhookRoutes } from '../../src/api/groups/stripe.js';
-import { usdcRoutes } from '../../src/api/groups/usdc.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { startTestSystem } from '../support/system.js';
 
@@ -24,8 +21,8 @@ beforeAll(async () => {
   });
   deps = { jobs: { store: system.store, queue: system.queue, clock: { now: () => new Date() } }, tenants: system.tenants, providers: system.deps.providers, money: system.money.api };
   // As functions/api.ts and functions/payments.ts compose them.
-  apiFn = composeApp(deps, { serve: [coreRoutes], describe: [usdcRoutes] });
-  paymentsFn = composeApp(deps, { serve: [stripeWebhookRoutes, usdcRoutes] });
+  apiFn = composeApp(deps, API_FUNCTION);
+  paymentsFn = composeApp(deps, PAYMENTS_FUNCTION);
 });
 afterAll(() => system.stop());
 
