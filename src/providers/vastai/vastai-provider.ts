@@ -9,6 +9,7 @@
 //          are sent. Each offer's `reliability` and `machine_id` go into the Offer.
 //   PUT    /api/v0/asks/{id}/      createInstance: image, label, disk, runtype "args", args,
 //          env (a Docker-flag STRING per the schema, see env-flags.ts), cancel_unavail.
+//          image_login (a private image's registry login, image-login.ts).
 //          200 {success, new_contract}; 404/410 offer gone -> capacity; 403 "Offer … is not
 //          your own" -> capacity (a refused offer; try the next), see client.ts; 401 -> auth.
 //   GET    /api/v1/instances       showInstances, paged, with select_filters on id / label
@@ -42,6 +43,7 @@ import type { HttpClient } from '../shared/http-client.js';
 import { apiKeyProviderInfo } from '../shared/provider-info.js';
 import { createVastClient } from './client.js';
 import { dockerEnvFlags } from './env-flags.js';
+import { imageLoginFor } from './image-login.js';
 import { requestedModelFor, searchNamesFor } from './gpu-names.js';
 import { VastInstances } from './instances.js';
 import { mapVastStatus, type VastInstance } from './status.js';
@@ -164,6 +166,8 @@ export class VastProvider implements Provider {
       disk: this.config.diskGb ?? 32,
       runtype: 'args',
       ...(request.command.length > 0 ? { args: request.command } : {}),
+      // createInstance `image_login` (openapi.yaml PUT /api/v0/asks/{id}): the registry login, only here.
+      ...(request.imageCredentials ? { image_login: imageLoginFor(request.imageCredentials, request.image) } : {}),
       // Fail fast (410) rather than sit queued on a host that cannot start us now.
       cancel_unavail: true,
     };
