@@ -3,6 +3,8 @@
 // fakes refuse the same image without it (so the field is what made the pull work), and the
 // providers that cannot take a literal login refuse with a clear reason. The password is in
 // no error message.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError, type LaunchRequest, type Offer, type Provider, type RegistryLogin } from '../../src/core/provider.js';
 import { startAkashFake } from '../../src/market/akash-fake.js';
@@ -136,5 +138,30 @@ describe('a provider that cannot take a literal login refuses the launch, naming
     expect(err.message).toMatch(/imageCredentials.*no registry-login field/);
     expect(err.message).not.toContain(PASSWORD);
     expect(fake.deployments()).toEqual([]);
+  });
+});
+
+describe('a provider error that echoes the request', () => {
+  it('reaches the caller with the password masked', async () => {
+    // A provider whose validation message quotes the field it refuses (Vast's error body shape).
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        if (req.method === 'GET') return void res.end(JSON.stringify({ instances: [] }));
+        const sent = JSON.parse(body) as { image_login?: string };
+        res.statusCode = 400;
+        res.end(JSON.stringify({ success: false, error: 'invalid_args', msg: `bad image_login ${sent.image_login}` }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => server.close(() => r())));
+    const vast = createVastProvider({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'k' });
+    const offer: Offer = { provider: 'vastai', offerId: '1001', gpuModel: 'H100', gpuCount: 1, vramGb: 80, pricePerGpuHourUsd: 2, expectedStartSeconds: 60 };
+    const err = await providerError(vast.launch(request('att-echo', offer, login)));
+    expect(err.kind).toBe('permanent');
+    expect(err.message).toContain('bad image_login -u bot -p [redacted] registry.acme.test');
+    expect(err.message).not.toContain(PASSWORD);
   });
 });

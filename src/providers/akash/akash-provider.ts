@@ -49,7 +49,7 @@ import { LeaseLogs } from './lease-logs.js';
 import { decodeOfferId, encodeOfferId } from './offer-id.js';
 import { defaultPricing, depositUsd, maxAmountPerBlock, usdPerGpuHour, type AkashPricing } from './pricing.js';
 import { SERVICE, buildSdl, exitCodeInLogs, sdlRegistryHost } from './sdl.js';
-import { registryHostOf } from '../shared/registry-login.js';
+import { registryHostOf, redactingLogin } from '../shared/registry-login.js';
 import { phaseOf, type AkashLease } from './status.js';
 
 export interface AkashConfig {
@@ -147,6 +147,11 @@ export class AkashProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     const spec = decodeOfferId(request.offer.offerId);
     if (!spec) throw new ProviderError('permanent', `not an Akash offer id: ${request.offer.offerId}`);
     // Idempotency: the attempt id names the deployment's placement group. A leased

@@ -45,6 +45,7 @@ import {
   type ProviderStatus,
   type RegistryLogin,
 } from '../../core/provider.js';
+import { redactingLogin } from '../shared/registry-login.js';
 import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-catalog.js';
 import type { HttpClient } from '../shared/http-client.js';
 import { jsonHttp } from '../shared/http-json.js';
@@ -115,6 +116,11 @@ export class GcpBatchProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     const entry = findEntry(this.catalog, request.offer.offerId);
     const gpus = request.offer.gpuCount;
     const machineType = entry?.machineTypes[gpus];

@@ -40,6 +40,7 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
+import { redactingLogin } from '../shared/registry-login.js';
 import type { HttpClient } from '../shared/http-client.js';
 import { apiKeyProviderInfo } from '../shared/provider-info.js';
 import { createIoClient } from './client.js';
@@ -128,6 +129,11 @@ export class IoNetProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     const name = this.nameOf(request.attemptId);
     const earlier = await this.findByName(name);
     if (earlier) return { providerRef: earlier.id };

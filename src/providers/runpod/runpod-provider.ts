@@ -56,6 +56,7 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
+import { redactingLogin } from '../shared/registry-login.js';
 import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-catalog.js';
 import type { HttpClient } from '../shared/http-client.js';
 import { jsonHttp } from '../shared/http-json.js';
@@ -130,6 +131,11 @@ export class RunPodProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     const entry = findEntry(this.catalog, request.offer.offerId);
     if (!entry) throw new ProviderError('permanent', `${this.name}: no catalog entry ${request.offer.offerId}`);
     const existing = await this.findByAttempt(request.attemptId);

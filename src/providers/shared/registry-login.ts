@@ -23,3 +23,20 @@ export const registryHostOf = (login: RegistryLogin, image: string): string => {
   const isHost = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   return isHost ? first : 'docker.io';
 };
+
+/**
+ * Runs a launch that carries a login, so that no error it throws names the password: a
+ * provider's error body that echoes the request (a validation message quoting a field) is
+ * masked before the message reaches the attempt's reason or a log line.
+ */
+export const redactingLogin = async <T>(login: RegistryLogin | undefined, run: () => Promise<T>): Promise<T> => {
+  if (!login?.password) return run();
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!message.includes(login.password)) throw error;
+    const masked = message.split(login.password).join('[redacted]');
+    throw error instanceof ProviderError ? new ProviderError(error.kind, masked, error.retryAfterSeconds) : new Error(masked);
+  }
+};

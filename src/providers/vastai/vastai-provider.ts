@@ -39,6 +39,7 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
+import { redactingLogin } from '../shared/registry-login.js';
 import type { HttpClient } from '../shared/http-client.js';
 import { apiKeyProviderInfo } from '../shared/provider-info.js';
 import { createVastClient } from './client.js';
@@ -150,6 +151,11 @@ export class VastProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     const label = this.labelOf(request.attemptId);
     // Idempotency: Vast has no client token, but the label is set atomically at create,
     // so an earlier launch of this attempt is found by it. (Two launches racing in the
