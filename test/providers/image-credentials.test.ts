@@ -23,6 +23,8 @@ import { createNosanaProvider } from '../../src/providers/nosana/index.js';
 import { createRenderProvider } from '../../src/providers/render/index.js';
 import { createRunPodProvider } from '../../src/providers/runpod/index.js';
 import { createVastProvider } from '../../src/providers/vastai/index.js';
+import { registryHostOf } from '../../src/providers/shared/registry-login.js';
+import { imageLoginFor } from '../../src/providers/vastai/image-login.js';
 import { providerError } from './support/errors.js';
 import { firstOfferOf, launchRequest, query } from './support/requests.js';
 
@@ -163,5 +165,31 @@ describe('a provider error that echoes the request', () => {
     expect(err.kind).toBe('permanent');
     expect(err.message).toContain('bad image_login -u bot -p [redacted] registry.acme.test');
     expect(err.message).not.toContain(PASSWORD);
+  });
+});
+
+describe('the registry a login is for', () => {
+  it('is the secret’s server, else the image’s registry host, else Docker Hub', () => {
+    const bare = { username: 'u', password: 'p' };
+    expect(registryHostOf({ ...bare, server: 'ghcr.io' }, 'acme/x:1')).toBe('ghcr.io');
+    expect(registryHostOf(bare, 'registry.acme.test/acme/x:1')).toBe('registry.acme.test');
+    expect(registryHostOf(bare, 'localhost:5000/x')).toBe('localhost:5000');
+    expect(registryHostOf(bare, 'acme/x:1')).toBe('docker.io');
+    expect(registryHostOf(bare, 'ubuntu')).toBe('docker.io');
+  });
+
+  it('vastai: a password with spaces is quoted; one with a quote is refused without naming it', () => {
+    expect(imageLoginFor({ username: 'bot', password: 'two words' }, 'ghcr.io/a/b')).toBe("-u bot -p 'two words' ghcr.io");
+    const refused = (() => {
+      try {
+        imageLoginFor({ username: 'bot', password: "it's-secret" }, 'ghcr.io/a/b');
+      } catch (error) {
+        return error as ProviderError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(refused.kind).toBe('permanent');
+    expect(refused.message).toContain('registry password');
+    expect(refused.message).not.toContain("it's-secret");
   });
 });
