@@ -43,7 +43,7 @@ export interface LaunchRequest {
   /**
    * Registry login for a private image (from the tenant secret spec.imageCredentials names).
    * Adapters hand it only to the provider's registry-auth field, never to env or logs;
-   * adapters that do not read it yet launch public images only.
+   * an adapter whose provider cannot take a literal login refuses the launch (permanent).
    */
   imageCredentials?: RegistryLogin;
 }

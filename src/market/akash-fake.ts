@@ -20,6 +20,7 @@
 // ("Starting at $1.80/hr", console repo H100PriceStatus) and its /v1/gpu-prices examples
 // (H100 min $2.40, avg $3.00). The A100/H200/consumer-card figures are assumptions
 // scaled from those and from the Vast.ai sources cited in vastai-fake.ts.
+import { pullRefusal, type PrivateRegistry } from './shared/registry-auth.js';
 import { readOrder, type AkashOrder } from './akash-order.js';
 import { startAkashProviderDaemon } from './akash-provider-daemon.js';
 import { bidView, deploymentView, gpuPricesView, indexedDeploymentView, providerView, type DeploymentFacts } from './akash-views.js';
@@ -53,6 +54,8 @@ export interface AkashFakeOptions {
   blocksPerHour?: number;
   /** USD per ACT; bids are in uact. Default 1. */
   actUsd?: number;
+  /** A registry whose images need their login in the SDL's services.<name>.credentials. */
+  privateRegistry?: PrivateRegistry;
   /** Managed deposits on: `deposit` may be left out. Default off (the API-key default). */
   managedDeposits?: boolean;
 }
@@ -171,6 +174,10 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
         if (deposit === undefined && !options.managedDeposits) return fail(400, 'BadRequest', 'deposit is required');
         const read = readOrder(data.sdl);
         if (!read) return fail(400, 'BadRequest', 'Invalid SDL');
+        const image = /^\s{4}image:\s*"([^"]+)"/m.exec(data.sdl)?.[1] ?? '';
+        const host = read.credentials?.host === 'https://index.docker.io/v1/' ? 'docker.io' : read.credentials?.host;
+        const denied = pullRefusal(options.privateRegistry, image, read.credentials && { ...read.credentials, ...(host ? { server: host } : {}) });
+        if (denied) return fail(400, 'BadRequest', denied);
         const order = { ...read, denom: UACT }; // the Console rewrites SDL prices to uact
         const dseq = String(nextDseq++);
         all.set(dseq, { dseq, sdl: data.sdl, ...(deposit === undefined ? {} : { deposit }), order, state: 'active', createdAt: scenario.now(), plan: scenario.takeLaunchPlan() });

@@ -13,6 +13,8 @@ export interface AkashOrder {
   maxAmount: number;
   /** The attempt id in the wrapper's `switchyard-exit '<id>'` line, when the SDL has one. */
   wrapperAttempt?: string;
+  /** services.<name>.credentials, when the SDL has the block. */
+  credentials?: { host: string; username: string; password: string };
 }
 
 export const readOrder = (sdl: string): AkashOrder | undefined => {
@@ -24,6 +26,27 @@ export const readOrder = (sdl: string): AkashOrder | undefined => {
   const ram = /^\s+ram:\s*"?(\d+Gi)"?/m.exec(sdl)?.[1];
   const pricing = /denom:\s*"?([^\s"]+)"?\s*\n\s+amount:\s*"?([\d.]+)"?/.exec(sdl);
   const wrapperAttempt = /'switchyard-exit' '([^']+)'/.exec(sdl)?.[1];
+  // services.<name>.credentials {host, username, password} (SDL reference, private containers):
+  // all three, or no block at all; a block missing one is an invalid SDL.
+  const block = /^\s{4}credentials:\s*\n((?:\s{6}\w+:.*\n?)+)/m.exec(sdl)?.[1];
+  let credentials: AkashOrder['credentials'];
+  if (block !== undefined) {
+    const field = (k: string): string | undefined => {
+      const raw = new RegExp(`^\\s{6}${k}:\\s*(.+?)\\s*$`, 'm').exec(block)?.[1];
+      if (raw === undefined) return undefined;
+      try {
+        const v: unknown = raw.startsWith('"') ? JSON.parse(raw) : raw;
+        return typeof v === 'string' && v !== '' ? v : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const host = field('host');
+    const username = field('username');
+    const password = field('password');
+    if (!host || !username || !password) return undefined;
+    credentials = { host, username, password };
+  }
   if (!service || !placement || !units || !model || !pricing) return undefined;
   return {
     service,
@@ -34,5 +57,6 @@ export const readOrder = (sdl: string): AkashOrder | undefined => {
     denom: pricing[1]!,
     maxAmount: Number(pricing[2]),
     ...(wrapperAttempt ? { wrapperAttempt } : {}),
+    ...(credentials ? { credentials } : {}),
   };
 };

@@ -77,6 +77,10 @@ export const deployBodyProblems = (body: unknown): FakeResponse | undefined => {
       if (rc.image_url !== undefined && typeof rc.image_url !== 'string') {
         out.push({ loc: ['body', 'registry_config', 'image_url'], msg: 'Input should be a valid string', type: 'string_type' });
       }
+      // registry_username / registry_secret: string or null (RegistryConfig anyOf); the value is never echoed.
+      for (const k of ['registry_username', 'registry_secret']) {
+        if (rc[k] !== undefined && rc[k] !== null && typeof rc[k] !== 'string') out.push({ loc: ['body', 'registry_config', k], msg: 'Input should be a valid string', type: 'string_type' });
+      }
     }
   }
   return out.length === 0 ? undefined : { status: 422, body: { detail: out } };

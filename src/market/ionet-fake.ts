@@ -18,6 +18,7 @@
 // (May 2026, read 2026-11-29: A100 80GB $0.80-1.10, H100 SXM $1.99-2.50) stands in;
 // the RTX 4090 figure is an assumption. Start delays in real runs are 30-120 s per
 // io.net's FAQ (io.net/p/faq-how-long-does-it-take-to-spin-up-a-gpu-on-io-net).
+import { pullRefusal, type PrivateRegistry } from './shared/registry-auth.js';
 import { deployBodyProblems, refusal } from './ionet-deploy.js';
 import {
   Inventory,
@@ -82,7 +83,13 @@ const NOT_FOUND: FakeResponse = { status: 404 };
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
-export const startIoNetFake = async (options: { seed: number; scenario?: ScenarioOptions; apiKey?: string }): Promise<IoNetFake> => {
+export const startIoNetFake = async (options: {
+  seed: number;
+  scenario?: ScenarioOptions;
+  apiKey?: string;
+  /** A registry whose images need registry_config.registry_username / registry_secret. */
+  privateRegistry?: PrivateRegistry;
+}): Promise<IoNetFake> => {
   const scenario = createScenario(options.seed, options.scenario ?? {}, IONET_DEFAULT_SUPPLY);
   const apiKey = options.apiKey ?? 'ionet-test-key';
   const inventory = new Inventory(scenario);
@@ -165,6 +172,10 @@ export const startIoNetFake = async (options: { seed: number; scenario?: Scenari
     const invalid = deployBodyProblems(req.body);
     if (invalid) return invalid;
     const body = req.body as Json;
+    const rc = body.registry_config as Json;
+    const login = typeof rc.registry_username === 'string' && typeof rc.registry_secret === 'string' ? { username: rc.registry_username, password: rc.registry_secret } : undefined;
+    const denied = pullRefusal(options.privateRegistry, String(rc.image_url), login);
+    if (denied) return refusal('registry_config', denied);
     const name = String(body.resource_private_name);
     if ([...all.values()].some((d) => d.name === name)) return refusal('resource_private_name', `Value error, resource_private_name ${name} already exists`);
     const locs = (body.location_ids as number[] | null | undefined) ?? undefined;

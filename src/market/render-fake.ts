@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { FINISHED, advance, jobView, runDetailView, runView, type FakeJob, type JobsContext } from './render-jobs.js';
 import { offerViews, registryUuids } from './render-offers.js';
 import { invalidJobBody, invalidQuery } from './render-validation.js';
+import { pullRefusal, type PrivateRegistry } from './shared/registry-auth.js';
 import { SignatureChecker } from './render-signature.js';
 import {
   Inventory,
@@ -38,6 +39,8 @@ export const RENDER_FAKE_SUPPLY: GpuSupply[] = [
 
 export interface RenderFakeOptions {
   seed: number;
+  /** A registry whose images need their login in parameters.parameters host / user / secret. */
+  privateRegistry?: PrivateRegistry;
   scenario?: ScenarioOptions;
   publicKey?: string;
   secretKey?: string;
@@ -96,6 +99,12 @@ export const startRenderFake = async (options: RenderFakeOptions): Promise<Rende
     const body = (req.body ?? {}) as Record<string, unknown>;
     const bad = invalidJobBody(body);
     if (bad) return err(400, 'Bad Request', bad);
+    const docker = (body.parameters as { parameters: Record<string, unknown> }).parameters;
+    const login = typeof docker.user === 'string' && typeof docker.secret === 'string'
+      ? { username: docker.user, password: docker.secret, ...(typeof docker.host === 'string' ? { server: docker.host } : {}) }
+      : undefined;
+    const denied = pullRefusal(options.privateRegistry, `${String(docker.image)}:${String(docker.tag)}`, login);
+    if (denied) return err(400, 'Bad Request', denied);
     const now = scenario.now();
     const plan = scenario.takeLaunchPlan();
     const uuid = randomUUID();

@@ -42,6 +42,10 @@ export const invalidJobBody = (b: Record<string, unknown>): string | undefined =
   if (unknownDocker.length > 0) return `unknown docker parameters: ${unknownDocker.join(', ')}`;
   if (typeof d.image !== 'string' || d.image === '' || typeof d.tag !== 'string') return 'parameters.parameters.image and tag are required';
   if (d.env !== undefined && (typeof d.env !== 'object' || d.env === null || Array.isArray(d.env))) return 'env must be an object';
+  // host / user / secret: private-registry credentials (FACTS.md POST /v1/jobs), strings, all three or none.
+  const creds = ['host', 'user', 'secret'].filter((k) => d[k] !== undefined);
+  if (creds.some((k) => typeof d[k] !== 'string')) return 'host, user and secret must be strings';
+  if (creds.includes('user') !== creds.includes('secret')) return 'user and secret must be given together';
   if (d.ports !== undefined && !(Array.isArray(d.ports) && d.ports.every((x) => isInt(x, 0)))) return 'ports must be integers';
   return undefined;
 };

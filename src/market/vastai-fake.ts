@@ -28,6 +28,7 @@ import {
   type ScenarioOptions,
 } from './shared/index.js';
 import { parseDockerEnvFlags } from './vastai-env.js';
+import { parseDockerLoginArgs, pullRefusal, type PrivateRegistry, type PulledLogin } from './shared/registry-auth.js';
 import { listInstances, type FakeInstance } from './vastai-instances.js';
 import { matchesVastQuery, orderOffers } from './vastai-query.js';
 
@@ -47,6 +48,8 @@ export interface VastFakeOptions {
   scenario?: ScenarioOptions;
   /** The key the fake accepts; tests pass the same to the adapter. */
   apiKey?: string;
+  /** A registry whose images need their login in createInstance's `image_login`. */
+  privateRegistry?: PrivateRegistry;
 }
 
 export interface VastFake {
@@ -54,7 +57,7 @@ export interface VastFake {
   scenario: Scenario;
   apiKey: string;
   /** Instances that exist (not destroyed), for assertions; env parsed back from the flag string. */
-  instances(): Array<{ id: number; label: string; image: string; env: Record<string, string>; args: string[] }>;
+  instances(): Array<{ id: number; label: string; image: string; env: Record<string, string>; args: string[]; imageLogin?: PulledLogin }>;
   /** Marks an offer as one only its host may rent: createInstance answers the documented 403. */
   hostOnly(offerId: number): void;
   /** The platform gives an instance id to another workload (tests of the ownership check). */
@@ -127,6 +130,12 @@ export const startVastFake = async (options: VastFakeOptions): Promise<VastFake>
     }
     if (body.env !== undefined && typeof body.env !== 'string') return err(400, 'invalid_args', 'Invalid args: env must be a string of docker flags');
     if (typeof body.label === 'string' && body.label.length > 1024) return err(400, 'invalid_args', 'label too long');
+    // image_login: a string (openapi.yaml); read as `docker login` arguments, as the CLI sends them.
+    if (body.image_login !== undefined && typeof body.image_login !== 'string') return err(400, 'invalid_args', 'Invalid args: image_login must be a string');
+    const imageLogin = typeof body.image_login === 'string' ? parseDockerLoginArgs(body.image_login) : undefined;
+    if (typeof body.image_login === 'string' && !imageLogin) return err(400, 'invalid_args', 'Invalid args: image_login is not docker login arguments');
+    const denied = pullRefusal(options.privateRegistry, body.image, imageLogin);
+    if (denied) return err(400, 'invalid_args', denied);
     const host = inventory.get(askId);
     if (!host || host.rentedBy) return err(404, 'invalid_args', `no_such_ask Instance type by id ${askId} is not available.`);
     if (hostOnly.has(askId)) return err(403, 'invalid_args', `Offer ${askId} is not your own. Hosts can only rent their own machines.`);
@@ -142,6 +151,7 @@ export const startVastFake = async (options: VastFakeOptions): Promise<VastFake>
       env: parseDockerEnvFlags(typeof body.env === 'string' ? body.env : ''),
       args: Array.isArray(body.args) ? body.args.map(String) : [],
       runtype: typeof body.runtype === 'string' ? body.runtype : 'ssh',
+      ...(imageLogin ? { imageLogin } : {}),
       workload: { acceptedAt: scenario.now(), plan, startDelayMs: scenario.startDelayMs, runMs: scenario.runMs },
       startDate: scenario.now(),
     });
@@ -181,7 +191,7 @@ export const startVastFake = async (options: VastFakeOptions): Promise<VastFake>
     scenario,
     apiKey,
     instances: () =>
-      [...live.values()].map((i) => ({ id: i.id, label: i.label ?? '', image: i.image, env: Object.fromEntries(i.env), args: i.args })),
+      [...live.values()].map((i) => ({ id: i.id, label: i.label ?? '', image: i.image, env: Object.fromEntries(i.env), args: i.args, ...(i.imageLogin ? { imageLogin: i.imageLogin } : {}) })),
     hostOnly: (offerId) => void hostOnly.add(offerId),
     reassign: (instanceId, label) => {
       const inst = live.get(instanceId);

@@ -14,6 +14,8 @@ export interface FakeInstance {
   env: Array<[string, string]>;
   args: string[];
   runtype: string;
+  /** Parsed from createInstance's image_login, for assertions. */
+  imageLogin?: { username?: string; password?: string; server?: string };
   workload: Workload;
   startDate: number;
 }

@@ -25,6 +25,7 @@ import {
   type ScenarioOptions,
   type Workload,
 } from '../shared/index.js';
+import { pullRefusal, type PrivateRegistry } from '../shared/registry-auth.js';
 import { startGoogleOAuthFake, type GoogleOAuthFake } from './google-oauth-fake.js';
 
 export interface GcpBatchFakeOptions extends ScenarioOptions {
@@ -32,6 +33,8 @@ export interface GcpBatchFakeOptions extends ScenarioOptions {
   project?: string;
   /** expires_in of the access tokens the OAuth fake issues; default 3600. */
   tokenLifetimeSeconds?: number;
+  /** A registry whose images need Container.username / password (a pull without them fails the job at create here). */
+  privateRegistry?: PrivateRegistry;
 }
 
 interface FakeGcpJob {
@@ -70,6 +73,26 @@ const fail = (code: number, message: string, status?: string): FakeResponse => (
 
 const JOB_ID_RE = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ISO = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * Container.username / password (batch-v1.json schemas.Container): strings, "required if the
+ * container image is from a private Docker registry" — one without the other is refused.
+ * The message never carries either value.
+ */
+const containerPullError = (body: Record<string, unknown>, registry: PrivateRegistry | undefined): string | undefined => {
+  const groups = (body.taskGroups ?? []) as Array<{ taskSpec?: { runnables?: Array<{ container?: Record<string, unknown> }> } }>;
+  for (const c of groups.flatMap((g) => g.taskSpec?.runnables ?? []).flatMap((r) => (r.container ? [r.container] : []))) {
+    const { username, password } = c;
+    if ((username === undefined) !== (password === undefined)) return 'Container username and password must be set together';
+    if ((username !== undefined && typeof username !== 'string') || (password !== undefined && typeof password !== 'string')) {
+      return 'Container username and password must be strings';
+    }
+    const login = typeof username === 'string' ? { username, password: password as string } : undefined;
+    const denied = pullRefusal(registry, String(c.imageUri), login);
+    if (denied) return denied;
+  }
+  return undefined;
+};
 
 export const startGcpBatchFake = async (opts: GcpBatchFakeOptions): Promise<GcpBatchFake> => {
   const scenario = createScenario(opts.seed, opts, GCP_BATCH_FAKE_SUPPLY);
@@ -143,6 +166,8 @@ export const startGcpBatchFake = async (opts: GcpBatchFakeOptions): Promise<GcpB
       policy?: { accelerators?: Array<{ type?: string; count?: string | number }> };
     }>;
     const accel = instances[0]?.policy?.accelerators?.[0];
+    const pullError = containerPullError(body, opts.privateRegistry);
+    if (pullError) return fail(400, pullError);
     let plan = scenario.takeLaunchPlan();
     if (plan.kind !== 'refuse') {
       const host = inventory.free((h) => h.model === accel?.type && h.gpus >= Number(accel?.count ?? 1))[0];

@@ -9,7 +9,9 @@
 // PROVISIONING → STARTING → RUNNING, then what the adapter's wrapper does inside the
 // container: EXITED after exit 0 (runpodctl stop), TERMINATED after a failure (runpodctl
 // remove). A lost host makes the Pod vanish (404). A deleted Pod reads TERMINATED on GET
-// and is gone from the list ("no longer appears in listPods", deletePod).
+// and is gone from the list ("no longer appears in listPods", deletePod). Registry
+// credentials (a Pod's `registry`): runpod-registries.ts; with `privateRegistry` set, a
+// Pod whose image is on it is refused unless its credential holds that registry's login.
 import { randomBytes } from 'node:crypto';
 import {
   createScenario,
@@ -24,10 +26,14 @@ import {
   type ScenarioOptions,
   type Workload,
 } from '../shared/index.js';
+import { pullRefusal, type PrivateRegistry } from '../shared/registry-auth.js';
+import { registryRoutes, type FakeRegistry } from './runpod-registries.js';
 
 export interface RunPodFakeOptions extends ScenarioOptions {
   seed: number;
   apiKeys?: string[];
+  /** A registry whose images need a Pod `registry` credential with its login. */
+  privateRegistry?: PrivateRegistry;
 }
 
 export interface FakePod {
@@ -44,6 +50,8 @@ export interface FakePod {
   createdAt: number;
   workload: Workload;
   deleted?: boolean;
+  /** The registry credential id the Pod was created with. */
+  registry?: string;
 }
 
 export interface RunPodFake extends RunningFake {
@@ -51,6 +59,7 @@ export interface RunPodFake extends RunningFake {
   apiKey: string;
   pods: Map<string, FakePod>;
   inventory: Inventory;
+  registries: Map<string, FakeRegistry>;
 }
 
 export const RUNPOD_FAKE_SUPPLY: GpuSupply[] = [
@@ -82,6 +91,7 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
   const inventory = new Inventory(scenario);
   const keys = new Set(opts.apiKeys ?? ['rpa_FAKESWITCHYARDKEY']);
   const pods = new Map<string, FakePod>();
+  const registries = new Map<string, FakeRegistry>();
 
   /** The Pod as getPod returns it; undefined once the Pod vanished with its host. */
   const view = (pod: FakePod): Record<string, unknown> | undefined => {
@@ -112,7 +122,7 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
       disk: pod.disk,
       ports: [],
       env: pod.env,
-      registry: null,
+      registry: pod.registry ?? null,
       status,
       actions: actions[status],
       mounts: {},
@@ -147,6 +157,14 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
     const gpu = (body.gpu ?? {}) as { id?: unknown; count?: unknown };
     if (!name || !image || typeof gpu.id !== 'string') return err(422, 'request body failed validation', ['name, image and gpu.id are required']);
     if (body.args !== undefined && typeof body.args !== 'string') return err(422, 'request body failed validation', ['$.args: expected string']);
+    // registry: "Container registry credential ID (for private images)", string or null.
+    if (body.registry !== undefined && body.registry !== null && typeof body.registry !== 'string') {
+      return err(422, 'request body failed validation', ['$.registry: expected string or null']);
+    }
+    const credential = typeof body.registry === 'string' ? registries.get(body.registry) : undefined;
+    if (typeof body.registry === 'string' && !credential) return err(400, `registry ${body.registry} not found`);
+    const denied = pullRefusal(opts.privateRegistry, image, credential);
+    if (denied) return err(400, denied);
     const gpuCount = typeof gpu.count === 'number' ? gpu.count : 1;
     const plan = scenario.takeLaunchPlan();
     const host = plan.kind === 'refuse' ? undefined : inventory.free((h) => h.model === gpu.id && h.gpus >= gpuCount)[0];
@@ -167,6 +185,7 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
       costPerHr: host.pricePerGpuHourUsd * gpuCount,
       createdAt: now,
       workload: { acceptedAt: now, plan, startDelayMs: scenario.startDelayMs, runMs: scenario.runMs },
+      ...(credential ? { registry: credential.id } : {}),
     };
     pods.set(id, pod);
     return { status: 201, body: view(pod) };
@@ -223,7 +242,9 @@ export const startRunPodFake = async (opts: RunPodFakeOptions): Promise<RunPodFa
           return { status: 204 };
         },
       },
+      // deleteRegistry: "Rejected if any pod currently uses this credential" (a deleted Pod does not).
+      ...registryRoutes(registries, (id) => [...pods.values()].some((p) => p.registry === id && !p.deleted && view(p) !== undefined), err),
     ],
   });
-  return { ...server, scenario, apiKey: [...keys][0]!, pods, inventory };
+  return { ...server, scenario, apiKey: [...keys][0]!, pods, inventory, registries };
 };

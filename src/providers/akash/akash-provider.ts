@@ -3,6 +3,8 @@
 // openapi.json, console@4c0dde7) and akash/FACTS.md. Operations used:
 //   GET    /v1/gpu-prices                 offers: the market snapshot, USD per GPU-hour (public)
 //   POST   /v1/deployments                {data:{sdl, deposit}} -> 201 {data:{dseq, manifest, signTx}};
+//                                         a private image's login rides in the SDL's
+//                                         services.<name>.credentials (sdl.ts);
 //                                         `deposit` (USD) is required unless managed deposits are on
 //                                         (FACTS §1), so it is always sent (ignored when they are on)
 //   GET    /v1/bids?dseq=                 bids; the key is `bid.id` (FACTS §1), not `bid_id`
@@ -46,7 +48,8 @@ import { akashGpuOf, gibOf } from './gpu-models.js';
 import { LeaseLogs } from './lease-logs.js';
 import { decodeOfferId, encodeOfferId } from './offer-id.js';
 import { defaultPricing, depositUsd, maxAmountPerBlock, usdPerGpuHour, type AkashPricing } from './pricing.js';
-import { SERVICE, buildSdl, exitCodeInLogs } from './sdl.js';
+import { SERVICE, buildSdl, exitCodeInLogs, sdlRegistryHost } from './sdl.js';
+import { registryHostOf, redactingLogin } from '../shared/registry-login.js';
 import { phaseOf, type AkashLease } from './status.js';
 
 export interface AkashConfig {
@@ -144,6 +147,11 @@ export class AkashProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     const spec = decodeOfferId(request.offer.offerId);
     if (!spec) throw new ProviderError('permanent', `not an Akash offer id: ${request.offer.offerId}`);
     // Idempotency: the attempt id names the deployment's placement group. A leased
@@ -167,6 +175,16 @@ export class AkashProvider implements Provider {
       memoryGi: (this.config.memoryGiPerGpu ?? 32) * spec.count,
       storageGi: this.config.storageGi ?? 100,
       pricing: { denom: this.pricing.sdlDenom, amount: maxAmountPerBlock(spec.max, spec.count, this.pricing) },
+      // SDL services.<name>.credentials (sdl.ts): a private image's registry login.
+      ...(request.imageCredentials
+        ? {
+            credentials: {
+              host: sdlRegistryHost(registryHostOf(request.imageCredentials, request.image)),
+              username: request.imageCredentials.username,
+              password: request.imageCredentials.password,
+            },
+          }
+        : {}),
     });
     const deposit = depositUsd(spec.max, spec.count, request.maxDurationSeconds, this.config.minDepositUsd ?? 5);
     const created = await this.client.call<{ data: { dseq: string; manifest: string } }>('POST', '/v1/deployments', { data: { sdl, deposit } });

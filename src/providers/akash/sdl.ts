@@ -11,6 +11,12 @@
 // needs `sh` in the image; an empty command runs the image's own entrypoint, whose end
 // cannot be observed ("exit code not reported by Akash").
 //
+// Private images: `services.<name>.credentials {host, username, password}`, the SDL's
+// private-registry block (akash.network/docs/learn/core-concepts/private-containers, the
+// SDL reference's page on it; Docker Hub's host is written `https://index.docker.io/v1/`
+// there). The Console OpenAPI in ../shared/provider-specs types `data.sdl` only as a string,
+// so the block's shape comes from that SDL reference, not from the OpenAPI file.
+//
 // Ownership mark: the placement group is named `switchyard-<attemptId>`. The chain keeps a
 // group's name in its group spec, which the Console returns for any deployment
 // (GET /v1/deployment/{owner}/{dseq} → other.groups[].group_spec.name), so the adapter can
@@ -49,7 +55,12 @@ export interface SdlInput {
   memoryGi: number;
   storageGi: number;
   pricing: { denom: string; amount: number };
+  /** The private image's registry login (services.<name>.credentials). */
+  credentials?: { host: string; username: string; password: string };
 }
+
+/** The SDL credentials `host` for a registry: Docker Hub as the SDL reference writes it, others by name. */
+export const sdlRegistryHost = (host: string): string => (host === 'docker.io' ? 'https://index.docker.io/v1/' : host);
 
 /** POSIX single-quote quoting: safe for any byte except NUL. */
 export const shellQuote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -70,6 +81,10 @@ export const buildSdl = (i: SdlInput): string => {
     `    image: ${q(i.image)}`,
     ...(i.command.length > 0
       ? ['    command:', `      - ${q('sh')}`, `      - ${q('-c')}`, '    args:', `      - ${q(wrapperScript(i.attemptId, i.command))}`]
+      : []),
+    // services.<name>.credentials (SDL reference, private containers): the only place the login goes.
+    ...(i.credentials
+      ? ['    credentials:', `      host: ${q(i.credentials.host)}`, `      username: ${q(i.credentials.username)}`, `      password: ${q(i.credentials.password)}`]
       : []),
     '    env:',
     ...Object.entries(env).map(([k, v]) => `      - ${q(`${k}=${v}`)}`),

@@ -25,6 +25,13 @@
 // `switchyard:attempt-id` tag (JobDetail.tags, set by SubmitJob with propagateTags) and the
 // job name derived from the attempt id. A job id that answers for anything else is a lost
 // machine, never this attempt's success, and cancel leaves such a job alone.
+// Private images: refused. The only registry-auth field is the job definition's
+// ContainerProperties.repositoryCredentials.credentialsParameter (RegisterJobDefinition;
+// @aws-sdk/client-batch RepositoryCredentials: "the ARN of the secret containing the private
+// repository credentials"), an AWS Secrets Manager ARN; SubmitJob's containerOverrides has
+// no login field. A literal login cannot be passed without writing it into the operator's
+// Secrets Manager, which this adapter does not do, so a launch with imageCredentials is
+// refused (permanent) rather than the login dropped and the pull left to fail.
 // No published spec in ../shared/provider-specs: the requests are built by the official SDK
 // (@aws-sdk/client-batch), so the contract suite does not check AWS traffic.
 import {
@@ -35,6 +42,7 @@ import {
   TerminateJobCommand,
   type JobDetail,
 } from '@aws-sdk/client-batch';
+import { imageCredentialsRefused } from '../shared/registry-login.js';
 import {
   ProviderError,
   type AttemptRef,
@@ -106,6 +114,10 @@ export class AwsBatchProvider implements Provider {
   async launch(request: LaunchRequest): Promise<LaunchResult> {
     const entry = findEntry(this.catalog, request.offer.offerId);
     if (!entry) throw new ProviderError('permanent', `aws-batch: no catalog entry ${request.offer.offerId}`);
+    // repositoryCredentials takes a Secrets Manager ARN only (see the header): refuse, never drop the login.
+    if (request.imageCredentials) {
+      throw imageCredentialsRefused(this.name, 'AWS Batch takes registry credentials only as a Secrets Manager ARN (repositoryCredentials.credentialsParameter), not as a username and password');
+    }
     try {
       const existing = await this.findByAttempt(request.attemptId);
       if (existing?.jobId) return { providerRef: existing.jobId };

@@ -10,7 +10,10 @@
 //   POST   /deploy   CaaSDeployClusterRequest, additionalProperties false at every level:
 //          {resource_private_name, duration_hours, gpus_per_container (1..8), hardware_id,
 //           location_ids: [one], container_config: {replica_count, env_variables, traffic_port,
-//           entrypoint?}, registry_config: {image_url}} -> SuccessResponse {status, deployment_id}
+//           entrypoint?}, registry_config: {image_url, registry_username?, registry_secret?}}
+//          -> SuccessResponse {status, deployment_id}. A private image's login goes in
+//          RegistryConfig's registry_username / registry_secret (string | null); the schema
+//          has no registry-host field, so the login is for image_url's own registry.
 //   GET    /deployments?page&page_size (≤ 100) -> {data: {deployments: [{id, status, name, …}], total, statuses}}
 //          (DeploymentData: the name is `name`, not `resource_private_name`)
 //   GET    /deployment/{deployment_id} (uuid) -> {data: DeploymentDetails}; 404 when unknown
@@ -37,6 +40,7 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
+import { redactingLogin } from '../shared/registry-login.js';
 import type { HttpClient } from '../shared/http-client.js';
 import { apiKeyProviderInfo } from '../shared/provider-info.js';
 import { createIoClient } from './client.js';
@@ -125,6 +129,11 @@ export class IoNetProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     const name = this.nameOf(request.attemptId);
     const earlier = await this.findByName(name);
     if (earlier) return { providerRef: earlier.id };
@@ -145,7 +154,11 @@ export class IoNetProvider implements Provider {
         traffic_port: this.config.trafficPort ?? 8080,
         ...(request.command.length > 0 ? { entrypoint: request.command } : {}),
       },
-      registry_config: { image_url: request.image },
+      registry_config: {
+        image_url: request.image,
+        // RegistryConfig.registry_username / registry_secret (POST /deploy): the only place the login goes.
+        ...(request.imageCredentials ? { registry_username: request.imageCredentials.username, registry_secret: request.imageCredentials.password } : {}),
+      },
     };
     try {
       const res = await this.client.call<{ deployment_id?: string }>('POST', `${BASE}/deploy`, body, { notFound: 'permanent' });

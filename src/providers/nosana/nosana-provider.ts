@@ -21,6 +21,10 @@
 // Inferred, not in FACTS: lost vs. timed out vs. failed from job state and result
 // (status.ts); the GPU count of multi-GPU markets (markets.ts); that the `name` filter may
 // match more than the exact name (the adapter compares names itself).
+// Private images: refused. FACTS.md describes the create body (`job_definition` as a
+// JobDefinition) but no registry-login field inside it, and no other operation takes one;
+// rather than invent a shape (or drop the login and let the pull fail on a host), a launch
+// with imageCredentials is refused as permanent, naming the reason.
 // Not supported by Nosana and ignored: regions (markets have none), CPU/memory sizing
 // (a job gets the whole node of its market).
 import {
@@ -36,6 +40,7 @@ import {
 } from '../../core/provider.js';
 import { HttpError, type HttpClient } from '../shared/http-client.js';
 import { apiKeyProviderInfo } from '../shared/provider-info.js';
+import { imageCredentialsRefused } from '../shared/registry-login.js';
 import { createNosanaClient } from './client.js';
 import { buildCreateBody, getDeployment, jobDetail, latestJob, listDeployments, postAction, type PageSize } from './deployments.js';
 import { gpuCountOf, nodePricePerHourUsd, requestedModelFor, type NosanaMarket } from './markets.js';
@@ -111,6 +116,10 @@ export class NosanaProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // nosana/FACTS.md is silent on any registry-login field (see the header): refuse, never drop the login.
+    if (request.imageCredentials) {
+      throw imageCredentialsRefused(this.name, 'the Nosana deployment contract (nosana/FACTS.md) documents no registry-login field in the job definition');
+    }
     if (request.maxPricePerGpuHourUsd !== undefined && request.offer.pricePerGpuHourUsd > request.maxPricePerGpuHourUsd) {
       throw new ProviderError('permanent', `nosana market ${request.offer.offerId} is over the price ceiling`);
     }

@@ -7,7 +7,13 @@
 // SWITCHYARD_COMMAND, and a launch is accepted only for images the operator listed as
 // running it (`commandImages`; the entrypoint does `eval "exec $SWITCHYARD_COMMAND"`).
 // Any other image would run its own entrypoint instead of the job: refused, permanently.
+//
+// A private image's login: `parameters.parameters.host` / `user` / `secret`, which FACTS.md
+// (POST /v1/jobs row) lists as "private-registry credentials in EX's job files". ASSUMED
+// (no page defines them): `host` is the registry host, `user` the username, `secret` the
+// password or token, as those example files use them.
 import { ProviderError, type LaunchRequest } from '../../core/provider.js';
+import { registryHostOf } from '../shared/registry-login.js';
 
 /** A POST /v1/jobs body, only the fields FACTS.md lists. */
 export interface DispersedJobBody {
@@ -24,7 +30,7 @@ export interface DispersedJobBody {
   max_retry_count: number;
   max_timeout_run_ms: number;
   allowed_region_codes?: string[];
-  parameters: { type: 'docker'; parameters: { image: string; tag: string; env: Record<string, string> } };
+  parameters: { type: 'docker'; parameters: { image: string; tag: string; env: Record<string, string>; host?: string; user?: string; secret?: string } };
 }
 
 /** Offers are quoted by `offer_id`, but a job is placed by GPU (`gpu_registry_uuid`): the id carries both. */
@@ -101,6 +107,10 @@ export const buildJobBody = (request: LaunchRequest, opts: BodyOptions): Dispers
           SWITCHYARD_JOB_ID: request.jobId,
           SWITCHYARD_COMMAND: shellQuote(request.command),
         },
+        // parameters.parameters host / user / secret (FACTS.md POST /v1/jobs): the only place the login goes.
+        ...(request.imageCredentials
+          ? { host: registryHostOf(request.imageCredentials, request.image), user: request.imageCredentials.username, secret: request.imageCredentials.password }
+          : {}),
       },
     },
   };

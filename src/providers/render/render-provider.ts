@@ -48,6 +48,7 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
+import { redactingLogin } from '../shared/registry-login.js';
 import { HttpError, type HttpClient } from '../shared/http-client.js';
 import { createDispersedClient, unwrap, type DispersedJob, type DispersedOffer, type DispersedRun, type Page } from './client.js';
 import { offeredModelFor } from './gpu-names.js';
@@ -140,6 +141,11 @@ export class RenderProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     if (request.maxPricePerGpuHourUsd !== undefined && request.offer.pricePerGpuHourUsd > request.maxPricePerGpuHourUsd) {
       throw new ProviderError('permanent', `render offer ${request.offer.offerId} is over the price ceiling`);
     }

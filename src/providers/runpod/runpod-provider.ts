@@ -9,6 +9,10 @@
 // - listPods   GET    /v2/pods       → 200 {pods: Pod[]} (no name filter in v2: filtered here)
 // - getPod     GET    /v2/pods/{id}  → 200 Pod | 404
 // - deletePod  DELETE /v2/pods/{id}  → 204 | 404 ("permanently terminates and deletes")
+// - createRegistry / listRegistries / deleteRegistry  /v2/registries[/{id}]: a private image's
+//   login, stored as a registry credential the Pod names in CreatePodRequest `registry`
+//   (ContainerConfig: "Container registry credential ID (for private images)"); created per
+//   attempt, deleted with the Pod (registries.ts).
 // Errors are RFC 9457 problem+json `{title, status, detail, errors?}` (ErrorResponse).
 // createPod documents 400 for both a broken rule and "no capacity", told apart only by the
 // human-readable `detail` (createPod description); 402 insufficient balance; 403 no access.
@@ -52,10 +56,12 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
+import { redactingLogin } from '../shared/registry-login.js';
 import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-catalog.js';
 import type { HttpClient } from '../shared/http-client.js';
 import { jsonHttp } from '../shared/http-json.js';
 import { DEFAULT_RUNPOD_CATALOG, type RunPodCatalogEntry } from './catalog.js';
+import { RunPodRegistries } from './registries.js';
 import { shellJoin } from './shell.js';
 import { NO_EXIT_CODE, podStatus, type RunPodPod } from './status.js';
 
@@ -100,6 +106,7 @@ export class RunPodProvider implements Provider {
   readonly billing = { startsAt: 'launch', unitSeconds: 1 } as const; // docs/providers/runpod.md: "You'll start paying for the Pod as soon as it's built"; granularity unconfirmed (ASSUMPTION)
   private readonly http: HttpClient;
   private readonly catalog: RunPodCatalogEntry[];
+  private readonly registries: RunPodRegistries;
 
   constructor(private readonly config: RunPodConfig) {
     this.name = config.name ?? 'runpod';
@@ -112,6 +119,7 @@ export class RunPodProvider implements Provider {
       // ASSUMED: v2's capacity `detail` keeps the wording RunPod's GraphQL API and runpodctl use.
       capacityPattern: /no longer any instances available|not enough free GPUs|no capacity/i,
     });
+    this.registries = new RunPodRegistries(this.http, this.name);
   }
 
   info(): ProviderInfo {
@@ -123,10 +131,26 @@ export class RunPodProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     const entry = findEntry(this.catalog, request.offer.offerId);
     if (!entry) throw new ProviderError('permanent', `${this.name}: no catalog entry ${request.offer.offerId}`);
     const existing = await this.findByAttempt(request.attemptId);
     if (existing) return { providerRef: existing.id };
+    const registry = request.imageCredentials ? await this.registries.ensure(request.attemptId, request.imageCredentials) : undefined;
+    try {
+      return await this.createPod(request, entry, registry);
+    } catch (error) {
+      // No Pod (or one that landed unseen: deleteRegistry then refuses with 400, and cancel retries).
+      if (registry) await this.registries.remove(request.attemptId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async createPod(request: LaunchRequest, entry: RunPodCatalogEntry, registry: string | undefined): Promise<LaunchResult> {
     const { body } = await this.http.request('POST', '/v2/pods', {
       body: {
         name: podNameFor(request.attemptId),
@@ -136,6 +160,8 @@ export class RunPodProvider implements Provider {
         args: podArgsFor(request.command),
         env: { ...request.env, SWITCHYARD_ATTEMPT_ID: request.attemptId, SWITCHYARD_JOB_ID: request.jobId },
         disk: this.config.containerDiskInGb ?? 50,
+        // CreatePodRequest `registry`: the credential id holding the private image's login.
+        ...(registry ? { registry } : {}),
         // No `mounts`: a stopped Pod then keeps no persistent volume that bills.
       },
     });
@@ -168,8 +194,11 @@ export class RunPodProvider implements Provider {
   async cancel(ref: AttemptRef): Promise<void> {
     const pod = ref.providerRef ? await this.getPod(ref.providerRef) : await this.findByAttempt(ref.attemptId);
     // Never terminate a Pod that is not this attempt's (an id reused for another workload).
-    if (!pod || !owns(pod, ref.attemptId) || pod.status === 'TERMINATED') return;
-    await this.http.request('DELETE', `/v2/pods/${encodeURIComponent(pod.id)}`, { allow: [404] });
+    if (pod && owns(pod, ref.attemptId) && pod.status !== 'TERMINATED') {
+      await this.http.request('DELETE', `/v2/pods/${encodeURIComponent(pod.id)}`, { allow: [404] });
+    }
+    // The attempt's registry credential (private images), once no Pod of its uses it.
+    await this.registries.remove(ref.attemptId);
   }
 
   /** Every Pod this Switchyard launched that still exists (running or stopped), for the orphan sweep. */

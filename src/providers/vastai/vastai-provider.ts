@@ -9,6 +9,7 @@
 //          are sent. Each offer's `reliability` and `machine_id` go into the Offer.
 //   PUT    /api/v0/asks/{id}/      createInstance: image, label, disk, runtype "args", args,
 //          env (a Docker-flag STRING per the schema, see env-flags.ts), cancel_unavail.
+//          image_login (a private image's registry login, image-login.ts).
 //          200 {success, new_contract}; 404/410 offer gone -> capacity; 403 "Offer … is not
 //          your own" -> capacity (a refused offer; try the next), see client.ts; 401 -> auth.
 //   GET    /api/v1/instances       showInstances, paged, with select_filters on id / label
@@ -38,10 +39,12 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
+import { redactingLogin } from '../shared/registry-login.js';
 import type { HttpClient } from '../shared/http-client.js';
 import { apiKeyProviderInfo } from '../shared/provider-info.js';
 import { createVastClient } from './client.js';
 import { dockerEnvFlags } from './env-flags.js';
+import { imageLoginFor } from './image-login.js';
 import { requestedModelFor, searchNamesFor } from './gpu-names.js';
 import { VastInstances } from './instances.js';
 import { mapVastStatus, type VastInstance } from './status.js';
@@ -148,6 +151,11 @@ export class VastProvider implements Provider {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
+    // No error out of a launch that carries a registry login may name its password.
+    return redactingLogin(request.imageCredentials, () => this.launchOnce(request));
+  }
+
+  private async launchOnce(request: LaunchRequest): Promise<LaunchResult> {
     const label = this.labelOf(request.attemptId);
     // Idempotency: Vast has no client token, but the label is set atomically at create,
     // so an earlier launch of this attempt is found by it. (Two launches racing in the
@@ -164,6 +172,8 @@ export class VastProvider implements Provider {
       disk: this.config.diskGb ?? 32,
       runtype: 'args',
       ...(request.command.length > 0 ? { args: request.command } : {}),
+      // createInstance `image_login` (openapi.yaml PUT /api/v0/asks/{id}): the registry login, only here.
+      ...(request.imageCredentials ? { image_login: imageLoginFor(request.imageCredentials, request.image) } : {}),
       // Fail fast (410) rather than sit queued on a host that cannot start us now.
       cancel_unavail: true,
     };

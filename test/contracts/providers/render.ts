@@ -252,6 +252,7 @@ export const RENDER_ASSUMPTIONS: Assumption[] = [
   status('GET /v1/jobs/{uuid}', 404, 'an unknown job uuid is assumed to be a 404'),
   status('PUT /v1/jobs/{uuid}/cancel', 404, 'an unknown job uuid is assumed to be a 404'),
   status('PUT /v1/jobs/{uuid}/cancel', 409, 'cancelling a finished job is assumed to be refused with a 4xx (409 in the fake)'),
+  status('POST /v1/jobs', 400, 'a refused create (a malformed body, an image the registry login does not open) is assumed to be a 400'),
 ];
 
 export const renderContract = () =>
