@@ -10,8 +10,12 @@
 // ignores that field for service accounts (its gtoken module posts to the fixed
 // https://oauth2.googleapis.com/token), so when a key names another endpoint (the local
 // fake, a private Google endpoint) the client's HTTP transport is pointed there.
-import { gaxios, GoogleAuth } from 'google-auth-library';
+import type { gaxios as Gaxios, GoogleAuth as Auth } from 'google-auth-library';
 import { ProviderError } from '../../core/provider.js';
+
+// Loaded on the first token, not at module load: functions that never call GCP Batch (the api
+// reads only its catalogue) do not pay for the library (~200 KB) in their cold start.
+const library = () => import('google-auth-library');
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -19,7 +23,7 @@ export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 /** A service-account key or an external-account (workload identity) config, as Google issues it. */
 export type GoogleCredentials = Record<string, unknown> & { type?: string; token_uri?: string };
 
-const transporterFor = (tokenUri: string | undefined): InstanceType<typeof gaxios.Gaxios> => {
+const transporterFor = (gaxios: typeof Gaxios, tokenUri: string | undefined): InstanceType<typeof Gaxios.Gaxios> => {
   const transporter = new gaxios.Gaxios();
   if (tokenUri && tokenUri !== GOOGLE_TOKEN_URL) {
     transporter.interceptors.request.add({
@@ -47,14 +51,14 @@ export const googleTokenSource = (providerName: string, credentials: GoogleCrede
   if (credentials.type !== 'service_account' && credentials.type !== 'external_account') {
     throw new ProviderError('permanent', `${providerName}: credentials must be a service_account key or an external_account config`);
   }
-  const auth = new GoogleAuth({
-    credentials,
-    scopes: [CLOUD_PLATFORM_SCOPE],
-    clientOptions: { transporter: transporterFor(credentials.token_uri) },
-  });
+  let auth: Promise<Auth> | undefined;
+  const authOnce = () =>
+    (auth ??= library().then(
+      ({ GoogleAuth, gaxios }) => new GoogleAuth({ credentials, scopes: [CLOUD_PLATFORM_SCOPE], clientOptions: { transporter: transporterFor(gaxios, credentials.token_uri) } }),
+    ));
   return async () => {
     try {
-      const client = await auth.getClient();
+      const client = await (await authOnce()).getClient();
       const { token } = await client.getAccessToken();
       if (!token) throw new Error('the token endpoint returned no access_token');
       return token;
