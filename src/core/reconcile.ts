@@ -177,6 +177,12 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
         .attempt(attempt.id, { status: 'running', startedAt: attempt.startedAt ?? at }, 'running at the provider')
         .status('running', `running on ${attempt.provider}`);
       await deps.store.write(change.build());
+      // A machine runs: the provider's outage is over, its breaker closes now (not at the run's end).
+      try {
+        await deps.stats?.clearBreaker(attempt.provider, at);
+      } catch (error) {
+        deps.log?.('provider breaker not cleared', { provider: attempt.provider, error: String(error) });
+      }
       return 'changed';
     }
     case 'succeeded':

@@ -4,6 +4,7 @@
 import {
   DEFAULT_RELIABILITY_CONFIG,
   applyOutcome,
+  withBreakerCleared,
   breakerState,
   probeAvailable,
   withProbe,
@@ -23,6 +24,8 @@ export interface ProviderStatsStore {
    * closed, or it is half-open and this attempt now holds the single probe.
    */
   claimProbe(provider: string, attemptId: string, now: Date): Promise<boolean>;
+  /** A machine of the provider started running: close its breaker (./reliability.ts withBreakerCleared). */
+  clearBreaker(provider: string, at: string): Promise<void>;
 }
 
 export class InMemoryProviderStats implements ProviderStatsStore {
@@ -58,6 +61,15 @@ export class InMemoryProviderStats implements ProviderStatsStore {
 
   async claimProbe(provider: string, attemptId: string, now: Date): Promise<boolean> {
     return this.claimProbeSync(provider, attemptId, now);
+  }
+
+  async clearBreaker(provider: string, at: string): Promise<void> {
+    this.clearBreakerSync(provider, at);
+  }
+
+  clearBreakerSync(provider: string, at: string): void {
+    const next = withBreakerCleared(this.records.get(provider), at);
+    if (next) this.records.set(provider, next);
   }
 
   claimProbeSync(provider: string, attemptId: string, now: Date): boolean {

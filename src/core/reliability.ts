@@ -165,6 +165,22 @@ export const withProbe = (stats: ProviderStatsRecord, attemptId: string, now: Da
 
 const modelKey = (gpuModel: string): string => gpuModel.toUpperCase().replace(/[\s_]/g, '-');
 
+/**
+ * A machine of this provider is running: the outage is over, so the fast state (the breaker,
+ * its streak and trips) clears now rather than when the run ends. The chronic rates are not
+ * touched: the run is counted once, at its end. Undefined when there is nothing to clear.
+ */
+export const withBreakerCleared = (stats: ProviderStatsRecord | undefined, at: string): ProviderStatsRecord | undefined => {
+  if (!stats || (stats.consecutiveFailures === 0 && stats.openUntil === undefined && stats.probe === undefined && stats.trips === 0)) return undefined;
+  const next = structuredClone(stats);
+  next.consecutiveFailures = 0;
+  next.trips = 0;
+  delete next.openUntil;
+  delete next.probe;
+  next.updatedAt = at;
+  return next;
+};
+
 /** The record after one attempt's outcome. Pure: the store decides whether it was already counted. */
 export const applyOutcome = (
   current: ProviderStatsRecord | undefined,

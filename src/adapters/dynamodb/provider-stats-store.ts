@@ -10,6 +10,7 @@ import type { ProviderStatsStore } from '../../core/reliability-store.js';
 import {
   DEFAULT_RELIABILITY_CONFIG,
   applyOutcome,
+  withBreakerCleared,
   breakerState,
   probeAvailable,
   withProbe,
@@ -106,6 +107,21 @@ export class DynamoProviderStatsStore implements ProviderStatsStore {
       }
     }
     return false;
+  }
+
+  async clearBreaker(provider: string, at: string): Promise<void> {
+    for (let i = 0; i < RETRIES; i++) {
+      const current = await this.read(provider);
+      const next = withBreakerCleared(current?.stats, at);
+      if (!next || !current) return; // nothing to clear: one read, no write
+      try {
+        await this.db.send(new PutCommand(this.putStats(next, current.version).Put));
+        return;
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        await backoff(i);
+      }
+    }
   }
 
   private async read(provider: string): Promise<StatsItem | undefined> {
