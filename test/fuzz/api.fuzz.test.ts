@@ -4,11 +4,10 @@
 // middleware reading AsyncLocalStorage) and the whole table is audited at the end.
 // Reproduce a run with FUZZ_SEED=<the printed seed>.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
-import { api, localJob, startTestSystem } from '../support/system.js';
+import { api, localJob, startTestSystem, scanTable } from '../support/system.js';
 import { NO_LOCAL_SUCCESS, requestArbitrary, routeOf, ROUTES, type FuzzContext, type FuzzRequest } from './requests.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -35,16 +34,7 @@ const writtenKeys = (input: Record<string, any>): string[] =>
   ].filter((k): k is string => k !== undefined);
 const WRITES = /^(Put|Update|Delete|TransactWrite|BatchWrite)/;
 
-const scanAll = async () => {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await system.db.send(new ScanCommand({ TableName: system.tableName, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
+const scanAll = () => scanTable(system);
 
 beforeAll(async () => {
   // A limit no run reaches (429s are tested on their own), still written to DynamoDB on every request.

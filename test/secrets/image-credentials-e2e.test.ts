@@ -3,7 +3,6 @@
 // the login in that provider's own field; on a provider that cannot take a literal login
 // the job fails with that reason. The password is in no API response, log line or stored
 // item (the whole table is scanned).
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
 import { startAwsBatchFake, type AwsBatchFake } from '../../src/market/cloud/aws-batch-fake.js';
@@ -14,7 +13,7 @@ import { createAwsBatchProvider } from '../../src/providers/aws-batch/aws-batch-
 import { createGcpBatchProvider } from '../../src/providers/gcp-batch/gcp-batch-provider.js';
 import { createIoNetProvider } from '../../src/providers/ionet/index.js';
 import { createVastProvider } from '../../src/providers/vastai/index.js';
-import { api, startTestSystem, waitFor } from '../support/system.js';
+import { api, startTestSystem, waitFor, scanTable as scanAll } from '../support/system.js';
 
 const PASSWORD = 'e2e-registry-pass-41c9-never-shown';
 const registry = { host: 'registry.acme.test', username: 'ci-bot', password: PASSWORD };
@@ -78,16 +77,7 @@ const run = async (network: string, models: string[]) => {
   return job;
 };
 
-const scanTable = async (): Promise<string> => {
-  const items: unknown[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await system.db.send(new ScanCommand({ TableName: system.tableName, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return JSON.stringify(items);
-};
+const scanTable = async (): Promise<string> => JSON.stringify(await scanAll(system));
 
 describe('a job with imageCredentials in local mode', () => {
   it('runs to the end on vastai, ionet and gcp-batch, each fake pulling with the login from its own field', async () => {

@@ -3,12 +3,11 @@
 // event, webhook body, stored item (the whole table is scanned), or stored log chunk, even
 // though the command prints it.
 import { createHash } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAll } from '../../src/core/object-store.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { startReceiver, type Receiver } from '../webhooks/receiver.js';
-import { api, localJob, startTestSystem, waitFor } from '../support/system.js';
+import { api, localJob, startTestSystem, waitFor, scanTable as scanAll } from '../support/system.js';
 
 const VALUE = 'wandb-live-9c41e07b2f8d3a65-SECRET';
 let system: RunningSystem;
@@ -30,16 +29,7 @@ const call = async (method: string, path: string, body?: unknown) => {
   return res;
 };
 
-const scanTable = async (): Promise<string> => {
-  const items: unknown[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await system.db.send(new ScanCommand({ TableName: system.tableName, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return JSON.stringify(items);
-};
+const scanTable = async (): Promise<string> => JSON.stringify(await scanAll(system));
 
 describe('a secret in a real run', () => {
   it('reaches the command and nothing else', async () => {

@@ -3,10 +3,9 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
-import { api, localJob, startTestSystem } from '../support/system.js';
+import { api, localJob, startTestSystem, scanTable as scanAll } from '../support/system.js';
 
 const VALUE = 'wandb-sk-7f3a9c1e5b2d8f40-do-not-leak';
 let system: RunningSystem;
@@ -18,16 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => system.stop());
 
-const scanTable = async (): Promise<string> => {
-  const items: unknown[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await system.db.send(new ScanCommand({ TableName: system.tableName, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return JSON.stringify(items);
-};
+const scanTable = async (): Promise<string> => JSON.stringify(await scanAll(system));
 
 describe('secrets API', () => {
   it('stores a value it never returns, sealed in the table under a 0600 key file', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../src/local/system.js';
 
@@ -68,3 +69,15 @@ export const localJob = (command: string[], extra: Record<string, unknown> = {})
   placement: { strategy: 'cheapest', networks: ['local'], fallback: 'none' },
   ...extra,
 });
+
+/** Every item of the system's table (a whole scan): for "this value is stored nowhere" checks. */
+export const scanTable = async (system: Pick<RunningSystem, 'db' | 'tableName'>): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await system.db.send(new ScanCommand({ TableName: system.tableName, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
