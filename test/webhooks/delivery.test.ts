@@ -8,16 +8,12 @@ import { DEFAULT_WEBHOOK_CONFIG, deliverDueWebhooks } from '../../src/webhooks/d
 import { verifyWebhookSignature } from '../../src/webhooks/index.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { api, localJob, startTestSystem, waitFor } from '../support/system.js';
-import { startReceiver, type Receiver } from './receiver.js';
+import { receiverPool } from './receiver.js';
 
 let system: RunningSystem;
 let secret: string;
-const receivers: Receiver[] = [];
-const receiver = async (respond?: Receiver['respond']) => {
-  const r = await startReceiver(respond);
-  receivers.push(r);
-  return r;
-};
+const receivers = receiverPool();
+const receiver = receivers.start;
 beforeAll(async () => {
   system = await startTestSystem({
     loops: false,
@@ -27,7 +23,7 @@ beforeAll(async () => {
   secret = (await api(system, 'GET', '/v1/webhook-secret')).body.secret;
 });
 afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
+  await receivers.closeAll();
 });
 afterAll(() => system.stop());
 

@@ -7,15 +7,11 @@ import { DEFAULT_WEBHOOK_CONFIG, deliverDueWebhooks } from '../../src/webhooks/d
 import type { RunningSystem } from '../../src/local/system.js';
 import { api, localJob, startTestSystem } from '../support/system.js';
 import { driveWithFailovers } from './drive.js';
-import { startReceiver, type Received, type Receiver } from './receiver.js';
+import { receiverPool, type Received } from './receiver.js';
 
 let system: RunningSystem;
-const receivers: Receiver[] = [];
-const receiver = async (respond: Receiver['respond']) => {
-  const r = await startReceiver(respond);
-  receivers.push(r);
-  return r;
-};
+const receivers = receiverPool();
+const receiver = receivers.start;
 beforeAll(async () => {
   system = await startTestSystem({
     loops: false,
@@ -25,7 +21,7 @@ beforeAll(async () => {
   });
 });
 afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
+  await receivers.closeAll();
 });
 afterAll(() => system.stop());
 

@@ -48,3 +48,16 @@ export const startReceiver = async (respond: Receiver['respond'] = [200]): Promi
     });
   return receiver;
 };
+
+/** Receivers a test file starts as it goes, all closed at its end. */
+export const receiverPool = () => {
+  const open: Receiver[] = [];
+  return {
+    start: async (respond?: Receiver['respond']): Promise<Receiver> => {
+      const r = await startReceiver(respond);
+      open.push(r);
+      return r;
+    },
+    closeAll: () => Promise.all(open.splice(0).map((r) => r.close())),
+  };
+};
