@@ -70,6 +70,8 @@ export interface JobStore {
   events(jobId: string): Promise<JobEvent[]>;
   /** Jobs that are not finished, or that still hold a provider resource, oldest update first. */
   needingReconcile(limit: number): Promise<Job[]>;
+  /** The same index a page at a time (up to `limit` per shard), so one pass can cover all of it; no cursor after the last page. */
+  needingReconcilePage(limit: number, cursor?: string): Promise<{ jobs: Job[]; cursor?: string }>;
 }
 
 export interface QueueMessage {

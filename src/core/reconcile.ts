@@ -27,7 +27,10 @@ export interface ReconcileConfig extends RestartAwareness {
   requeueAfterSeconds: number;
   /** An attempt not running this long after launch is abandoned for the next offer. */
   startDeadlineSeconds: number;
+  /** Jobs read from the index per shard and page; a pass reads page after page, up to maxPagesPerPass. */
   batchSize: number;
+  /** Pages a pass reads at most (default 20): the rest waits for the next pass, which starts over. */
+  maxPagesPerPass?: number;
   /** How often the orphan sweep lists each provider's resources; never when unset. */
   sweepIntervalSeconds?: number;
   /** Backoff between stop requests for an ended attempt the provider has not confirmed gone. */
@@ -55,12 +58,39 @@ export interface ReconcileSummary {
 }
 
 export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSummary> => {
-  const jobs = await deps.store.needingReconcile(deps.reconcile.batchSize);
-  const summary: ReconcileSummary = { examined: jobs.length, requeued: 0, changed: 0, conflicts: 0, errors: 0 };
+  const summary: ReconcileSummary = { examined: 0, requeued: 0, changed: 0, conflicts: 0, errors: 0 };
   const startedAt = processStartedAt(deps.reconcile, deps.clock.now());
   const losses = new PassLosses(startedAt, deps.reconcile.restartWarmupSeconds ?? DEFAULT_RESTART_WARMUP_SECONDS);
   const passDeps: ReconcileDeps = { ...deps, losses };
   const limits = { concurrency: deps.reconcile.concurrency ?? 8, perKey: deps.reconcile.perProviderConcurrency ?? 4 };
+  // Page after page of the index: jobs nothing changes stay oldest, so reading only the first
+  // page would leave every job behind them unexamined (a restart with many live attempts).
+  // A job changed on one page moves to the index's end and may be listed again: once per pass.
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (let page = 0; page < (deps.reconcile.maxPagesPerPass ?? 20); page++) {
+    const listed = await deps.store.needingReconcilePage(deps.reconcile.batchSize, cursor);
+    const fresh = listed.jobs.filter((job) => !seen.has(job.id) && seen.add(job.id));
+    summary.examined += fresh.length;
+    await reconcileListed(deps, passDeps, fresh, limits, summary);
+    cursor = listed.cursor;
+    if (!cursor) break;
+  }
+  await losses.flush(deps, deps.clock.now());
+  if (deps.reconcile.sweepIntervalSeconds !== undefined) {
+    const sweep = await sweepIfDue(deps, deps.reconcile.sweepIntervalSeconds);
+    if (sweep) summary.sweep = sweep;
+  }
+  return summary;
+};
+
+const reconcileListed = async (
+  deps: ReconcileDeps,
+  passDeps: ReconcileDeps,
+  jobs: Job[],
+  limits: { concurrency: number; perKey: number },
+  summary: ReconcileSummary,
+): Promise<void> => {
   await runPool(jobs, (job) => liveAttempt(job)?.provider ?? '', limits, async (listed) => {
     try {
       // The index is eventually consistent: act on the job as the table has it now.
@@ -77,12 +107,6 @@ export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSumma
       }
     }
   });
-  await losses.flush(deps, deps.clock.now());
-  if (deps.reconcile.sweepIntervalSeconds !== undefined) {
-    const sweep = await sweepIfDue(deps, deps.reconcile.sweepIntervalSeconds);
-    if (sweep) summary.sweep = sweep;
-  }
-  return summary;
 };
 
 type Outcome = 'requeued' | 'changed' | 'unchanged';

@@ -67,4 +67,7 @@ export class MeteredJobStore implements JobStore {
   needingReconcile(limit: number): Promise<Job[]> {
     return this.inner.needingReconcile(limit);
   }
+  needingReconcilePage(limit: number, cursor?: string): Promise<{ jobs: Job[]; cursor?: string }> {
+    return this.inner.needingReconcilePage(limit, cursor);
+  }
 }

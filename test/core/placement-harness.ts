@@ -53,6 +53,13 @@ export class MemoryJobStore implements JobStore {
     return structuredClone(this.timeline.get(jobId) ?? []);
   }
 
+  async needingReconcilePage(limit: number, cursor?: string): Promise<{ jobs: Job[]; cursor?: string }> {
+    const all = await this.needingReconcile(Number.MAX_SAFE_INTEGER);
+    const from = cursor ? Number(cursor) : 0;
+    const jobs = all.slice(from, from + limit);
+    return from + limit < all.length ? { jobs, cursor: String(from + limit) } : { jobs };
+  }
+
   async needingReconcile(limit: number): Promise<Job[]> {
     return [...this.jobs.values()]
       .filter(needsReconcile)

@@ -24,7 +24,7 @@ import type { JobWrite } from '../../core/transitions.js';
 import { queryNewestFirst } from './cursor.js';
 import { jobFilterExpression, queryNewestFirstFiltered } from './filtered-page.js';
 import { postingItems, type TransactItem } from './ledger-store.js';
-import { queryShards } from './sharded-index.js';
+import { queryShards, queryShardsPage } from './sharded-index.js';
 import { GSI, TTL_ATTRIBUTE, jobShard } from './table-design.js';
 import { outboxWrites } from '../../webhooks/outbox-writes.js';
 
@@ -204,5 +204,10 @@ export class DynamoJobStore implements JobStore {
 
   async needingReconcile(limit: number): Promise<Job[]> {
     return (await queryShards(this.db, this.tableName, 'RECONCILE#', { limit })).map((i) => i.job as Job);
+  }
+
+  async needingReconcilePage(limit: number, cursor?: string): Promise<{ jobs: Job[]; cursor?: string }> {
+    const page = await queryShardsPage(this.db, this.tableName, 'RECONCILE#', { limit, ...(cursor ? { cursor } : {}) });
+    return { jobs: page.items.map((i) => i.job as Job), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 }

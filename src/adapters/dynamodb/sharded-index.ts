@@ -31,3 +31,41 @@ export const queryShards = async (
     .sort((a, b) => String(a[sortKey]).localeCompare(String(b[sortKey])))
     .slice(0, opts.limit);
 };
+
+/**
+ * One page of every shard of `prefix` (up to `limit` items per shard), with the cursor for the
+ * next: each shard resumes after its own last key, and a shard read to its end is left out.
+ * So a pass can read the whole index, not only its oldest `limit` items, which stay first
+ * while nothing changes them.
+ */
+export const queryShardsPage = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  prefix: string,
+  opts: { limit: number; cursor?: string },
+): Promise<{ items: Record<string, unknown>[]; cursor?: string }> => {
+  const { partitionKey } = GSI.reconcile;
+  const starts: (Record<string, unknown> | null | undefined)[] = opts.cursor
+    ? (JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8')) as (Record<string, unknown> | null)[])
+    : Array.from({ length: RECONCILE_SHARDS }, () => undefined);
+  const pages = await Promise.all(
+    starts.map((start, shard) =>
+      start === null
+        ? undefined // this shard was read to its end
+        : db.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: GSI.reconcile.name,
+              KeyConditionExpression: '#p = :p',
+              ExpressionAttributeNames: { '#p': partitionKey },
+              ExpressionAttributeValues: { ':p': `${prefix}${shard}` },
+              Limit: opts.limit,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          ),
+    ),
+  );
+  const next = pages.map((out) => (out?.LastEvaluatedKey as Record<string, unknown> | undefined) ?? null);
+  const items = pages.flatMap((out) => out?.Items ?? []);
+  return next.every((k) => k === null) ? { items } : { items, cursor: Buffer.from(JSON.stringify(next)).toString('base64url') };
+};
