@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { ALIAS, EXTERNAL, MAIN_FIELDS, REQUIRE_SHIM, TARGET } from '../infra/bundling/esbuild-options.js';
+import { LAMBDA_BUILD_OPTIONS } from '../infra/bundling/esbuild-options.js';
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean', default: false }, analyze: { type: 'boolean', default: false }, runs: { type: 'string', default: '20' } },
@@ -29,15 +29,10 @@ const bundle = async (entry: string, name: string): Promise<string> => {
   const result = await build({
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: TARGET,
-    mainFields: MAIN_FIELDS,
-    banner: { js: REQUIRE_SHIM },
+    ...LAMBDA_BUILD_OPTIONS,
+    mainFields: [...LAMBDA_BUILD_OPTIONS.mainFields],
+    external: [...LAMBDA_BUILD_OPTIONS.external],
     minify: true,
-    external: EXTERNAL,
-    alias: ALIAS,
     metafile: true,
     logLevel: 'error',
   });

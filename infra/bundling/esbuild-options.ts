@@ -15,3 +15,15 @@ export const MAIN_FIELDS = ['module', 'main'];
 export const EXTERNAL = ['@aws-sdk/*'];
 /** `zod` without its ~50 locales (./zod.mjs): an absolute path, whatever directory esbuild runs in. */
 export const ALIAS: Record<string, string> = { zod: fileURLToPath(new URL('./zod.mjs', import.meta.url)) };
+
+/** The esbuild options of a Lambda bundle (entry, output, minify and metafile aside), for the bench and tests that build one. */
+export const LAMBDA_BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: TARGET,
+  mainFields: MAIN_FIELDS,
+  banner: { js: REQUIRE_SHIM },
+  external: EXTERNAL,
+  alias: ALIAS,
+} as const;

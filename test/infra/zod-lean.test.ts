@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import * as zod from 'zod';
-import { ALIAS, EXTERNAL, MAIN_FIELDS, TARGET } from '../../infra/bundling/esbuild-options.js';
+import { LAMBDA_BUILD_OPTIONS } from '../../infra/bundling/esbuild-options.js';
 import * as lean from '../../infra/bundling/zod.mjs';
 import { openApiDocument } from '../../packages/client/scripts/openapi-document.js';
 import { projectRoot, SYNTH_TIMEOUT_MS } from './synth.js';
@@ -38,16 +38,11 @@ export const message = () => z.object({ n: z.number().int() }).safeParse({ n: 'x
           loader: 'ts',
         },
         outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: TARGET,
-        mainFields: MAIN_FIELDS,
-        external: EXTERNAL,
-        alias: ALIAS,
+        ...LAMBDA_BUILD_OPTIONS,
+        mainFields: [...LAMBDA_BUILD_OPTIONS.mainFields],
+        external: [...LAMBDA_BUILD_OPTIONS.external],
         metafile: true,
         logLevel: 'error',
-        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
       }).then((result) => {
         // Inputs that left code in the output (the metafile also lists files tree-shaken away).
         const used = Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([p]) => p));
