@@ -7,7 +7,8 @@ import { API_FUNCTION } from '../src/api/app.js';
 import { systemClock } from '../src/core/ports.js';
 import { DynamoProviderStatsStore } from '../src/adapters/dynamodb/provider-stats-store.js';
 import { db, log, queue, store, tableName, tenants } from '../src/aws/base.js';
-import { providersWithCredentials } from '../src/aws/job-path.js';
+import { providersWithCredentials } from '../src/aws/providers.js';
+import { noGoogleTokens } from '../src/providers/gcp-batch/token-source.js';
 import { money } from '../src/aws/money.js';
 import { apiSecurity } from '../src/aws/security.js';
 import { withMetrics } from '../src/aws/metrics.js';
@@ -27,8 +28,9 @@ const app = composeApp(
     onEnqueueError: (jobId, error) => log('enqueue failed', { jobId, error: String(error) }),
   },
   tenants,
-  // Quotes and GET /v1/providers ask the providers for live offers and catalogs.
-  providers: await providersWithCredentials(),
+  // Quotes and GET /v1/providers ask the providers for live offers and catalogs; GCP Batch's
+  // come from its catalogue, so no Google token (and no google-auth-library) here.
+  providers: await providersWithCredentials(noGoogleTokens),
   stats: new DynamoProviderStatsStore(db, tableName),
   money: money.api,
   ...(secrets ? { secrets } : {}),

@@ -5,28 +5,16 @@ import { DynamoLedgerStore } from '../adapters/dynamodb/ledger-store.js';
 import { DynamoProviderStatsStore } from '../adapters/dynamodb/provider-stats-store.js';
 import { DEFAULT_DISPATCH_CONFIG } from '../core/dispatch.js';
 import { systemClock } from '../core/ports.js';
-import { registryOf, type ProviderRegistry } from '../core/provider.js';
 import { DEFAULT_RECONCILE_CONFIG, type ReconcileDeps } from '../core/reconcile.js';
 import { LedgerAccounting } from '../money/accounting.js';
 import { DEFAULT_PRICING } from '../money/pricing.js';
-import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
-import { db, log, queue, readSecretJson, store, tableName } from './base.js';
+import { googleTokenSource } from '../providers/gcp-batch/token.js';
+import { db, log, queue, store, tableName } from './base.js';
+import { providersWithCredentials } from './providers.js';
+
 import { secrets, redactOutput } from './runtime.js';
 import { registryLoginFrom } from '../secrets/secrets-service.js';
 import { agentRuntimeDeps } from './agent.js';
-
-export const enabledProviders = (): string[] =>
-  (process.env.ENABLED_PROVIDERS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-/** Providers with credentials from Secrets Manager. */
-export const providersWithCredentials = async (): Promise<ProviderRegistry> => {
-  const arn = process.env.PROVIDER_SECRETS_ARN;
-  const credentials = arn ? ((await readSecretJson(arn)) as ProviderCredentials) : {};
-  return registryOf(buildProviders(enabledProviders(), credentials ?? {}));
-};
 
 const accounting = new LedgerAccounting({
   ledger: new DynamoLedgerStore(db, tableName),
@@ -44,7 +32,7 @@ let cached: { deps: Promise<ReconcileDeps>; builtAt: number } | undefined;
 /** The job path's dependencies, built once per container and refreshed with the provider secret. */
 export const reconcileDeps = (): Promise<ReconcileDeps> => {
   if (!cached || Date.now() - cached.builtAt > PROVIDERS_MAX_AGE_MS) {
-    const deps = providersWithCredentials().then(
+    const deps = providersWithCredentials(googleTokenSource).then(
       (providers): ReconcileDeps => {
         const found = agentRuntimeDeps();
         // Output tails (copied from provider logs) have the job's secret values masked.

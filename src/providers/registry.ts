@@ -5,7 +5,8 @@ import type { Provider, ProviderKind } from '../core/provider.js';
 import { ProviderError } from '../core/provider.js';
 import { createAkashProvider } from './akash/index.js';
 import { createAwsBatchProvider } from './aws-batch/index.js';
-import { createGcpBatchProvider } from './gcp-batch/index.js';
+import { GcpBatchProvider } from './gcp-batch/gcp-batch-provider.js';
+import type { GoogleTokenSourceFactory } from './gcp-batch/token-source.js';
 import { createIoNetProvider, type IoHardware } from './ionet/index.js';
 import { createNosanaProvider } from './nosana/index.js';
 import { createRenderProvider } from './render/index.js';
@@ -15,11 +16,19 @@ import { createVastProvider } from './vastai/index.js';
 /** Provider name -> its settings, as stored in the provider secret (strings, or JSON strings). */
 export type ProviderCredentials = Record<string, Record<string, string> | undefined>;
 
+/**
+ * What a caller wires in that this module must not import: Google's token library stays out
+ * of the functions that only read catalogues (gcp-batch/token-source.ts says why).
+ */
+export interface ProviderBuildOptions {
+  googleTokens: GoogleTokenSourceFactory;
+}
+
 interface ProviderSpec {
   kind: ProviderKind;
   /** Settings without which the provider cannot be called. */
   required: string[];
-  build(settings: Record<string, string>): Provider;
+  build(settings: Record<string, string>, options: ProviderBuildOptions): Provider;
 }
 
 const opt = (settings: Record<string, string>, key: string, as = key) =>
@@ -84,8 +93,9 @@ const SPECS: Record<string, ProviderSpec> = {
     kind: 'cloud',
     // credentials: a service-account key or a workload identity (external_account) config, as JSON.
     required: ['project', 'location', 'credentials'],
-    build: (s) =>
-      createGcpBatchProvider({
+    build: (s, options) =>
+      new GcpBatchProvider({
+        tokens: options.googleTokens,
         project: s.project!,
         location: s.location!,
         credentials: JSON.parse(s.credentials!) as Record<string, unknown>,
@@ -117,7 +127,7 @@ export const disabledProvider = (name: string, kind: ProviderKind, note: string)
   };
 };
 
-export const buildProviders = (enabled: string[], credentials: ProviderCredentials): Provider[] =>
+export const buildProviders = (enabled: string[], credentials: ProviderCredentials, options: ProviderBuildOptions): Provider[] =>
   enabled.flatMap((name) => {
     const spec = SPECS[name];
     if (!spec) return [];
@@ -125,7 +135,7 @@ export const buildProviders = (enabled: string[], credentials: ProviderCredentia
     const missing = spec.required.filter((key) => !settings[key]);
     if (missing.length > 0) return [disabledProvider(name, spec.kind, `missing credentials: ${missing.join(', ')}`)];
     try {
-      return [spec.build(settings)];
+      return [spec.build(settings, options)];
     } catch (error) {
       return [disabledProvider(name, spec.kind, `invalid configuration: ${(error as Error).message}`)];
     }

@@ -113,9 +113,12 @@ const packagesIn = (name: string): Set<string> => {
 };
 
 describe('Lambda bundles', () => {
-  it('api: no stripe, viem or @solana/* (the payments function has them), and zod with its English messages only', () => {
+  it('api: no stripe, viem or @solana/* (the payments function has them), no Google auth stack (only the workers call GCP Batch), and zod with its English messages only', () => {
     const api = [...packagesIn('api')];
     expect(api.filter((p) => p === 'stripe' || p === 'viem' || p.startsWith('@solana/'))).toEqual([]);
+    expect(api.filter((p) => ['google-auth-library', 'gaxios', 'gcp-metadata', 'gtoken', 'node-fetch'].includes(p))).toEqual([]);
+    // The check can fail: the reconcile bundle is built the same way and carries the library (loaded on its first token).
+    expect([...packagesIn('reconcile')]).toContain('google-auth-library');
     expect(api.filter((p) => p.startsWith('zod/locales/'))).toEqual(['zod/locales/en.js']);
     expect(api).toContain('zod');
     // The check can fail: the payments bundle is built the same way and carries them.

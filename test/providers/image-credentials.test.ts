@@ -17,7 +17,7 @@ import { startRenderFake } from '../../src/market/render-fake.js';
 import { startVastFake } from '../../src/market/vastai-fake.js';
 import { createAkashProvider } from '../../src/providers/akash/index.js';
 import { createAwsBatchProvider } from '../../src/providers/aws-batch/aws-batch-provider.js';
-import { createGcpBatchProvider } from '../../src/providers/gcp-batch/gcp-batch-provider.js';
+import { createGcpBatchProvider } from '../../src/providers/gcp-batch/index.js';
 import { createIoNetProvider } from '../../src/providers/ionet/index.js';
 import { createNosanaProvider } from '../../src/providers/nosana/index.js';
 import { createRenderProvider } from '../../src/providers/render/index.js';

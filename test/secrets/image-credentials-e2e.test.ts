@@ -10,7 +10,7 @@ import { startGcpBatchFake, type GcpBatchFake } from '../../src/market/cloud/gcp
 import { IONET_HARDWARE, startIoNetFake, type IoNetFake } from '../../src/market/ionet-fake.js';
 import { startVastFake, type VastFake } from '../../src/market/vastai-fake.js';
 import { createAwsBatchProvider } from '../../src/providers/aws-batch/aws-batch-provider.js';
-import { createGcpBatchProvider } from '../../src/providers/gcp-batch/gcp-batch-provider.js';
+import { createGcpBatchProvider } from '../../src/providers/gcp-batch/index.js';
 import { createIoNetProvider } from '../../src/providers/ionet/index.js';
 import { createVastProvider } from '../../src/providers/vastai/index.js';
 import { api, startTestSystem, waitFor, scanTable as scanAll } from '../support/system.js';

@@ -51,7 +51,7 @@ import type { HttpClient } from '../shared/http-client.js';
 import { jsonHttp } from '../shared/http-json.js';
 import { DEFAULT_GCP_BATCH_CATALOG, type GcpBatchCatalogEntry } from './catalog.js';
 import { gcpJobStatus, LIVE_STATES, type GcpJob } from './status.js';
-import { googleTokenSource, type GoogleCredentials } from './token.js';
+import type { GoogleCredentials, GoogleTokenSourceFactory } from './token-source.js';
 
 export interface GcpBatchConfig {
   /** Provider name in Switchyard; default "gcp-batch". */
@@ -64,6 +64,11 @@ export interface GcpBatchConfig {
   /** Default https://batch.googleapis.com/v1. */
   baseUrl?: string;
   catalog?: GcpBatchCatalogEntry[];
+  /**
+   * Makes the access-token source. Passed in rather than imported so a function that only
+   * reads the catalogue (the api) does not bundle google-auth-library: see ./index.ts.
+   */
+  tokens: GoogleTokenSourceFactory;
 }
 
 export const MANAGED_LABEL = 'managed-by';
@@ -102,7 +107,7 @@ export class GcpBatchProvider implements Provider {
     this.http = jsonHttp({
       name: this.name,
       baseUrl: config.baseUrl ?? 'https://batch.googleapis.com/v1',
-      token: googleTokenSource(this.name, config.credentials),
+      token: config.tokens(this.name, config.credentials),
       errorMessage,
     });
   }
@@ -226,4 +231,3 @@ export class GcpBatchProvider implements Provider {
   }
 }
 
-export const createGcpBatchProvider = (config: GcpBatchConfig): GcpBatchProvider => new GcpBatchProvider(config);

@@ -12,6 +12,9 @@
 // fake, a private Google endpoint) the client's HTTP transport is pointed there.
 import type { gaxios as Gaxios, GoogleAuth as Auth } from 'google-auth-library';
 import { ProviderError } from '../../core/provider.js';
+import type { GoogleCredentials, GoogleTokenSourceFactory } from './token-source.js';
+
+export type { GoogleCredentials, GoogleTokenSourceFactory } from './token-source.js';
 
 // Loaded on the first token, not at module load: functions that never call GCP Batch (the api
 // reads only its catalogue) do not pay for the library (~200 KB) in their cold start.
@@ -20,8 +23,6 @@ const library = () => import('google-auth-library');
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
-/** A service-account key or an external-account (workload identity) config, as Google issues it. */
-export type GoogleCredentials = Record<string, unknown> & { type?: string; token_uri?: string };
 
 const transporterFor = (gaxios: typeof Gaxios, tokenUri: string | undefined): InstanceType<typeof Gaxios.Gaxios> => {
   const transporter = new gaxios.Gaxios();
@@ -47,7 +48,7 @@ const tokenError = (providerName: string, error: unknown): ProviderError => {
 };
 
 /** Returns a function giving a valid access token on every call (cached, refreshed by the library). */
-export const googleTokenSource = (providerName: string, credentials: GoogleCredentials): (() => Promise<string>) => {
+export const googleTokenSource: GoogleTokenSourceFactory = (providerName: string, credentials: GoogleCredentials) => {
   if (credentials.type !== 'service_account' && credentials.type !== 'external_account') {
     throw new ProviderError('permanent', `${providerName}: credentials must be a service_account key or an external_account config`);
   }

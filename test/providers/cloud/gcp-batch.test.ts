@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Offer } from '../../../src/core/provider.js';
 import { startGcpBatchFake, type GcpBatchFake } from '../../../src/market/cloud/gcp-batch-fake.js';
-import { createGcpBatchProvider, gcpJobIdFor, type GcpBatchProvider } from '../../../src/providers/gcp-batch/gcp-batch-provider.js';
+import { createGcpBatchProvider, gcpJobIdFor, type GcpBatchProvider } from '../../../src/providers/gcp-batch/index.js';
 import { cloudHarness } from '../support/cloud.js';
 import { providerError } from '../support/errors.js';
 import { firstOfferOf, launchRequest, query } from '../support/requests.js';
