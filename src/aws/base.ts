@@ -4,7 +4,6 @@
 // (the dispatcher has no Stripe, no chain clients).
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { createDynamoClient, documentClientOf } from '../adapters/dynamodb/client.js';
 import { DynamoJobStore } from '../adapters/dynamodb/job-store.js';
 import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.js';
@@ -31,6 +30,9 @@ export const store = new MeteredJobStore(new DynamoJobStore(db, tableName), powe
 export const tenants = new DynamoTenantStore(db, tableName);
 export const queue = new SqsJobQueue(sqs, required('QUEUE_URL'));
 
+// Powertools' secrets provider (and the Secrets Manager client under it) loads on the first read.
+const secretsProvider = () => import('@aws-lambda-powertools/parameters/secrets');
+
 /** A JSON secret from Secrets Manager, cached for 5 minutes so a rotation lands without a redeploy. */
-export const readSecretJson = (arn: string) => getSecret(arn, { transform: 'json', maxAge: 300 });
-export const readSecretText = (arn: string) => getSecret(arn, { maxAge: 300 });
+export const readSecretJson = async (arn: string) => (await secretsProvider()).getSecret(arn, { transform: 'json', maxAge: 300 });
+export const readSecretText = async (arn: string) => (await secretsProvider()).getSecret(arn, { maxAge: 300 });

@@ -1,7 +1,6 @@
 // The run-time contract's AWS parts owned here: tenant secrets sealed under the stack's KMS
 // key (SECRETS_KEY_ARN), the output manifests and caps (OUTPUTS_MAX_BYTES), and masking of
 // secret values in log chunks and output tails. Each is off when the stack does not set it.
-import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoOutputStore } from '../adapters/dynamodb/output-store.js';
 import { DynamoSecretStore } from '../adapters/dynamodb/secret-store.js';
 import type { AgentApiDeps } from '../api/routes/agent-deps.js';
@@ -22,7 +21,7 @@ const keyArn = process.env.SECRETS_KEY_ARN;
 
 /** Undefined when the stack gave this function no key: secret refs are then refused at submit. */
 export const secrets: SecretsService | undefined = keyArn
-  ? new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new KmsKeyWrapper(new KMSClient({}), keyArn), 'kms'), systemClock, MAX_SECRETS_PER_TENANT)
+  ? new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new KmsKeyWrapper(keyArn), 'kms'), systemClock, MAX_SECRETS_PER_TENANT)
   : undefined;
 
 const redact = secrets ? logRedactor(secrets) : undefined;

@@ -127,6 +127,14 @@ describe('Lambda bundles', () => {
     expect(payments.some((p) => p.startsWith('@solana/'))).toBe(true);
   });
 
+  it('api: the S3, presigner and KMS clients load on first use (dynamic import), not in the cold start', () => {
+    const code = readFileSync(join(assetDirOf('api'), 'index.mjs'), 'utf8');
+    for (const pkg of ['@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner', '@aws-sdk/client-kms']) {
+      expect(code.includes(`from"${pkg}"`), `${pkg} imported at module load`).toBe(false);
+      expect(code.includes(`import("${pkg}")`), `${pkg} imported on first use`).toBe(true);
+    }
+  });
+
   it.each(FUNCTIONS)('%s: minified ESM with a source map, AWS SDK left to the runtime', (name) => {
     const assetDir = assetDirOf(name);
     expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
