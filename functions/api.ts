@@ -8,7 +8,7 @@ import { systemClock } from '../src/core/ports.js';
 import { DynamoProviderStatsStore } from '../src/adapters/dynamodb/provider-stats-store.js';
 import { db, log, queue, store, tableName, tenants } from '../src/aws/base.js';
 import { providersWithCredentials } from '../src/aws/providers.js';
-import { noGoogleTokens } from '../src/providers/gcp-batch/token-source.js';
+import { catalogueCloudAdapters } from '../src/providers/cloud-catalogues.js';
 import { money } from '../src/aws/money.js';
 import { apiSecurity } from '../src/aws/security.js';
 import { withMetrics } from '../src/aws/metrics.js';
@@ -28,9 +28,9 @@ const app = composeApp(
     onEnqueueError: (jobId, error) => log('enqueue failed', { jobId, error: String(error) }),
   },
   tenants,
-  // Quotes and GET /v1/providers ask the providers for live offers and catalogs; GCP Batch's
-  // come from its catalogue, so no Google token (and no google-auth-library) here.
-  providers: await providersWithCredentials(noGoogleTokens),
+  // Quotes and GET /v1/providers ask the providers for live offers and catalogs; the clouds'
+  // come from their catalogues, so no Batch client and no Google auth library here.
+  providers: await providersWithCredentials(catalogueCloudAdapters),
   stats: new DynamoProviderStatsStore(db, tableName),
   money: money.api,
   ...(secrets ? { secrets } : {}),

@@ -8,7 +8,7 @@ import { systemClock } from '../core/ports.js';
 import { DEFAULT_RECONCILE_CONFIG, type ReconcileDeps } from '../core/reconcile.js';
 import { LedgerAccounting } from '../money/accounting.js';
 import { DEFAULT_PRICING } from '../money/pricing.js';
-import { googleTokenSource } from '../providers/gcp-batch/token.js';
+import { fullCloudAdapters } from '../providers/cloud-adapters.js';
 import { db, log, queue, store, tableName } from './base.js';
 import { providersWithCredentials } from './providers.js';
 
@@ -32,7 +32,7 @@ let cached: { deps: Promise<ReconcileDeps>; builtAt: number } | undefined;
 /** The job path's dependencies, built once per container and refreshed with the provider secret. */
 export const reconcileDeps = (): Promise<ReconcileDeps> => {
   if (!cached || Date.now() - cached.builtAt > PROVIDERS_MAX_AGE_MS) {
-    const deps = providersWithCredentials(googleTokenSource).then(
+    const deps = providersWithCredentials(fullCloudAdapters).then(
       (providers): ReconcileDeps => {
         const found = agentRuntimeDeps();
         // Output tails (copied from provider logs) have the job's secret values masked.

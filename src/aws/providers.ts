@@ -1,9 +1,8 @@
 // The enabled providers, built with their credentials from Secrets Manager. The caller says how
-// GCP Batch gets its tokens: the worker functions pass the real token source, the api (which
-// only reads catalogues and offers) passes none, so it bundles no Google auth library.
+// the clouds are made: the worker functions pass the full adapters, the api (which only reads
+// catalogues and offers) catalogue-only ones, so it bundles no Batch client or Google auth.
 import { registryOf, type ProviderRegistry } from '../core/provider.js';
-import type { GoogleTokenSourceFactory } from '../providers/gcp-batch/token-source.js';
-import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
+import { buildProviders, type CloudAdapters, type ProviderCredentials } from '../providers/registry.js';
 import { readSecretJson } from './base.js';
 
 export const enabledProviders = (): string[] =>
@@ -13,8 +12,8 @@ export const enabledProviders = (): string[] =>
     .filter(Boolean);
 
 /** Providers with credentials from Secrets Manager. */
-export const providersWithCredentials = async (googleTokens: GoogleTokenSourceFactory): Promise<ProviderRegistry> => {
+export const providersWithCredentials = async (clouds: CloudAdapters): Promise<ProviderRegistry> => {
   const arn = process.env.PROVIDER_SECRETS_ARN;
   const credentials = arn ? ((await readSecretJson(arn)) as ProviderCredentials) : {};
-  return registryOf(buildProviders(enabledProviders(), credentials ?? {}, { googleTokens }));
+  return registryOf(buildProviders(enabledProviders(), credentials ?? {}, { clouds }));
 };

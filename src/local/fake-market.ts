@@ -13,7 +13,7 @@ import { startRenderFake } from '../market/render-fake.js';
 import { startVastFake } from '../market/vastai-fake.js';
 import { LocalProvider } from '../providers/local/local-provider.js';
 import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
-import { googleTokenSource } from '../providers/gcp-batch/token.js';
+import { fullCloudAdapters } from '../providers/cloud-adapters.js';
 
 export interface FakeMarket {
   providers: Provider[];
@@ -70,7 +70,7 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
   };
   const fakes = { akash, vastai: vast, ionet, nosana, 'aws-batch': aws, 'gcp-batch': gcp, runpod, render };
   return {
-    providers: [new LocalProvider(), ...buildProviders(Object.keys(credentials), credentials, { googleTokens: googleTokenSource })],
+    providers: [new LocalProvider(), ...buildProviders(Object.keys(credentials), credentials, { clouds: fullCloudAdapters })],
     urls: Object.fromEntries(Object.entries(fakes).map(([name, fake]) => [name, fake.url])),
     stop: async () => {
       await Promise.all(Object.values(fakes).map((fake) => fake.close()));

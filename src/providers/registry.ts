@@ -4,9 +4,8 @@
 import type { Provider, ProviderKind } from '../core/provider.js';
 import { ProviderError } from '../core/provider.js';
 import { createAkashProvider } from './akash/index.js';
-import { createAwsBatchProvider } from './aws-batch/index.js';
-import { GcpBatchProvider } from './gcp-batch/gcp-batch-provider.js';
-import type { GoogleTokenSourceFactory } from './gcp-batch/token-source.js';
+import type { AwsBatchConfig } from './aws-batch/aws-batch-provider.js';
+import type { GcpBatchConfig } from './gcp-batch/gcp-batch-provider.js';
 import { createIoNetProvider, type IoHardware } from './ionet/index.js';
 import { createNosanaProvider } from './nosana/index.js';
 import { createRenderProvider } from './render/index.js';
@@ -17,11 +16,18 @@ import { createVastProvider } from './vastai/index.js';
 export type ProviderCredentials = Record<string, Record<string, string> | undefined>;
 
 /**
- * What a caller wires in that this module must not import: Google's token library stays out
- * of the functions that only read catalogues (gcp-batch/token-source.ts says why).
+ * How the cloud adapters are made, wired in by the caller rather than imported here: the
+ * worker functions and local mode pass the full adapters (./cloud-adapters.ts: the AWS SDK's
+ * Batch client, Google's token library), the api passes catalogue-only ones
+ * (./cloud-catalogues.ts), since it only reads offers and never launches.
  */
+export interface CloudAdapters {
+  awsBatch(config: AwsBatchConfig): Provider;
+  gcpBatch(config: Omit<GcpBatchConfig, 'tokens'>): Provider;
+}
+
 export interface ProviderBuildOptions {
-  googleTokens: GoogleTokenSourceFactory;
+  clouds: CloudAdapters;
 }
 
 interface ProviderSpec {
@@ -81,8 +87,8 @@ const SPECS: Record<string, ProviderSpec> = {
     kind: 'cloud',
     // Credentials are optional: in Lambda the function's role is used.
     required: ['region', 'jobQueue'],
-    build: (s) =>
-      createAwsBatchProvider({
+    build: (s, options) =>
+      options.clouds.awsBatch({
         region: s.region!,
         jobQueue: s.jobQueue!,
         ...opt(s, 'endpoint'),
@@ -94,8 +100,7 @@ const SPECS: Record<string, ProviderSpec> = {
     // credentials: a service-account key or a workload identity (external_account) config, as JSON.
     required: ['project', 'location', 'credentials'],
     build: (s, options) =>
-      new GcpBatchProvider({
-        tokens: options.googleTokens,
+      options.clouds.gcpBatch({
         project: s.project!,
         location: s.location!,
         credentials: JSON.parse(s.credentials!) as Record<string, unknown>,

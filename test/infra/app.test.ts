@@ -133,6 +133,9 @@ describe('Lambda bundles', () => {
       expect(code.includes(`from"${pkg}"`), `${pkg} imported at module load`).toBe(false);
       expect(code.includes(`import("${pkg}")`), `${pkg} imported on first use`).toBe(true);
     }
+    // The clouds are catalogue-only in the api: no Batch client at all (the reconcile bundle has it).
+    expect(code.includes('@aws-sdk/client-batch'), 'api bundles AWS Batch calls').toBe(false);
+    expect(readFileSync(join(assetDirOf('reconcile'), 'index.mjs'), 'utf8').includes('from"@aws-sdk/client-batch"')).toBe(true);
   });
 
   it.each(FUNCTIONS)('%s: minified ESM with a source map, AWS SDK left to the runtime', (name) => {

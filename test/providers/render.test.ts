@@ -5,7 +5,7 @@ import type { LaunchRequest, Offer, OfferQuery } from '../../src/core/provider.j
 import { startRenderFake, type RenderFake } from '../../src/market/render-fake.js';
 import { invalidJobBody } from '../../src/market/render-validation.js';
 import { buildProviders } from '../../src/providers/registry.js';
-import { noGoogleTokens } from '../../src/providers/gcp-batch/token-source.js';
+import { catalogueCloudAdapters } from '../../src/providers/cloud-catalogues.js';
 import { createRenderProvider, DEFAULT_BASE_URL, type RenderConfig, type RenderProvider } from '../../src/providers/render/index.js';
 import { switchyardModel } from '../../src/providers/render/gpu-names.js';
 import { buildJobBody, splitImage } from '../../src/providers/render/job-body.js';
@@ -283,10 +283,10 @@ describe('render adapter: failures', () => {
   });
 
   it('is disabled with the missing keys named when credentials are absent; api.dispersed.com by default', () => {
-    const [p] = buildProviders(['render'], {}, { googleTokens: noGoogleTokens });
+    const [p] = buildProviders(['render'], {}, { clouds: catalogueCloudAdapters });
     expect(p!.info()).toMatchObject({ name: 'render', kind: 'decentralized', enabled: false });
     expect(p!.info().note).toBe('missing credentials: publicKey, secretKey');
-    const [ok] = buildProviders(['render'], { render: { publicKey: 'pk_x', secretKey: 'sk_x', commandImages: 'a/b, c/*' } }, { googleTokens: noGoogleTokens });
+    const [ok] = buildProviders(['render'], { render: { publicKey: 'pk_x', secretKey: 'sk_x', commandImages: 'a/b, c/*' } }, { clouds: catalogueCloudAdapters });
     expect(ok!.info()).toMatchObject({ enabled: true });
     expect(ok!.info().note).toBeUndefined();
     expect(DEFAULT_BASE_URL).toBe('https://api.dispersed.com');

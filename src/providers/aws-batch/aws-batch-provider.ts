@@ -54,7 +54,7 @@ import {
   type ProviderInfo,
   type ProviderStatus,
 } from '../../core/provider.js';
-import { DEFAULT_AWS_BATCH_CATALOG, type AwsBatchCatalogEntry } from './catalog.js';
+import { AWS_BATCH_BILLING, awsBatchCatalogIn, type AwsBatchCatalogEntry } from './catalog.js';
 import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-catalog.js';
 import { classifyAwsError } from './errors.js';
 import { JobDefinitions } from './job-definitions.js';
@@ -83,17 +83,14 @@ const carries = (job: JobDetail, attemptId: string): boolean =>
 export class AwsBatchProvider implements Provider {
   readonly name: string;
   readonly kind = 'cloud' as const;
-  readonly billing = { startsAt: 'launch', unitSeconds: 60 } as const; // docs/providers/aws-batch.md: EC2 bills the instances; per-second with a 60 s minimum from EC2 pricing, unconfirmed (ASSUMPTION)
+  readonly billing = AWS_BATCH_BILLING;
   private readonly client: BatchClient;
   private readonly catalog: AwsBatchCatalogEntry[];
   private readonly definitions: JobDefinitions;
 
   constructor(private readonly config: AwsBatchConfig) {
     this.name = config.name ?? 'aws-batch';
-    this.catalog = (config.catalog ?? DEFAULT_AWS_BATCH_CATALOG).map((e) => ({
-      ...e,
-      regions: e.regions.length > 0 ? e.regions : [config.region],
-    }));
+    this.catalog = awsBatchCatalogIn(config.region, config.catalog);
     this.client = new BatchClient({
       region: config.region,
       maxAttempts: 1,

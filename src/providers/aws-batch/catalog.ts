@@ -6,7 +6,11 @@
 // from the stored public pages available to us. These are list prices, rounded; they
 // drift, so deployments pass their own catalog (AwsBatchConfig.catalog) — these are
 // only defaults, never a billing source of truth.
+import type { BillingTerms } from '../../core/provider.js';
 import type { CloudCatalogEntry } from '../shared/cloud-catalog.js';
+
+// docs/providers/aws-batch.md: EC2 bills the instances; per-second with a 60 s minimum from EC2 pricing, unconfirmed (ASSUMPTION)
+export const AWS_BATCH_BILLING: BillingTerms = { startsAt: 'launch', unitSeconds: 60 };
 
 export interface AwsBatchCatalogEntry extends CloudCatalogEntry {
   /** vCPUs and memory a job gets per GPU it asks for (sent as resourceRequirements overrides),
@@ -33,3 +37,7 @@ export const DEFAULT_AWS_BATCH_CATALOG: AwsBatchCatalogEntry[] = [
   // g6.xlarge: 1 × L4 24GB, $0.805/h.
   { offerId: 'g6.xlarge', gpuModel: 'L4', vramGb: 24, maxGpuCount: 1, pricePerGpuHourUsd: 0.805, regions: [], expectedStartSeconds: 180, vcpusPerGpu: 3, memoryMiBPerGpu: 14_000 },
 ];
+
+/** The catalog an adapter in `region` offers: entries without regions are sold in that region. */
+export const awsBatchCatalogIn = (region: string, catalog: readonly AwsBatchCatalogEntry[] = DEFAULT_AWS_BATCH_CATALOG): AwsBatchCatalogEntry[] =>
+  catalog.map((e) => ({ ...e, regions: e.regions.length > 0 ? e.regions : [region] }));

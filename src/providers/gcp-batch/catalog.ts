@@ -6,6 +6,10 @@
 // recorded 2026-11-29 from the stored public pages available to us; list prices rounded.
 // They drift, so deployments pass their own catalog (GcpBatchConfig.catalog).
 import type { CloudCatalogEntry } from '../shared/cloud-catalog.js';
+import type { BillingTerms } from '../../core/provider.js';
+
+// docs/providers/gcp-batch.md: Compute Engine bills the VMs; per-second with a 1-minute minimum, unconfirmed (ASSUMPTION)
+export const GCP_BATCH_BILLING: BillingTerms = { startsAt: 'launch', unitSeconds: 60 };
 
 export interface GcpBatchCatalogEntry extends CloudCatalogEntry {
   /** Compute Engine accelerator type, as AllocationPolicy.Accelerator.type takes it. */

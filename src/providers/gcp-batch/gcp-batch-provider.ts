@@ -49,7 +49,7 @@ import { redactingLogin } from '../shared/registry-login.js';
 import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-catalog.js';
 import type { HttpClient } from '../shared/http-client.js';
 import { jsonHttp } from '../shared/http-json.js';
-import { DEFAULT_GCP_BATCH_CATALOG, type GcpBatchCatalogEntry } from './catalog.js';
+import { DEFAULT_GCP_BATCH_CATALOG, GCP_BATCH_BILLING, type GcpBatchCatalogEntry } from './catalog.js';
 import { gcpJobStatus, LIVE_STATES, type GcpJob } from './status.js';
 import type { GoogleCredentials, GoogleTokenSourceFactory } from './token-source.js';
 
@@ -95,7 +95,7 @@ const attemptOf = (job: GcpJob): string | undefined =>
 export class GcpBatchProvider implements Provider {
   readonly name: string;
   readonly kind = 'cloud' as const;
-  readonly billing = { startsAt: 'launch', unitSeconds: 60 } as const; // docs/providers/gcp-batch.md: Compute Engine bills the VMs; per-second with a 1-minute minimum, unconfirmed (ASSUMPTION)
+  readonly billing = GCP_BATCH_BILLING;
   private readonly http: HttpClient;
   private readonly catalog: GcpBatchCatalogEntry[];
   private readonly parent: string;
