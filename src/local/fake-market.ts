@@ -26,6 +26,8 @@ export interface FakeMarketOptions {
   /** How long a simulated workload takes to start and to run. */
   startDelayMs?: number;
   runMs?: number;
+  /** Where the local provider keeps its run folders (npm start --data: <data>/local-runs). */
+  localRunsDir?: string;
 }
 
 export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<FakeMarket> => {
@@ -70,7 +72,7 @@ export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<
   };
   const fakes = { akash, vastai: vast, ionet, nosana, 'aws-batch': aws, 'gcp-batch': gcp, runpod, render };
   return {
-    providers: [new LocalProvider(), ...buildProviders(Object.keys(credentials), credentials, { clouds: fullCloudAdapters })],
+    providers: [new LocalProvider(options.localRunsDir ? { runsDir: options.localRunsDir } : {}), ...buildProviders(Object.keys(credentials), credentials, { clouds: fullCloudAdapters })],
     urls: Object.fromEntries(Object.entries(fakes).map(([name, fake]) => [name, fake.url])),
     stop: async () => {
       await Promise.all(Object.values(fakes).map((fake) => fake.close()));

@@ -31,10 +31,11 @@ import type { Resolver } from '../webhooks/url-guard.js';
 import { composeMoney, type MoneyOptions, type MoneySystem } from '../billing/compose.js';
 import { DynamoSecretStore } from '../adapters/dynamodb/secret-store.js';
 import { SecretCipher } from '../secrets/envelope.js';
-import { LocalKeyWrapper, loadOrCreateLocalKey } from '../secrets/local-key.js';
+import { AGENT_TOKEN_KEY_FILE, LocalKeyWrapper, loadOrCreateLocalKey } from '../secrets/local-key.js';
 import { MAX_SECRETS_PER_TENANT, registryLoginFrom, SecretsService } from '../secrets/secrets-service.js';
 import { logRedactor, textRedactor } from '../secrets/log-redaction.js';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
 import type { RuntimeBuckets } from '../core/object-store.js';
 import { startLocalS3, type LocalS3 } from './s3-local.js';
@@ -155,7 +156,11 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const store = new DynamoJobStore(db, tableName);
   let s3: LocalS3 | undefined;
   const buckets = options.buckets ?? (s3 = await startLocalS3(options.dataDir ? { dataDir: options.dataDir } : {})).buckets;
-  const agentTokenKey = options.agentTokenKey ?? process.env.SWITCHYARD_AGENT_TOKEN_KEY ?? randomBytes(32).toString('hex');
+  // Kept in the data dir: runs adopted after a restart still report with the tokens they hold.
+  const agentTokenKey =
+    options.agentTokenKey ??
+    process.env.SWITCHYARD_AGENT_TOKEN_KEY ??
+    (options.dataDir ? loadOrCreateLocalKey(options.dataDir, AGENT_TOKEN_KEY_FILE).key : randomBytes(32)).toString('hex');
   const agent: AgentApiDeps = {
     tokenKey: async () => agentTokenKey,
     store: new DynamoAgentStore(db, tableName),
@@ -181,7 +186,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   };
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
-  const providers = options.providers ?? (market = await startFakeMarket()).providers;
+  const providers = options.providers ?? (market = await startFakeMarket(options.dataDir ? { localRunsDir: join(options.dataDir, 'local-runs') } : {})).providers;
   const registry = registryOf(providers);
 
   let systemUrl = '';
@@ -321,7 +326,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       await reconciling;
       await delivering;
       await new Promise<void>((r) => server.close(() => r()));
-      for (const p of providers) if (p instanceof LocalProvider) p.stopAll();
+      for (const p of providers) if (p instanceof LocalProvider) await p.stopAll();
       await market?.stop();
       await billingFakes?.stop();
       rawClient.destroy();

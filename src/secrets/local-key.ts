@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import { openWith, sealWith, type KeyWrapper, type SecretContext } from './envelope.js';
 
 export const LOCAL_KEY_FILE = 'secrets.key';
+/** The HMAC key of agent tokens in local mode with a data dir (kept, so tokens outlive a restart). */
+export const AGENT_TOKEN_KEY_FILE = 'agent-token.key';
 
 /** Reads the key file in `dir`, creating it (0600) on first use; a file others can read is tightened. */
-export const loadOrCreateLocalKey = (dir?: string): { key: Buffer; path: string } => {
+export const loadOrCreateLocalKey = (dir?: string, fileName = LOCAL_KEY_FILE): { key: Buffer; path: string } => {
   const home = dir ?? mkdtempSync(join(tmpdir(), 'switchyard-secrets-'));
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const path = join(home, LOCAL_KEY_FILE);
+  const path = join(home, fileName);
   try {
     const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte key; move it away to start with a new one (existing secrets are then unreadable)`);
