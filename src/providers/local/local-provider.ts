@@ -28,6 +28,8 @@ interface Run {
   exitCode?: number;
   message?: string;
   timedOut: boolean;
+  /** Lost by hand (loseMachine): the machine is gone, as a host that vanishes mid-run. */
+  lost?: boolean;
   output: string;
   timer?: NodeJS.Timeout;
 }
@@ -139,6 +141,7 @@ export class LocalProvider implements Provider {
     const run = this.runs.get(ref.attemptId);
     if (!run) throw new ProviderError('unknown-job', `no local run for attempt ${ref.attemptId}`);
     const common = { outputTail: run.output, ...(run.exitCode !== undefined ? { exitCode: run.exitCode } : {}) };
+    if (run.lost) return { state: 'lost', providerFault: true, resource: 'gone', message: 'the machine was lost (local mode: lost by hand)', ...common };
     if (run.state === 'running') return { state: 'running', ...common };
     if (run.timedOut) return { state: 'failed', timedOut: true, message: 'killed at maxDurationSeconds', ...common };
     return { state: run.state, ...common, ...(run.message ? { message: run.message } : {}) };
@@ -148,6 +151,26 @@ export class LocalProvider implements Provider {
     const run = this.runs.get(ref.attemptId);
     if (!run) throw new ProviderError('unknown-job', `no local run for attempt ${ref.attemptId}`);
     this.kill(run);
+  }
+
+  /**
+   * Local mode's stand-in for a host that vanishes mid-run (README "Lose a machine"): the
+   * attempt's processes are killed at once (SIGKILL, so no SIGTERM checkpoint either) and
+   * its status reads lost, so the reconciler fails it over. False when nothing runs.
+   */
+  loseMachine(attemptId: string): boolean {
+    const run = this.runs.get(attemptId);
+    const pid = run?.child?.pid;
+    if (!run || run.state !== 'running' || run.lost || pid === undefined) return false;
+    run.lost = true;
+    run.state = 'failed'; // the close handler then leaves the run as it is
+    clearTimeout(run.timer);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    return true;
   }
 
   /** The attempt's working folder (its outputs/ and checkpoints/ live inside); for tests and people. */
