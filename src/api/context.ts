@@ -8,6 +8,7 @@ import type { RateLimiter } from '../ratelimit/token-bucket.js';
 import type { WebhookPolicy } from '../webhooks/address-policy.js';
 import type { SecretsService } from '../secrets/secrets-service.js';
 import type { RunTimeApiDeps } from './routes/run-time-deps.js';
+import type { LocalMachines } from './routes/local-machines.js';
 import type { Resolver } from '../webhooks/url-guard.js';
 
 export interface ApiDeps {
@@ -32,6 +33,8 @@ export interface ApiDeps {
   agent?: AgentApiDeps;
   /** Outputs and checkpoints (with `agent`): the agent's run-time routes and GET /v1/jobs/{id}/outputs. */
   runTime?: RunTimeApiDeps;
+  /** Local mode only: machines a user may lose by hand (POST /v1/local/jobs/{id}/lose-machine); no such route when unset. */
+  localMachines?: LocalMachines;
 }
 
 export interface ApiEnv {

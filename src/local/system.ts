@@ -39,6 +39,7 @@ import { join } from 'node:path';
 import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
 import type { RuntimeBuckets } from '../core/object-store.js';
 import { startLocalS3, type LocalS3 } from './s3-local.js';
+import type { ApiDeps } from '../api/context.js';
 import type { AgentApiDeps } from '../api/routes/agent-deps.js';
 import { DynamoOutputStore } from '../adapters/dynamodb/output-store.js';
 import {
@@ -143,6 +144,12 @@ export interface RunningSystem {
   localBilling?: LocalBillingInfo;
   stop(): Promise<void>;
 }
+
+/** The local provider's hand-loss switch for POST /v1/local/jobs/{id}/lose-machine, when it runs here. */
+const localMachinesOf = (providers: Provider[]): Pick<ApiDeps, 'localMachines'> => {
+  const local = providers.find((p): p is LocalProvider => p instanceof LocalProvider);
+  return local ? { localMachines: { provider: local.name, lose: (attemptId) => local.loseMachine(attemptId) } } : {};
+};
 
 export const startSystem = async (options: SystemOptions = {}): Promise<RunningSystem> => {
   const clock = options.clock ?? systemClock;
@@ -257,6 +264,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     ...(options.webhookResolver ? { webhookResolver: options.webhookResolver } : {}),
     agent,
     runTime,
+    ...localMachinesOf(providers),
   });
 
   const host = options.host ?? '127.0.0.1';

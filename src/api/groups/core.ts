@@ -11,6 +11,7 @@ import { registerBillingRoutes } from '../routes/billing.js';
 import { registerJobEventRoutes } from '../routes/job-events.js';
 import { registerJobOutputsRoute } from '../routes/job-outputs.js';
 import { registerJobRoutes } from '../routes/jobs.js';
+import { registerLocalMachineRoutes } from '../routes/local-machines.js';
 import { registerLogRoutes } from '../routes/logs.js';
 import { registerProviderRoutes } from '../routes/providers.js';
 import { registerSecretRoutes } from '../routes/secrets.js';
@@ -35,6 +36,7 @@ export const coreRoutes: RouteGroup = {
     registerAdminJobRoutes(app, deps);
     registerWebhookSecretRoute(app, deps);
     registerSecretRoutes(app, deps);
+    if (deps.localMachines) registerLocalMachineRoutes(app, deps, deps.localMachines);
     if (deps.money) {
       registerBillingRoutes(app, deps, deps.money);
       registerBillingAdminRoutes(app, deps.money);

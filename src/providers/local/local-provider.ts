@@ -147,6 +147,11 @@ export class LocalProvider implements Provider {
       await this.killLeftovers(folder, record);
       throw new ProviderError('unknown-job', `the local run of ${ref.attemptId} was stopped when Switchyard stopped`);
     }
+    if (folder.marked('lost')) {
+      // Lost by hand (loseMachine): the machine is gone, as a host that vanishes mid-run.
+      await this.killLeftovers(folder, record);
+      return { state: 'lost', providerFault: true, resource: 'gone', message: 'the machine was lost (local mode: lost by hand)', outputTail: folder.outputTail() };
+    }
     if (exitCode !== undefined) return this.ended(folder, exitCode);
     if (record.pid !== undefined && isRunLeader(record.pid, record.startTime, folder.marker) && !folder.marked('cancelled')) {
       if (!this.watched.has(ref.attemptId)) this.watch(folder, record); // adopted after a restart
@@ -188,6 +193,25 @@ export class LocalProvider implements Provider {
     return listRunFolders(this.runsDir)
       .filter((f) => f.exists())
       .map((f) => ({ attemptId: f.attemptId, providerRef: f.attemptId }));
+  }
+
+  /**
+   * Local mode's stand-in for a host that vanishes mid-run (README "Lose a machine"): the
+   * attempt's processes are killed at once (SIGKILL, so no SIGTERM checkpoint either) and
+   * its status reads lost, so the reconciler fails it over. False when nothing runs.
+   */
+  loseMachine(attemptId: string): boolean {
+    const folder = new RunFolder(this.runsDir, attemptId);
+    const record = folder.read();
+    const pgid = record?.pgid;
+    if (!record || pgid === undefined || folder.exitCode() !== undefined || folder.marked('lost') || !isRunLeader(pgid, record.startTime, folder.marker)) return false;
+    folder.mark('lost');
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    return true;
   }
 
   /** The attempt's working folder (its outputs/ and checkpoints/ live inside); for tests and people. */

@@ -16,7 +16,7 @@ export const RUN_PREFIX = 'switchyard-job-';
 const OUTPUT_TAIL_BYTES = 4096;
 const RELEASED_RETENTION_MS = 24 * 3600 * 1000;
 
-export type RunMark = 'cancelled' | 'timed-out' | 'stopped' | 'released';
+export type RunMark = 'cancelled' | 'timed-out' | 'stopped' | 'released' | 'lost';
 
 export interface RunRecord {
   attemptId: string;

@@ -9,10 +9,14 @@
 // name instead of storing a second (createRegistry takes no client token). It is deleted when
 // the attempt's Pod is; a delete refused because a Pod still uses it is left for the next
 // cancel. The password goes only into createRegistry's body, never into a message.
+// A credential outlives its attempt when the process dies between createRegistry and the
+// Pod's delete; the orphan sweep finds those by name through listRegistries (owned()) and
+// deletes each whose attempt is no longer live (RunPodProvider.listOwned → cancel).
 import type { RegistryLogin } from '../../core/provider.js';
 import type { HttpClient } from '../shared/http-client.js';
 
-export const registryNameFor = (attemptId: string): string => `switchyard-${attemptId}`;
+const REGISTRY_NAME_PREFIX = 'switchyard-';
+export const registryNameFor = (attemptId: string): string => `${REGISTRY_NAME_PREFIX}${attemptId}`;
 
 interface Registry {
   id: string;
@@ -42,9 +46,22 @@ export class RunPodRegistries {
     await this.http.request('DELETE', `/v2/registries/${encodeURIComponent(existing.id)}`, { allow: [400, 404] });
   }
 
+  /** The attempt ids of every credential named by our convention (listRegistries has no filter or paging). */
+  async ownedAttemptIds(): Promise<string[]> {
+    return (await this.list()).flatMap((r) =>
+      typeof r.name === 'string' && r.name.startsWith(REGISTRY_NAME_PREFIX) && r.name.length > REGISTRY_NAME_PREFIX.length
+        ? [r.name.slice(REGISTRY_NAME_PREFIX.length)]
+        : [],
+    );
+  }
+
   private async find(attemptId: string): Promise<Registry | undefined> {
+    return (await this.list()).find((r) => r.name === registryNameFor(attemptId));
+  }
+
+  private async list(): Promise<Registry[]> {
     const { body } = await this.http.request('GET', '/v2/registries');
     const list = (body as { registries?: unknown } | undefined)?.registries;
-    return Array.isArray(list) ? (list as Registry[]).find((r) => r.name === registryNameFor(attemptId)) : undefined;
+    return Array.isArray(list) ? (list as Registry[]) : [];
   }
 }

@@ -12,7 +12,8 @@
 // - createRegistry / listRegistries / deleteRegistry  /v2/registries[/{id}]: a private image's
 //   login, stored as a registry credential the Pod names in CreatePodRequest `registry`
 //   (ContainerConfig: "Container registry credential ID (for private images)"); created per
-//   attempt, deleted with the Pod (registries.ts).
+//   attempt, deleted with the Pod (registries.ts); ones left by a vanished attempt are found
+//   by name for the orphan sweep (listOwned).
 // Errors are RFC 9457 problem+json `{title, status, detail, errors?}` (ErrorResponse).
 // createPod documents 400 for both a broken rule and "no capacity", told apart only by the
 // human-readable `detail` (createPod description); 402 insufficient balance; 403 no access.
@@ -201,12 +202,20 @@ export class RunPodProvider implements Provider {
     await this.registries.remove(ref.attemptId);
   }
 
-  /** Every Pod this Switchyard launched that still exists (running or stopped), for the orphan sweep. */
+  /**
+   * For the orphan sweep: every Pod this Switchyard launched that still exists (running or
+   * stopped), and every registry credential named by our convention whose Pod is gone (a
+   * crash between createRegistry and the Pod's delete). The sweep cancels the refs whose
+   * attempt is no longer live; cancel deletes the Pod, then the credential.
+   */
   async listOwned(): Promise<AttemptRef[]> {
-    return (await this.listPods()).flatMap((p) => {
+    const pods = (await this.listPods()).flatMap((p) => {
       const attemptId = p.env?.SWITCHYARD_ATTEMPT_ID;
       return attemptId && owns(p, attemptId) && p.status !== 'TERMINATED' ? [{ attemptId, providerRef: p.id }] : [];
     });
+    const withPod = new Set(pods.map((p) => p.attemptId));
+    const credentials = (await this.registries.ownedAttemptIds()).filter((id) => !withPod.has(id)).map((attemptId) => ({ attemptId }));
+    return [...pods, ...credentials];
   }
 
   private async getPod(podId: string): Promise<RunPodPod | undefined> {
