@@ -53,9 +53,16 @@ const stopFinishedMachine = async (deps: SignalDeps, attempt: Attempt): Promise<
   }
 };
 
-export const observeAttempt = async (deps: SignalDeps, job: Job, attempt: Attempt, status: ProviderStatus): Promise<ObservedStatus> => {
+/** `known`: the agent record already read for this attempt (a reconcile page reads them in batches). */
+export const observeAttempt = async (
+  deps: SignalDeps,
+  job: Job,
+  attempt: Attempt,
+  status: ProviderStatus,
+  known?: { record: AgentRecord | undefined },
+): Promise<ObservedStatus> => {
   if (!deps.agent) return fromProvider(status);
-  const record = await agentRecord(deps, job, attempt);
+  const record = known ? known.record : await agentRecord(deps, job, attempt);
   if (!record) return fromProvider(status);
   if (record.exit) {
     if (status.state === 'running' || status.state === 'pending') await stopFinishedMachine(deps, attempt);

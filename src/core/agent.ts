@@ -56,6 +56,8 @@ export type LogChunkResult = { accepted: true; logBytes: number } | { accepted: 
 
 export interface AgentStore {
   get(jobId: string, attemptId: string): Promise<AgentRecord | undefined>;
+  /** Many attempts' records in few reads, keyed by attempt id (absent: no record). Optional: get() per attempt otherwise. */
+  getMany?(keys: { jobId: string; attemptId: string }[]): Promise<Map<string, AgentRecord>>;
   /** Every attempt's record of a job (any order). */
   forJob(jobId: string): Promise<AgentRecord[]>;
   heartbeat(key: AttemptKey, at: string): Promise<AgentRecord>;

@@ -70,8 +70,20 @@ export interface JobStore {
   events(jobId: string): Promise<JobEvent[]>;
   /** Jobs that are not finished, or that still hold a provider resource, oldest update first. */
   needingReconcile(limit: number): Promise<Job[]>;
-  /** The same index a page at a time (up to `limit` per shard), so one pass can cover all of it; no cursor after the last page. */
-  needingReconcilePage(limit: number, cursor?: string): Promise<{ jobs: Job[]; cursor?: string }>;
+  /**
+   * The same index a page at a time (up to `limit` per shard), so one pass can cover all of it; no cursor after the last page.
+   * With `shard`, only that pass shard's part of the index: every job is in exactly one of `count` shards.
+   */
+  needingReconcilePage(limit: number, cursor?: string, shard?: PassShard): Promise<{ jobs: Job[]; cursor?: string }>;
+}
+
+/**
+ * One of `count` reconcile invocations sharing a pass: `index` in 0..count-1. The store splits
+ * its index so that each job falls in exactly one shard.
+ */
+export interface PassShard {
+  index: number;
+  count: number;
 }
 
 export interface QueueMessage {

@@ -85,6 +85,12 @@ export interface AttemptRef {
   providerRef?: string;
 }
 
+/** One attempt's answer in a batched status read: its status, or the error status() would have thrown for it. */
+export type StatusAnswer = { status: ProviderStatus } | { error: ProviderError };
+
+/** How many refs a statusMany call takes when the adapter does not say (AWS Batch DescribeJobs' limit). */
+export const DEFAULT_STATUS_BATCH_SIZE = 100;
+
 export type ProviderErrorKind = 'capacity' | 'auth' | 'transient' | 'permanent' | 'unknown-job';
 
 export class ProviderError extends Error {
@@ -138,6 +144,18 @@ export interface Provider {
   offers(query: OfferQuery): Promise<Offer[]>;
   launch(request: LaunchRequest): Promise<LaunchResult>;
   status(ref: AttemptRef): Promise<ProviderStatus>;
+  /**
+   * The status of many attempts in few calls (a list endpoint, DescribeJobs of 100), one
+   * answer per ref keyed by attempt id, each judged exactly as status() judges it: the
+   * ownership check (attempt id tag or name) applies per item, so a resource that does not
+   * carry its attempt is 'lost', and an attempt the provider does not know is an
+   * unknown-job error. Throws ProviderError when the read as a whole fails (429:
+   * transient with retryAfterSeconds). Takes at most `statusBatchSize` refs. Optional:
+   * the reconciler calls status() per attempt for adapters whose API has no list to read.
+   */
+  statusMany?(refs: AttemptRef[]): Promise<Map<string, StatusAnswer>>;
+  /** Most refs one statusMany call takes (DEFAULT_STATUS_BATCH_SIZE when unset). */
+  readonly statusBatchSize?: number;
   cancel(ref: AttemptRef): Promise<void>;
   logs?(ref: AttemptRef): Promise<string>;
   /**

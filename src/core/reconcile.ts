@@ -8,15 +8,18 @@
 import type { Attempt, Job } from './job.js';
 import { liveAttempt, needsReconcile } from './job.js';
 import { recordOutcome, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
-import { ConflictError } from './ports.js';
+import { ConflictError, type PassShard } from './ports.js';
 import { readyToSettle, writeEnding } from './settlement.js';
-import { ProviderError } from './provider.js';
+import { ProviderError, type Provider, type StatusAnswer } from './provider.js';
 import { exitReason, observeAttempt, outputTailOf, type ObservedStatus } from './agent-signals.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import { applyRelease, DEFAULT_RELEASE_RETRY, releaseEndedAttempts, requestRelease, type ReleaseRetryConfig } from './release.js';
 import { PassLosses, processStartedAt, DEFAULT_RESTART_WARMUP_SECONDS, type RestartAwareness } from './restart-losses.js';
 import { sweepIfDue, type SweepSummary } from './sweep.js';
 import { runPool } from './work-pool.js';
+import { quietOnListing, readPage, type PageRead } from './reconcile-page.js';
+
+import type { StatusReadCounts } from './status-reads.js';
 import { JobChange } from './transitions.js';
 
 export interface ReconcileConfig extends RestartAwareness {
@@ -35,6 +38,11 @@ export interface ReconcileConfig extends RestartAwareness {
   sweepIntervalSeconds?: number;
   /** Backoff between stop requests for an ended attempt the provider has not confirmed gone. */
   releaseRetry?: ReleaseRetryConfig;
+  /** Retries of a throttled status read inside a pass, and the longest Retry-After waited out (./status-reads.ts). */
+  maxThrottleRetries?: number;
+  maxRetryAfterSeconds?: number;
+  /** Waits out a Retry-After (a real timer when unset). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = {
@@ -53,12 +61,21 @@ export interface ReconcileSummary {
   changed: number;
   conflicts: number;
   errors: number;
+  /** Jobs the listing and the page's batched reads showed needing nothing: not read again, not written. */
+  quiet: number;
+  /** Calls made to providers for status reads (a batch is one call) and how many were throttled. */
+  statusCalls: number;
+  throttled: number;
   /** Set on the runs that swept the providers for orphaned resources. */
   sweep?: SweepSummary;
 }
 
-export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSummary> => {
-  const summary: ReconcileSummary = { examined: 0, requeued: 0, changed: 0, conflicts: 0, errors: 0 };
+/**
+ * One reconcile pass, or one shard of it (`shard`: this invocation's share of the index, see
+ * ./reconcile-shards.ts; the whole index when unset). The orphan sweep runs in shard 0 only.
+ */
+export const reconcileOnce = async (deps: ReconcileDeps, shard?: PassShard): Promise<ReconcileSummary> => {
+  const summary: ReconcileSummary = { examined: 0, requeued: 0, changed: 0, conflicts: 0, errors: 0, quiet: 0, statusCalls: 0, throttled: 0 };
   const startedAt = processStartedAt(deps.reconcile, deps.clock.now());
   const losses = new PassLosses(startedAt, deps.reconcile.restartWarmupSeconds ?? DEFAULT_RESTART_WARMUP_SECONDS);
   const passDeps: ReconcileDeps = { ...deps, losses };
@@ -69,7 +86,7 @@ export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSumma
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (let page = 0; page < (deps.reconcile.maxPagesPerPass ?? 20); page++) {
-    const listed = await deps.store.needingReconcilePage(deps.reconcile.batchSize, cursor);
+    const listed = await deps.store.needingReconcilePage(deps.reconcile.batchSize, cursor, shard);
     const fresh = listed.jobs.filter((job) => !seen.has(job.id) && seen.add(job.id));
     summary.examined += fresh.length;
     await reconcileListed(deps, passDeps, fresh, limits, summary);
@@ -77,7 +94,7 @@ export const reconcileOnce = async (deps: ReconcileDeps): Promise<ReconcileSumma
     if (!cursor) break;
   }
   await losses.flush(deps, deps.clock.now());
-  if (deps.reconcile.sweepIntervalSeconds !== undefined) {
+  if (deps.reconcile.sweepIntervalSeconds !== undefined && (shard?.index ?? 0) === 0) {
     const sweep = await sweepIfDue(deps, deps.reconcile.sweepIntervalSeconds);
     if (sweep) summary.sweep = sweep;
   }
@@ -91,12 +108,28 @@ const reconcileListed = async (
   limits: { concurrency: number; perKey: number },
   summary: ReconcileSummary,
 ): Promise<void> => {
+  const counts: StatusReadCounts = { calls: 0, throttled: 0 };
+  const reads = await readPage(passDeps, jobs, {
+    concurrency: limits.concurrency,
+    perProvider: limits.perKey,
+    ...(deps.reconcile.maxThrottleRetries !== undefined ? { maxThrottleRetries: deps.reconcile.maxThrottleRetries } : {}),
+    ...(deps.reconcile.maxRetryAfterSeconds !== undefined ? { maxRetryAfterSeconds: deps.reconcile.maxRetryAfterSeconds } : {}),
+    ...(deps.reconcile.sleep ? { sleep: deps.reconcile.sleep } : {}),
+  }, counts);
+  summary.statusCalls += counts.calls;
+  summary.throttled += counts.throttled;
   await runPool(jobs, (job) => liveAttempt(job)?.provider ?? '', limits, async (listed) => {
+    const read = reads.get(listed.id);
+    if (read && 'status' in read.answer) passDeps.losses?.sawAnswer(liveAttempt(listed)!.provider);
+    if (quietOnListing(passDeps, listed, read)) {
+      summary.quiet++;
+      return;
+    }
     try {
       // The index is eventually consistent: act on the job as the table has it now.
       const job = await deps.store.get(listed.id);
       if (!job || !needsReconcile(job)) return;
-      const outcome = await reconcileJob(passDeps, job);
+      const outcome = await reconcileJob(passDeps, job, read);
       if (outcome === 'requeued') summary.requeued++;
       if (outcome === 'changed') summary.changed++;
     } catch (error) {
@@ -114,14 +147,15 @@ type Outcome = 'requeued' | 'changed' | 'unchanged';
 const secondsSince = (iso: string | undefined, now: Date): number =>
   iso ? (now.getTime() - Date.parse(iso)) / 1000 : Number.POSITIVE_INFINITY;
 
-export const reconcileJob = async (deps: ReconcileDeps, listed: Job): Promise<Outcome> => {
+/** `read`: what the page's batched reads found for the job's live attempt (read again when absent or for another attempt). */
+export const reconcileJob = async (deps: ReconcileDeps, listed: Job, read?: PageRead): Promise<Outcome> => {
   // First the stop requests that are due for attempts that ended earlier, then the job itself.
   const released = await releaseEndedAttempts(deps, listed, deps.reconcile.releaseRetry);
-  const outcome = await advanceJob(deps, released.job);
+  const outcome = await advanceJob(deps, released.job, read);
   return released.changed && outcome === 'unchanged' ? 'changed' : outcome;
 };
 
-const advanceJob = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
+const advanceJob = async (deps: ReconcileDeps, job: Job, read?: PageRead): Promise<Outcome> => {
   const now = deps.clock.now();
   if (job.attempts.some((a) => a.status === 'cancelling')) {
     await stopCancelledAttempts(deps, job);
@@ -141,7 +175,7 @@ const advanceJob = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
     case 'running': {
       const attempt = liveAttempt(job);
       if (!attempt) return failover(deps, job, undefined, 'no live attempt was found');
-      return advanceAttempt(deps, job, attempt);
+      return advanceAttempt(deps, job, attempt, read?.attemptId === attempt.id ? read : undefined);
     }
     default:
       return settle(deps, job);
@@ -159,7 +193,15 @@ const settle = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
   return 'changed';
 };
 
-const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): Promise<Outcome> => {
+const readStatus = async (provider: Provider, ref: { attemptId: string; providerRef?: string }): Promise<StatusAnswer> => {
+  try {
+    return { status: await provider.status(ref) };
+  } catch (error) {
+    return { error: error instanceof ProviderError ? error : new ProviderError('transient', String(error)) };
+  }
+};
+
+const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt, read?: PageRead): Promise<Outcome> => {
   const now = deps.clock.now();
   const ref = { attemptId: attempt.id, providerRef: attempt.providerRef };
   if (attempt.startedAt && secondsSince(attempt.startedAt, now) > job.spec.maxDurationSeconds) {
@@ -168,11 +210,10 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
   const provider = deps.providers.get(attempt.provider);
   // Our configuration changed, not the provider's behaviour: nothing to count against it.
   if (!provider) return failover(deps, job, attempt, `provider ${attempt.provider} is no longer configured`);
-  let status: ObservedStatus;
-  try {
-    status = await provider.status(ref);
-  } catch (error) {
-    if (error instanceof ProviderError && error.kind === 'unknown-job') {
+  const answer = read?.answer ?? (await readStatus(provider, ref));
+  if ('error' in answer) {
+    const { error } = answer;
+    if (error.kind === 'unknown-job') {
       // Still launching with no handle yet: the dispatcher may be mid-launch; give it its lease.
       if (attempt.status === 'launching' && secondsSince(attempt.createdAt, now) < deps.config.leaseSeconds) return 'unchanged';
       // A lost machine: fail over now; whether it counts against the provider is judged after the pass.
@@ -180,14 +221,15 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt): 
       deps.losses?.sawUnknown(attempt, now.toISOString());
       return outcome;
     }
-    if (error instanceof ProviderError && error.kind !== 'transient') {
+    if (error.kind !== 'transient') {
       return failover(deps, job, attempt, `${attempt.provider} status failed (${error.kind}): ${error.message}`, 'provider-error');
     }
     return 'unchanged'; // transient: try again next run
   }
   deps.losses?.sawAnswer(attempt.provider);
   // The job agent's reports (exit code, heartbeats) correct the provider's view: ./agent-signals.ts.
-  status = await observeAttempt(deps, job, attempt, status);
+  // The agent record is read again here (consistently): the page's batch copy only judged quietness.
+  const status: ObservedStatus = await observeAttempt(deps, job, attempt, answer.status);
   const at = now.toISOString();
   switch (status.state) {
     case 'pending':

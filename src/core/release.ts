@@ -112,7 +112,8 @@ export const applyRelease = (
   return change.releasePending(attempt.id, nextReleaseAt(now, tries, outcome, config), outcome.note ?? 'not confirmed');
 };
 
-const isDue = (attempt: Attempt, now: Date): boolean =>
+/** An ended attempt whose next stop request is due now. */
+export const releaseDue = (attempt: Attempt, now: Date): boolean =>
   awaitingRelease(attempt) && (attempt.nextReleaseAt === undefined || Date.parse(attempt.nextReleaseAt) <= now.getTime());
 
 /**
@@ -130,7 +131,7 @@ export const releaseEndedAttempts = async (
 ): Promise<{ job: Job; changed: boolean }> => {
   const now = deps.clock.now();
   if (job.status === 'queued' || job.status === 'placing') return { job, changed: false };
-  const due = job.attempts.filter((a) => isDue(a, now));
+  const due = job.attempts.filter((a) => releaseDue(a, now));
   if (due.length === 0) return { job, changed: false };
   const outcomes = await Promise.all(due.map((a) => requestRelease(deps, a)));
   const change = new JobChange(job, now.toISOString());

@@ -3,7 +3,7 @@
 // nothing), so the numbers match the timeline. Pure: the sink decides where they go
 // (CloudWatch EMF through Powertools in Lambda, nothing locally).
 import type { Job, JobEvent, JobFilter, JobStatus } from '../core/job.js';
-import type { HoldWrite, IdempotencyRecord, JobPage, JobStore } from '../core/ports.js';
+import type { HoldWrite, IdempotencyRecord, JobPage, JobStore, PassShard } from '../core/ports.js';
 import type { JobWrite } from '../core/transitions.js';
 
 export type JobCountMetric = 'JobsSubmitted' | 'JobsPlaced' | 'JobsFailedOver' | 'JobsSucceeded' | 'JobsFailed' | 'JobsTimedOut' | 'JobsCancelled';
@@ -67,7 +67,7 @@ export class MeteredJobStore implements JobStore {
   needingReconcile(limit: number): Promise<Job[]> {
     return this.inner.needingReconcile(limit);
   }
-  needingReconcilePage(limit: number, cursor?: string): Promise<{ jobs: Job[]; cursor?: string }> {
-    return this.inner.needingReconcilePage(limit, cursor);
+  needingReconcilePage(limit: number, cursor?: string, shard?: PassShard): Promise<{ jobs: Job[]; cursor?: string }> {
+    return this.inner.needingReconcilePage(limit, cursor, shard);
   }
 }

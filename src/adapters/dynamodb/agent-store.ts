@@ -2,7 +2,7 @@
 // to the job item but never written with it. Every write is a single conditional update,
 // so racing agent requests (a retried log chunk, two exit reports) settle on one answer.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AgentExit, AgentRecord, AgentStore, AttemptKey, LogChunkResult } from '../../core/agent.js';
 import { TTL_ATTRIBUTE } from './table-design.js';
 
@@ -42,6 +42,26 @@ export class DynamoAgentStore implements AgentStore {
   async get(jobId: string, attemptId: string): Promise<AgentRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: agentKey(jobId, attemptId), ConsistentRead: true }));
     return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  /**
+   * BatchGetItem of 100 keys at a time, eventually consistent (half the read units): the
+   * reconciler only judges from it that nothing happened; it reads a record consistently
+   * (get) before acting on it. Unprocessed keys are asked again.
+   */
+  async getMany(keys: { jobId: string; attemptId: string }[]): Promise<Map<string, AgentRecord>> {
+    const records = new Map<string, AgentRecord>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((k) => agentKey(k.jobId, k.attemptId));
+      for (let round = 0; pending && pending.length > 0; round++) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) records.set(item.attemptId as string, toRecord(item));
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+        if (round >= 8 && pending?.length) throw new Error(`agent records: ${pending.length} keys left unprocessed`);
+      }
+    }
+    return records;
   }
 
   async forJob(jobId: string): Promise<AgentRecord[]> {

@@ -166,8 +166,17 @@ const estimateUnits = (operation: string, body: string, output: unknown): { read
     case 'Query':
     case 'Scan':
       return { read: readUnits((out.Items ?? []).reduce<number>((s, i) => s + size(i), 0), consistent), write: 0 };
-    case 'BatchGetItem':
-      return { read: Object.values(out.Responses ?? {}).flat().reduce<number>((s, i) => s + readUnits(size(i), true), 0), write: 0 };
+    case 'BatchGetItem': {
+      // Each item is its own read, consistent or not as its table's request asked.
+      const asked = (input.RequestItems ?? {}) as Record<string, { ConsistentRead?: boolean }>;
+      return {
+        read: Object.entries(out.Responses ?? {}).reduce(
+          (s, [table, items]) => s + items.reduce<number>((t, i) => t + readUnits(size(i), asked[table]?.ConsistentRead === true), 0),
+          0,
+        ),
+        write: 0,
+      };
+    }
     case 'PutItem':
     case 'UpdateItem':
     case 'DeleteItem':

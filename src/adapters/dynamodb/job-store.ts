@@ -19,12 +19,13 @@ import {
   type IdempotencyRecord,
   type JobPage,
   type JobStore,
+  type PassShard,
 } from '../../core/ports.js';
 import type { JobWrite } from '../../core/transitions.js';
 import { queryNewestFirst } from './cursor.js';
 import { jobFilterExpression, queryNewestFirstFiltered } from './filtered-page.js';
 import { postingItems, type TransactItem } from './ledger-store.js';
-import { queryShards, queryShardsPage } from './sharded-index.js';
+import { partitionsOfPassShard, queryShards, queryShardsPage } from './sharded-index.js';
 import { GSI, TTL_ATTRIBUTE, jobShard } from './table-design.js';
 import { outboxWrites } from '../../webhooks/outbox-writes.js';
 
@@ -206,8 +207,9 @@ export class DynamoJobStore implements JobStore {
     return (await queryShards(this.db, this.tableName, 'RECONCILE#', { limit })).map((i) => i.job as Job);
   }
 
-  async needingReconcilePage(limit: number, cursor?: string): Promise<{ jobs: Job[]; cursor?: string }> {
-    const page = await queryShardsPage(this.db, this.tableName, 'RECONCILE#', { limit, ...(cursor ? { cursor } : {}) });
+  async needingReconcilePage(limit: number, cursor?: string, shard?: PassShard): Promise<{ jobs: Job[]; cursor?: string }> {
+    const partitions = shard ? partitionsOfPassShard(shard) : undefined;
+    const page = await queryShardsPage(this.db, this.tableName, 'RECONCILE#', { limit, ...(cursor ? { cursor } : {}), ...(partitions ? { partitions } : {}) });
     return { jobs: page.items.map((i) => i.job as Job), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 }

@@ -42,14 +42,16 @@ export const queryShardsPage = async (
   db: DynamoDBDocumentClient,
   tableName: string,
   prefix: string,
-  opts: { limit: number; cursor?: string },
+  opts: { limit: number; cursor?: string; partitions?: readonly number[] },
 ): Promise<{ items: Record<string, unknown>[]; cursor?: string }> => {
   const { partitionKey } = GSI.reconcile;
+  const partitions = opts.partitions ?? Array.from({ length: RECONCILE_SHARDS }, (_, p) => p);
+  // The cursor holds one start key per partition read (in `partitions` order).
   const starts: (Record<string, unknown> | null | undefined)[] = opts.cursor
     ? (JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8')) as (Record<string, unknown> | null)[])
-    : Array.from({ length: RECONCILE_SHARDS }, () => undefined);
+    : partitions.map(() => undefined);
   const pages = await Promise.all(
-    starts.map((start, shard) =>
+    starts.map((start, i) =>
       start === null
         ? undefined // this shard was read to its end
         : db.send(
@@ -58,7 +60,7 @@ export const queryShardsPage = async (
               IndexName: GSI.reconcile.name,
               KeyConditionExpression: '#p = :p',
               ExpressionAttributeNames: { '#p': partitionKey },
-              ExpressionAttributeValues: { ':p': `${prefix}${shard}` },
+              ExpressionAttributeValues: { ':p': `${prefix}${partitions[i]}` },
               Limit: opts.limit,
               ...(start ? { ExclusiveStartKey: start } : {}),
             }),
@@ -68,4 +70,19 @@ export const queryShardsPage = async (
   const next = pages.map((out) => (out?.LastEvaluatedKey as Record<string, unknown> | undefined) ?? null);
   const items = pages.flatMap((out) => out?.Items ?? []);
   return next.every((k) => k === null) ? { items } : { items, cursor: Buffer.from(JSON.stringify(next)).toString('base64url') };
+};
+
+/**
+ * The index partitions pass shard `index` of `count` reads: those whose number is `index`
+ * modulo `count`. A job's entry is in one partition (jobShard), so in exactly one pass shard.
+ * More pass shards than partitions would leave some with nothing to do: refused.
+ */
+export const partitionsOfPassShard = (shard: { index: number; count: number }): number[] => {
+  if (!Number.isInteger(shard.count) || shard.count < 1 || shard.count > RECONCILE_SHARDS) {
+    throw new RangeError(`reconcile pass shards must be 1..${RECONCILE_SHARDS} (the index's partitions), not ${shard.count}`);
+  }
+  if (!Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new RangeError(`reconcile pass shard ${shard.index} is not in 0..${shard.count - 1}`);
+  }
+  return Array.from({ length: RECONCILE_SHARDS }, (_, p) => p).filter((p) => p % shard.count === shard.index);
 };

@@ -53,6 +53,7 @@ import {
   type Provider,
   type ProviderInfo,
   type ProviderStatus,
+  type StatusAnswer,
 } from '../../core/provider.js';
 import { AWS_BATCH_BILLING, awsBatchCatalogIn, type AwsBatchCatalogEntry } from './catalog.js';
 import { catalogOffers, catalogProviderInfo, findEntry } from '../shared/cloud-catalog.js';
@@ -154,12 +155,47 @@ export class AwsBatchProvider implements Provider {
   }
 
   async status(ref: AttemptRef): Promise<ProviderStatus> {
-    const job = await this.resolve(ref);
-    if (!job) throw new ProviderError('unknown-job', `aws-batch: no job for attempt ${ref.attemptId}`);
-    if (!carries(job, ref.attemptId)) {
-      return { state: 'lost', providerFault: true, message: `job ${String(job.jobId)} does not carry attempt ${ref.attemptId}: not this attempt's machine` };
+    const answer = this.answerFor(ref, await this.resolve(ref));
+    if ('error' in answer) throw answer.error;
+    return answer.status;
+  }
+
+  /** DescribeJobs takes at most 100 job ids (API_DescribeJobs.html, Request Parameters: jobs). */
+  readonly statusBatchSize = 100;
+
+  /**
+   * Many attempts in one DescribeJobs call: those with a job id (providerRef) are described
+   * together; one without (launch cut short before it learned the id) is found by name, as
+   * status() finds it. Each JobDetail must still carry its attempt's tag and name.
+   */
+  async statusMany(refs: AttemptRef[]): Promise<Map<string, StatusAnswer>> {
+    const answers = new Map<string, StatusAnswer>();
+    const known = refs.filter((r) => r.providerRef);
+    let described: JobDetail[];
+    try {
+      described = await this.describe(known.map((r) => r.providerRef!));
+    } catch (err) {
+      throw classifyAwsError(err, 'status');
     }
-    return batchJobStatus(job);
+    const byId = new Map(described.map((j) => [j.jobId, j]));
+    for (const ref of known) answers.set(ref.attemptId, this.answerFor(ref, byId.get(ref.providerRef)));
+    for (const ref of refs.filter((r) => !r.providerRef)) {
+      try {
+        answers.set(ref.attemptId, { status: await this.status(ref) });
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        answers.set(ref.attemptId, { error });
+      }
+    }
+    return answers;
+  }
+
+  private answerFor(ref: AttemptRef, job: JobDetail | undefined): StatusAnswer {
+    if (!job) return { error: new ProviderError('unknown-job', `aws-batch: no job for attempt ${ref.attemptId}`) };
+    if (!carries(job, ref.attemptId)) {
+      return { status: { state: 'lost', providerFault: true, message: `job ${String(job.jobId)} does not carry attempt ${ref.attemptId}: not this attempt's machine` } };
+    }
+    return { status: batchJobStatus(job) };
   }
 
   /** Idempotent: a finished job is left alone, an unknown one means nothing to stop. */

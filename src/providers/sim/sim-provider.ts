@@ -15,6 +15,7 @@ import {
   type ProviderInfo,
   type ProviderKind,
   type ProviderStatus,
+  type StatusAnswer,
 } from '../../core/provider.js';
 
 export interface SimProviderConfig {
@@ -108,6 +109,20 @@ export class SimProvider implements Provider {
     }
     if (elapsed < this.config.startDelayMs + this.config.runTimeMs) return { state: 'running' };
     return { state: 'succeeded', exitCode: 0 };
+  }
+
+  /** A simulated list endpoint: one call answers for many attempts, each judged as status() judges it. */
+  async statusMany(refs: AttemptRef[]): Promise<Map<string, StatusAnswer>> {
+    const answers = new Map<string, StatusAnswer>();
+    for (const ref of refs) {
+      try {
+        answers.set(ref.attemptId, { status: await this.status(ref) });
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        answers.set(ref.attemptId, { error });
+      }
+    }
+    return answers;
   }
 
   async cancel(ref: AttemptRef): Promise<void> {
