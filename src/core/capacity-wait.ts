@@ -12,7 +12,8 @@ const MAX_BACKOFF_SECONDS = 300;
 
 export const capacityBackoffSeconds = (tries: number): number => Math.min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** Math.min(tries, 16));
 
-export const isCapacityRefusal = (attempt: Attempt): boolean => attempt.refusedFor === 'capacity';
+/** Refused for capacity, or failed transiently at launch: the offer may take the job later. */
+export const isCapacityRefusal = (attempt: Attempt): boolean => attempt.refusedFor !== undefined;
 
 /** Attempts that use the failover budget: capacity refusals do not (a waiting job retries them). */
 export const budgetedAttempts = (job: Job): number => job.attempts.filter((a) => !isCapacityRefusal(a)).length;

@@ -23,12 +23,15 @@ import type { ProviderStatsStore } from './reliability-store.js';
 import { applyRelease, requestRelease } from './release.js';
 import { budgetedAttempts, retryableRefusal, shouldWaitForCapacity, waitForCapacity } from './capacity-wait.js';
 import { JobChange } from './transitions.js';
+import { DEFAULT_LAUNCH_RETRY, isTransient, launchWithRetry, type LaunchRetryConfig } from './launch-retry.js';
 
 export interface DispatchConfig {
   /** How long a claim keeps other dispatchers off a job. */
   leaseSeconds: number;
   /** Attempts per job, across failovers, before it fails. */
   maxAttempts: number;
+  /** Tries of one launch on transient errors (./launch-retry.ts); DEFAULT_LAUNCH_RETRY when unset. */
+  launchRetry?: LaunchRetryConfig;
 }
 
 export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = { leaseSeconds: 120, maxAttempts: 6 };
@@ -205,7 +208,9 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
     throw error;
   }
   try {
-    const { providerRef } = await provider.launch(request);
+    const { providerRef } = await launchWithRetry(() => provider.launch(request), deps.config.launchRetry ?? DEFAULT_LAUNCH_RETRY, (error, waitMs) =>
+      deps.log?.('launch failed transiently; retrying', { jobId: job.id, provider: offer.provider, waitMs, error: error.message }),
+    );
     await recordLaunch(deps, job.id, attempt.id, providerRef, recorded.job);
     return { kind: 'launched' };
   } catch (error) {
@@ -214,7 +219,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
     const failed = new JobChange(recorded.job, deps.clock.now().toISOString())
       .attempt(
         attempt.id,
-        { status: 'failed', endedAt: deps.clock.now().toISOString(), ...(error instanceof ProviderError && error.kind === 'capacity' ? { refusedFor: 'capacity' as const } : {}) },
+        { status: 'failed', endedAt: deps.clock.now().toISOString(), ...refusalOf(error) },
         reason,
       )
       .status('placing', `trying the next offer after ${offer.provider} refused`)
@@ -227,10 +232,17 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
       if (writeError instanceof ConflictError) return { kind: 'lost-race' };
       throw writeError;
     }
-    // Only the provider's own refusal counts against it; an exception of ours (a bug, our config) does not.
-    if (error instanceof ProviderError) await recordOutcome(deps, attempt, 'refused', failed.job.updatedAt);
+    // Only the provider's own, definitive refusal counts against it; an exception of ours (a bug,
+    // our config) does not, nor does a transient failure (it said nothing about the offer).
+    if (error instanceof ProviderError && !isTransient(error)) await recordOutcome(deps, attempt, 'refused', failed.job.updatedAt);
     return { kind: 'refused', job: failed.job };
   }
+};
+
+/** Refusals that leave the offer open to a later try, and use no failover budget (./capacity-wait.ts). */
+const refusalOf = (error: unknown): Pick<Attempt, 'refusedFor'> => {
+  if (error instanceof ProviderError && error.kind === 'capacity') return { refusedFor: 'capacity' };
+  return isTransient(error) ? { refusedFor: 'transient' } : {};
 };
 
 /** What the provider is asked to run: the job's command, under the job agent when it is configured. */

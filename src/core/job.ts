@@ -98,8 +98,11 @@ export interface Attempt {
   /** What decided the machine was lost: its agent's heartbeats stopped, or the provider said so. */
   lostBy?: 'heartbeat' | 'provider';
   outputTail?: string;
-  /** Set when the launch was refused for lack of capacity: such a refusal uses no failover budget. */
-  refusedFor?: 'capacity';
+  /**
+   * Set when the launch was refused for lack of capacity, or failed only transiently (5xx, 429,
+   * timeout, after the retries of ../core/launch-retry.ts): neither uses failover budget.
+   */
+  refusedFor?: 'capacity' | 'transient';
   /** When the provider confirmed the attempt's resource is gone (nothing bills after this). */
   releasedAt?: string;
   /** Stop requests sent since the attempt ended, while the provider has not confirmed. */

@@ -17,7 +17,7 @@ if (values.help) {
   SWITCHYARD_API_KEY   seed this API key instead of a random one
   SWITCHYARD_ADMIN_KEY seed this admin key (tenants, keys, audit) instead of a random one
   SWITCHYARD_ALLOW_PRIVATE_WEBHOOKS=1  let job webhooks go to loopback (127.0.0.1, ::1) for local receivers
-  SWITCHYARD_AGENT_TOKEN_KEY  HMAC key (>= 32 chars) of job agent tokens; random per start when unset
+  SWITCHYARD_AGENT_TOKEN_KEY  HMAC key (>= 32 chars) of job agent tokens; kept in DIR/agent-token.key with --data, else random per start
   SWITCHYARD_PUBLIC_URL       where job agents reach the API (default: this API's URL)`);
   process.exit(0);
 }

@@ -228,6 +228,20 @@ describe('akash adapter', () => {
     expect(await akash.listOwned()).toEqual([]);
   });
 
+  it('one 503 on the deployment reads is transient, never "no longer knows the attempt"; only a 404 means gone', async () => {
+    const { providerRef } = await akash.launch(request(await h100(), 'att-503'));
+    // A fresh adapter (as after our restart): it has not cached the deployment's owner either.
+    const fresh = createAkashProvider({ baseUrl: fake.url, apiKey: 'k-akash' });
+    for (const path of [new RegExp(`^/v1/deployments/${providerRef}$`), new RegExp(`^/v1/deployment/[^/]+/${providerRef}$`)]) {
+      fake.scenario.injectHttp({ status: 503, method: 'GET', path });
+      expect((await providerError(fresh.status({ attemptId: 'att-503', providerRef }))).kind).toBe('transient');
+    }
+    fake.scenario.injectHttp({ status: 503, method: 'GET', path: /^\/v1\/deployments$/ });
+    expect((await providerError(fresh.status({ attemptId: 'att-503' }))).kind).toBe('transient'); // no handle: found by listing
+    expect((await fresh.status({ attemptId: 'att-503', providerRef })).state).not.toBe('lost');
+    expect((await providerError(fresh.status({ attemptId: 'att-503', providerRef: '999999999' }))).kind).toBe('unknown-job');
+  });
+
   it('a job without a command runs, and says its exit code is not reported by Akash', async () => {
     const { providerRef } = await akash.launch({ ...request(await h100(), 'att-n'), command: [] });
     const { final } = await waitForState(akash, { attemptId: 'att-n', providerRef }, 'running');

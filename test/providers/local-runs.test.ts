@@ -10,6 +10,7 @@ import type { LaunchRequest } from '../../src/core/provider.js';
 import { LocalProvider } from '../../src/providers/local/local-provider.js';
 import { runMembers } from '../../src/providers/local/processes.js';
 import { waitFor } from '../support/system.js';
+import { providerError } from './support/errors.js';
 
 const request = (attemptId: string, command: string[]): LaunchRequest => ({
   attemptId,
@@ -92,6 +93,24 @@ describe('local provider across a restart (a new provider over the same runs fol
     expect(await provider.listOwned()).toEqual([]);
     // A status read that comes after a lost write still gets the recorded code, not "unknown".
     expect(await provider.status({ attemptId: 'job_w-a1' })).toMatchObject({ state: 'succeeded', exitCode: 0 });
+  });
+
+  it('an orderly stop ends every run; its private temp folder goes with them, a given runs folder stays for the restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-runs-'));
+    const own = new LocalProvider();
+    await own.launch(request('job_u-a1', ['sh', '-c', 'sleep 30']));
+    const ownFolder = own.workdirOf('job_u-a1')!;
+    const ownGroup = own.processGroupOf('job_u-a1')!;
+    await own.stopAll();
+    expect(runMembers(ownGroup, 'SWITCHYARD_ATTEMPT_ID=job_u-a1')).toEqual([]);
+    expect(existsSync(ownFolder)).toBe(false);
+
+    const kept = new LocalProvider({ runsDir: join(dir, 'runs') });
+    await kept.launch(request('job_t-a1', ['sh', '-c', 'sleep 30']));
+    await kept.stopAll();
+    // After the restart the stopped run is a machine gone with us: the job fails over.
+    const after = new LocalProvider({ runsDir: join(dir, 'runs') });
+    expect((await providerError(after.status({ attemptId: 'job_t-a1' }))).kind).toBe('unknown-job');
   });
 
   it('a cancelled run that survived us is killed before it reads as ended', async () => {

@@ -11,7 +11,7 @@
 // be adopted (its wrapper is gone, or it was being stopped) is killed and confirmed dead before
 // status answers, so the reconciler's failover can never overlap it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -62,10 +62,15 @@ export class LocalProvider implements Provider {
   readonly kind = 'local' as const;
   readonly explicitOnly = true;
   private readonly runsDir: string;
+  /** A private temp dir (no runsDir given): removed with the runs at stopAll, as nothing can adopt them. */
+  private readonly ownsRunsDir: boolean;
+  /** Runs whose SIGKILL after the grace is already scheduled. */
+  private readonly stopping = new Set<string>();
   /** Runs this process spawned (their handles reap them) or adopted (their time limit is re-armed). */
   private readonly watched = new Map<string, { child?: ChildProcess; timer?: NodeJS.Timeout }>();
 
   constructor(private readonly config: LocalProviderConfig = {}) {
+    this.ownsRunsDir = config.runsDir === undefined;
     this.runsDir = config.runsDir ?? mkdtempSync(join(tmpdir(), 'switchyard-local-runs-'));
     mkdirSync(this.runsDir, { recursive: true });
   }
@@ -245,6 +250,7 @@ export class LocalProvider implements Provider {
     }
     await Promise.all(stopping);
     for (const attemptId of [...this.watched.keys()]) this.unwatch(attemptId);
+    if (this.ownsRunsDir) rmSync(this.runsDir, { recursive: true, force: true });
   }
 
   private folderOf(attemptId: string): RunFolder {
@@ -289,7 +295,9 @@ export class LocalProvider implements Provider {
     } catch {
       // already gone
     }
-    void this.killAfterGrace(folder, pgid);
+    if (this.stopping.has(folder.attemptId)) return;
+    this.stopping.add(folder.attemptId);
+    void this.killAfterGrace(folder, pgid).finally(() => this.stopping.delete(folder.attemptId));
   }
 
   private async killAfterGrace(folder: RunFolder, pgid: number | undefined): Promise<void> {
