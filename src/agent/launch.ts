@@ -5,6 +5,7 @@
 import type { JobSpec } from '../core/job.js';
 import type { LaunchRequest } from '../core/provider.js';
 import { agentCommand } from './agent-script.js';
+import { START_DEADLINE_BOUNDS } from '../core/start-deadline.js';
 import { attemptTokenExpiry, issueAttemptToken } from './capability-token.js';
 
 export interface AgentLaunchConfig {
@@ -44,7 +45,8 @@ export const withAgent = async (
     tenantId,
     jobId: request.jobId,
     attemptId: request.attemptId,
-    expiresAt: attemptTokenExpiry(nowMs, spec.maxDurationSeconds, config.startDeadlineSeconds),
+    // The start deadline is learned per provider (src/core/pending-start.ts), up to its upper bound: the token covers any of them.
+    expiresAt: attemptTokenExpiry(nowMs, spec.maxDurationSeconds, Math.max(config.startDeadlineSeconds, START_DEADLINE_BOUNDS.max)),
   });
   const env: Record<string, string> = {
     ...request.env,

@@ -38,6 +38,7 @@ export const LIMITS = {
   secretValueBytes: 32 * 1024,
   runtimePathChars: 512,
   checkpointMinEverySeconds: 10,
+  maxWallClockSeconds: 30 * 24 * 3600,
 } as const;
 
 /** Tenant secret names: what `secrets` and `imageCredentials` refer to. */
@@ -180,9 +181,30 @@ export const JobSpecSchema = z
       .strict()
       .optional()
       .openapi({ description: 'Saved every everySeconds and at SIGTERM ($SWITCHYARD_CHECKPOINT_DIR); the next attempt starts with it restored.' }),
+    deadline: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Finish by this time (ISO 8601). Placement keeps the job on schedule (docs/placement.md); a deadline no offer can meet is refused with 422. Not with maxWallClockSeconds.', example: '2026-12-03T06:00:00Z' }),
+    maxWallClockSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.maxWallClockSeconds)
+      .optional()
+      .openapi({ description: 'Finish within this many seconds of submission: a deadline relative to now. Not with deadline.', example: 7200 }),
+    hedge: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'With a deadline or strategy "fastest": when the first machine is late to start, launch a second offer on another network and keep whichever runs first (the other is stopped at once, at our cost). Default false.' }),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.deadline !== undefined && spec.maxWallClockSeconds !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['maxWallClockSeconds'], message: 'use deadline or maxWallClockSeconds, not both' });
+    }
+    if (spec.hedge && spec.deadline === undefined && spec.maxWallClockSeconds === undefined && spec.placement.strategy !== 'fastest') {
+      ctx.addIssue({ code: 'custom', path: ['hedge'], message: 'hedged starts need a deadline, maxWallClockSeconds or placement.strategy "fastest"' });
+    }
     for (const name of Object.keys(spec.secrets ?? {})) {
       if (spec.env && name in spec.env) ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `${name} is also set in env; use one or the other` });
     }
@@ -218,6 +240,7 @@ export const AttemptSchema = z
     resumedFrom: CheckpointViewSchema.optional().openapi({ description: 'The checkpoint this attempt started from (restored by its agent).' }),
     outputTail: z.string().optional().openapi({ description: 'The last few KiB of output, for a quick look (GET /v1/jobs/{id}/logs has all of it).', example: 'hello\n' }),
     releasedAt: z.string().optional().openapi({ description: 'When the provider confirmed the resource is gone; nothing bills after it. Absent while the stop is still being confirmed.' }),
+    hedge: z.enum(['second', 'lost']).optional().openapi({ description: "A hedged start: 'second' is the attempt launched while the first was late; 'lost' was stopped because the other ran first (never billed to you)." }),
   })
   .openapi('Attempt', { description: 'One try at running the job on one provider; a failover starts the next.' });
 

@@ -14,6 +14,7 @@ import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
 import { offerKey, rankOffers, type PlacementContext } from './placement.js';
 import { writeEnding } from './settlement.js';
+import { scheduleOf } from './deadline.js';
 import { ConflictError, noAccounting, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
 import { ProviderError, type AttemptRef, type LaunchRequest, type Offer, type ProviderRegistry, type RegistryLogin } from './provider.js';
 import { withAgent } from '../agent/launch.js';
@@ -100,7 +101,7 @@ export const placementContext = async (deps: Pick<DispatchDeps, 'stats' | 'provi
   }
 };
 
-const nextAttemptId = (job: Job): string => `${job.id}-a${job.attempts.length + 1}`;
+export const nextAttemptId = (job: Job): string => `${job.id}-a${job.attempts.length + 1}`;
 
 /** The job's registry login, or why it cannot have one (the job then fails: no offer could pull its image). */
 const registryLoginOf = async (deps: DispatchDeps, job: Job): Promise<{ login?: RegistryLogin } | { error: string }> => {
@@ -143,7 +144,10 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
         .filter((a) => round !== 'second-try' || (a.providerRef === undefined && a.lostBy === undefined) || job.attempts.filter((b) => offerKey(b) === offerKey(a)).length > 1)
         .map(offerKey),
     );
-    const ranked = await rankOffers(deps.providers.all(), job.spec, triedProviders, { ...ctx, excludeOffers });
+    // A deadline narrows the offers (./deadline.ts); the attempt id picks the exploring share (./exploration.ts).
+    const schedule = scheduleOf(job, deps.clock.now().getTime());
+    const placing = { ...ctx, excludeOffers, explorationKey: nextAttemptId(job), ...(schedule ? { schedule } : {}) };
+    const ranked = await rankOffers(deps.providers.all(), job.spec, triedProviders, placing);
     notes.push(...ranked.notes);
     for (const offer of ranked.offers) {
       if (budgetedAttempts(job) >= deps.config.maxAttempts) break;
@@ -152,7 +156,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
         notes.push(`${offer.provider}: recovering from failures; another attempt is probing it`);
         continue;
       }
-      const result = await launchOn(deps, job, offer, registry.login);
+      const result = await launchOn(deps, job, offer, registry.login, ranked.why);
       if (result.kind === 'launched') return 'launched';
       if (result.kind === 'lost-race') return 'ignored';
       job = result.job;
@@ -172,11 +176,11 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
 };
 
 /** µUSD as the customer reads a rate in the timeline: "$2.3000" (the event text never shows the provider's cost). */
-const dollarsPerHour = (micro: number): string => `$${(micro / 1_000_000).toFixed(4)}`;
+export const dollarsPerHour = (micro: number): string => `$${(micro / 1_000_000).toFixed(4)}`;
 
 type LaunchResultKind = { kind: 'launched' } | { kind: 'lost-race' } | { kind: 'refused'; job: Job };
 
-const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredentials?: RegistryLogin): Promise<LaunchResultKind> => {
+const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredentials?: RegistryLogin, why?: string): Promise<LaunchResultKind> => {
   const provider = deps.providers.get(offer.provider);
   if (!provider) return { kind: 'refused', job };
   const now = deps.clock.now().toISOString();
@@ -198,7 +202,7 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
   // a trace the reconciler can follow (and relaunch idempotently, or stop).
   const recorded = new JobChange(job, now)
     .addAttempt(attempt, `launching on ${offer.provider} (${offer.gpuModel} at ${dollarsPerHour(customerRate)}/GPU-hour)`)
-    .status('starting', `placed on ${offer.provider}`)
+    .status('starting', why ? `placed on ${offer.provider} (${why})` : `placed on ${offer.provider}`)
     .capacityWait(undefined) // placed: a wait for capacity is over (restored below if refused)
     .build();
   try {
@@ -246,7 +250,7 @@ const refusalOf = (error: unknown): Pick<Attempt, 'refusedFor'> => {
 };
 
 /** What the provider is asked to run: the job's command, under the job agent when it is configured. */
-const launchRequestFor = async (deps: DispatchDeps, job: Job, attemptId: string, offer: Offer, imageCredentials?: RegistryLogin): Promise<LaunchRequest> => {
+export const launchRequestFor = async (deps: DispatchDeps, job: Job, attemptId: string, offer: Offer, imageCredentials?: RegistryLogin): Promise<LaunchRequest> => {
   const request: LaunchRequest = {
     attemptId,
     jobId: job.id,
@@ -312,7 +316,7 @@ export const recordOutcome = async (
  * The first try writes on the job as this dispatcher recorded it (no read); only a conflict
  * (a cancel, a reconcile pass) reads it again.
  */
-const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId: string, providerRef: string, recorded?: Job): Promise<void> => {
+export const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId: string, providerRef: string, recorded?: Job): Promise<void> => {
   for (let i = 0; i < 5; i++) {
     const job = i === 0 && recorded ? recorded : await deps.store.get(jobId);
     const attempt = job?.attempts.find((a) => a.id === attemptId);

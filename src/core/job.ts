@@ -63,6 +63,12 @@ export interface JobSpec {
   outputs?: { path: string };
   /** Saved every `everySeconds` and at SIGTERM; restored before the next attempt starts ($SWITCHYARD_CHECKPOINT_DIR). */
   checkpoint?: { path: string; everySeconds: number };
+  /** Finish by this instant (ISO 8601); placement keeps the job on schedule (./deadline.ts). */
+  deadline?: string;
+  /** Or: finish within this many seconds of submission (not both). */
+  maxWallClockSeconds?: number;
+  /** With a deadline or strategy "fastest": launch a second offer when the first is late to start (./hedge.ts). */
+  hedge?: boolean;
 }
 
 /** What a listing may be narrowed to, besides status. */
@@ -113,6 +119,8 @@ export interface Attempt {
   releaseNote?: string;
   /** The checkpoint this attempt's agent was handed to restore at start. */
   resumedFrom?: { savedAt: string; sizeBytes: number; attemptId: string };
+  /** A hedged start (./hedge.ts): the second attempt launched while the first was late; 'lost' once stopped because the other ran first. */
+  hedge?: 'second' | 'lost';
 }
 
 /** The job's latest committed checkpoint (one .tar.gz in the checkpoints bucket). */
@@ -167,6 +175,9 @@ export interface JobEvent {
 
 export const liveAttempt = (job: Job): Attempt | undefined =>
   job.attempts.find((a) => LIVE_ATTEMPT_STATUSES.has(a.status));
+
+/** Every live attempt: one, or two while a hedged start races (./hedge.ts). */
+export const liveAttempts = (job: Job): Attempt[] => job.attempts.filter((a) => LIVE_ATTEMPT_STATUSES.has(a.status));
 
 /** An attempt that ended (any way) whose provider resource is not yet confirmed gone. */
 export const awaitingRelease = (attempt: Attempt): boolean =>

@@ -5,7 +5,7 @@ import { canonicalJson, sha256 } from './canonical.js';
 import { IdempotencyMismatchError, JobFinishedError, NotFoundError } from './errors.js';
 import { writeEnding } from './settlement.js';
 import type { Job, JobEvent, JobFilter, JobSpec, JobStatus } from './job.js';
-import { isTerminal, liveAttempt } from './job.js';
+import { isTerminal, liveAttempts } from './job.js';
 import {
   ConflictError,
   IdempotencyConflictError,
@@ -113,9 +113,9 @@ export const cancelJob = async (deps: JobServiceDeps, tenantId: string, jobId: s
     if (isTerminal(job.status)) throw new JobFinishedError(job.status);
     const now = deps.clock.now().toISOString();
     const change = new JobChange(job, now);
-    const live = liveAttempt(job);
-    // Billed up to the cancel: the attempt's end is now, so the job is settled in this very write.
-    if (live) change.attempt(live.id, { status: 'cancelling', endedAt: now }, 'job cancelled by the customer');
+    // Every live attempt (two while a hedged start races), billed up to the cancel: settled in this very write.
+    const live = liveAttempts(job);
+    for (const a of live) change.attempt(a.id, { status: 'cancelling', endedAt: now }, 'job cancelled by the customer');
     change.status('cancelled', 'cancelled by the customer');
     let write: JobWrite;
     try {
@@ -124,7 +124,7 @@ export const cancelJob = async (deps: JobServiceDeps, tenantId: string, jobId: s
       if (error instanceof ConflictError) continue;
       throw error;
     }
-    if (live) await enqueue(deps, jobId);
+    if (live.length > 0) await enqueue(deps, jobId);
     return write.job;
   }
   throw new ConflictError('the job kept changing; try again');

@@ -4,7 +4,10 @@
 // Providers whose circuit breaker is open are left out for their cool-down.
 import type { JobSpec } from './job.js';
 import { DEFAULT_BILLING, type BillingTerms, type Offer, type Provider, type ProviderKind } from './provider.js';
+import { cheapOfferKeepsSchedule, finishesInTime, isReliableOffer, scheduleText, type Schedule } from './deadline.js';
+import { explore, type ExplorationConfig } from './exploration.js';
 import { offerHazard } from './reliability-hazard.js';
+import { learnedStartDeadlineSeconds } from './start-deadline.js';
 import { DEFAULT_RELIABILITY_CONFIG, breakerState, expectedStartSeconds, type ProviderStatsRecord, type ReliabilityConfig } from './reliability.js';
 
 export interface RankedOffers {
@@ -13,6 +16,8 @@ export interface RankedOffers {
   notes: string[];
   /** Providers whose breaker is half-open: an attempt there must first claim the probe. */
   halfOpen: string[];
+  /** Why the order is not plain expected cost (a deadline, an exploration), for the placement event. */
+  why?: string;
 }
 
 /** What placement knows about providers' history; empty means "priors only". */
@@ -24,6 +29,12 @@ export interface PlacementContext {
   reliability?: ReliabilityConfig;
   /** The reconciler's start deadline: how long a launch that never starts is held (and billed, where billing starts at launch). */
   startDeadlineSeconds?: number;
+  /** The job's deadline and progress, for Uniform Progress (./deadline.ts); none without a deadline. */
+  schedule?: Schedule;
+  /** The attempt id about to be placed: picks the exploring share of placements deterministically (./exploration.ts). */
+  explorationKey?: string;
+  /** The exploring share and its limits; DEFAULT_EXPLORATION when unset. */
+  exploration?: ExplorationConfig;
 }
 
 /** One provider's answer to an offer query, as rankGathered takes it. */
@@ -197,22 +208,47 @@ export const estimateOffer = (
     pStart: hz.pStart,
     missShare: hz.missShare,
     startSeconds,
-    startDeadlineSeconds: ctx.startDeadlineSeconds ?? START_DEADLINE_SECONDS,
+    startDeadlineSeconds: ctx.startDeadlineSeconds ?? learnedStartDeadlineSeconds(stats, START_DEADLINE_SECONDS),
     billing,
   });
   const pSuccess = hz.pStart * Math.exp(-(hz.lossPerHour * spec.maxDurationSeconds) / 3600);
   return { pSuccess, startSeconds, lossPerHour: hz.lossPerHour, usd: cost.usd, score: scoreOf(spec, offer.pricePerGpuHourUsd, cost) };
 };
 
+interface Candidate {
+  offer: Offer;
+  kind: ProviderKind;
+  score: number;
+  startSeconds: number;
+  reliable: boolean;
+}
+
+/**
+ * For a job with a deadline (./deadline.ts), the offers that keep it on schedule: reliable
+ * ones, and cheap ones only while the slack leaves room for a restart. Falls back to what
+ * finishes in time, then to everything (late beats never), saying why.
+ */
+const onSchedule = (all: Candidate[], s: Schedule | undefined): { kept: Candidate[]; why?: string } => {
+  if (!s || all.length === 0) return { kept: all };
+  const inTime = all.filter((c) => finishesInTime(s, c.startSeconds));
+  const kept = inTime.filter((c) => c.reliable || cheapOfferKeepsSchedule(s, c.startSeconds, RESTORE_SECONDS));
+  if (kept.length === inTime.length && kept.length === all.length) return { kept };
+  if (kept.length > 0) return { kept, ...(kept.length < inTime.length ? { why: `${scheduleText(s)}; reliable offers only` } : {}) };
+  if (inTime.length > 0) return { kept: inTime, why: `${scheduleText(s)}; no reliable offer can finish in time, using the soonest` };
+  return { kept: all, why: `${scheduleText(s)}; no offer can finish before the deadline` };
+};
+
 /**
  * Rank gathered offers: keep those that fit, one per provider (failover moves to another
  * provider, not another box of the same one), by score. Clouds compete on the same
  * expected cost (they only ever appear with fallback "cloud"), so a cloud wins exactly
- * when finishing there is cheaper. Pure and synchronous, so the benchmark runs this code.
+ * when finishing there is cheaper. A deadline narrows the offers (onSchedule); a small
+ * share of placements explores a provider with no recent news (./exploration.ts).
+ * Pure and synchronous, so the benchmark runs this code.
  */
 export const rankGathered = (gathered: ProviderOffers[], spec: JobSpec, ctx: PlacementContext = {}, notes: string[] = []): RankedOffers => {
   const now = ctx.now ?? new Date();
-  const ranked: { offer: Offer; kind: ProviderKind; score: number }[] = [];
+  const candidates: Candidate[] = [];
   const halfOpen: string[] = [];
   for (const { provider, kind, offers, billing } of gathered) {
     if (kind === 'cloud' && !isCloudAllowed(spec)) continue;
@@ -224,16 +260,23 @@ export const rankGathered = (gathered: ProviderOffers[], spec: JobSpec, ctx: Pla
     const state = breakerState(ctx.stats?.get(provider), now);
     if (state === 'open') continue;
     if (state === 'half-open') halfOpen.push(provider);
-    let best: { offer: Offer; kind: ProviderKind; score: number } | undefined;
     for (const offer of fitting) {
-      const { score } = estimateOffer(offer, spec, kind, ctx, billing ?? DEFAULT_BILLING);
-      if (!best || score < best.score) best = { offer, kind, score };
+      const e = estimateOffer(offer, spec, kind, ctx, billing ?? DEFAULT_BILLING);
+      const reliable = ctx.schedule ? isReliableOffer(offer, kind, e.lossPerHour, ctx.schedule) : false;
+      candidates.push({ offer, kind, score: e.score, startSeconds: e.startSeconds, reliable });
     }
-    if (best) ranked.push(best);
   }
+  const { kept, why } = onSchedule(candidates, ctx.schedule);
+  const best = new Map<string, Candidate>();
+  for (const c of kept) {
+    const prev = best.get(c.offer.provider);
+    if (!prev || c.score < prev.score) best.set(c.offer.provider, c);
+  }
+  const ranked = [...best.values()];
   // Ties (equal expected cost) go to the non-cloud: the product's preference, never its rule.
   ranked.sort((a, b) => a.score - b.score || (a.kind === 'cloud' ? 1 : 0) - (b.kind === 'cloud' ? 1 : 0));
-  return { offers: ranked.map((r) => r.offer), notes, halfOpen };
+  const explored = ctx.schedule ? undefined : explore(ranked, ctx);
+  return { offers: ranked.map((r) => r.offer), notes, halfOpen, ...(why ? { why } : explored ? { why: explored } : {}) };
 };
 
 export const rankOffers = async (

@@ -6,7 +6,9 @@
 // provider confirms it is gone (./release.ts); on a slower cadence it sweeps the
 // providers for resources no live attempt owns.
 import type { Attempt, Job } from './job.js';
-import { liveAttempt, needsReconcile } from './job.js';
+import { liveAttempt, liveAttempts, needsReconcile } from './job.js';
+import { advanceHedged, launchHedge } from './hedge.js';
+import { judgePending, PendingStarts } from './pending-start.js';
 import { recordOutcome, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
 import { ConflictError, type PassShard } from './ports.js';
 import { readyToSettle, writeEnding } from './settlement.js';
@@ -53,7 +55,7 @@ export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = {
 };
 
 /** `losses` is the pass's evidence for judging unknown attempts (./restart-losses.ts); set by reconcileOnce. */
-export type ReconcileDeps = DispatchDeps & { reconcile: ReconcileConfig; losses?: PassLosses };
+export type ReconcileDeps = DispatchDeps & { reconcile: ReconcileConfig; losses?: PassLosses; pendingStarts?: PendingStarts };
 
 export interface ReconcileSummary {
   examined: number;
@@ -78,7 +80,7 @@ export const reconcileOnce = async (deps: ReconcileDeps, shard?: PassShard): Pro
   const summary: ReconcileSummary = { examined: 0, requeued: 0, changed: 0, conflicts: 0, errors: 0, quiet: 0, statusCalls: 0, throttled: 0 };
   const startedAt = processStartedAt(deps.reconcile, deps.clock.now());
   const losses = new PassLosses(startedAt, deps.reconcile.restartWarmupSeconds ?? DEFAULT_RESTART_WARMUP_SECONDS);
-  const passDeps: ReconcileDeps = { ...deps, losses };
+  const passDeps: ReconcileDeps = { ...deps, losses, pendingStarts: new PendingStarts(deps, deps.reconcile.startDeadlineSeconds) };
   const limits = { concurrency: deps.reconcile.concurrency ?? 8, perKey: deps.reconcile.perProviderConcurrency ?? 4 };
   // Page after page of the index: jobs nothing changes stay oldest, so reading only the first
   // page would leave every job behind them unexamined (a restart with many live attempts).
@@ -173,6 +175,8 @@ const advanceJob = async (deps: ReconcileDeps, job: Job, read?: PageRead): Promi
     }
     case 'starting':
     case 'running': {
+      // A hedged start races two attempts: ./hedge.ts keeps the first to run.
+      if (liveAttempts(job).length > 1) return advanceHedged(deps, job);
       const attempt = liveAttempt(job);
       if (!attempt) return failover(deps, job, undefined, 'no live attempt was found');
       return advanceAttempt(deps, job, attempt, read?.attemptId === attempt.id ? read : undefined);
@@ -232,11 +236,13 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt, r
   const status: ObservedStatus = await observeAttempt(deps, job, attempt, answer.status);
   const at = now.toISOString();
   switch (status.state) {
-    case 'pending':
-      if (secondsSince(attempt.createdAt, now) > deps.reconcile.startDeadlineSeconds) {
-        return failover(deps, job, attempt, `did not start within ${deps.reconcile.startDeadlineSeconds}s`, 'start-missed');
-      }
+    case 'pending': {
+      // The start deadline is learned per provider; a late start may hedge or move (./pending-start.ts).
+      const verdict = await judgePending(deps.pendingStarts, deps.reconcile.startDeadlineSeconds, job, attempt, provider.kind, now, deps.config.maxAttempts);
+      if (verdict.kind === 'give-up') return failover(deps, job, attempt, verdict.reason, verdict.outcome);
+      if (verdict.kind === 'hedge') return (await launchHedge(deps, job, attempt, verdict.lateSeconds)) ? 'changed' : 'unchanged';
       return 'unchanged';
+    }
     case 'running': {
       if (job.status === 'running' && attempt.status === 'running') return 'unchanged';
       const change = new JobChange(job, at)

@@ -59,6 +59,8 @@ export interface ProviderStatsRecord {
   probe?: { attemptId: string; until: string };
   /** Per-machine losses, for networks whose offers name the machine (Vast.ai). */
   hosts?: Record<string, HostStats>;
+  /** Launch-to-running seconds of the latest starts, newest last (./pending-start.ts learns the start deadline from them). */
+  recentStarts?: number[];
   updatedAt: string;
 }
 
@@ -102,6 +104,8 @@ export const emptyStats = (provider: string, at: string): ProviderStatsRecord =>
 });
 
 const MIN_P = 0.02;
+/** Starts kept per provider for the learned start deadline. */
+export const RECENT_STARTS_KEPT = 40;
 
 /** Posterior mean of P(success) for a provider's GPU model: Beta prior plus decayed counts. */
 export const successProbability = (
@@ -214,6 +218,7 @@ export const applyOutcome = (
     m.startSecondsEwma =
       m.startSecondsEwma === undefined ? outcome.startSeconds : config.startAlpha * outcome.startSeconds + (1 - config.startAlpha) * m.startSecondsEwma;
     m.startSamples += 1;
+    next.recentStarts = [...(next.recentStarts ?? []), Math.round(outcome.startSeconds * 10) / 10].slice(-RECENT_STARTS_KEPT);
   }
   next.models[key] = m;
   next.updatedAt = outcome.at;

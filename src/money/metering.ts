@@ -39,6 +39,8 @@ export interface JobUsage {
  * reason differs from the attempt's, so that last attempt is still the network's.
  */
 export const customerIsResponsible = (job: Job, attempt: Attempt, index: number): { billable: boolean; why: string } => {
+  // A hedged start's loser (src/core/hedge.ts) was our bet on a faster start: its time is ours.
+  if (attempt.hedge === 'lost') return { billable: false, why: "hedge lost: Switchyard's cost, not billed to the customer" };
   switch (attempt.status) {
     case 'succeeded':
       return { billable: true, why: 'succeeded' };

@@ -3,6 +3,8 @@
 // scope sees both side by side, per attempt.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { usdToMicro } from '../../money/amounts.js';
+import { hedgeLossSeconds } from '../../core/hedge.js';
+import { DEFAULT_BILLING } from '../../core/provider.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { apiKeyProblems, jsonResponse, problemOf } from '../openapi-responses.js';
@@ -19,6 +21,7 @@ const AttemptEconomicsSchema = z
     providerPricePerGpuHourMicroUsd: z.number().int().openapi({ description: "The provider's price per GPU-hour: our cost.", example: 2_000_000 }),
     customerPricePerGpuHourMicroUsd: z.number().int().optional().openapi({ description: "The customer's price per GPU-hour at placement (absent for attempts placed before prices were recorded).", example: 2_300_000 }),
     marginPerGpuHourMicroUsd: z.number().int().optional().openapi({ description: 'Customer price less provider price, per GPU-hour (negative when a rate card sells below cost).', example: 300_000 }),
+    hedgeLossMicroUsd: z.number().int().optional().openapi({ description: "A lost hedged start: what its provider bills for it (launch or start to confirmed release, by the provider's billing terms). Our cost; the customer is not billed for it.", example: 41_000 }),
   })
   .openapi('AttemptEconomics', { description: "One attempt's provider cost, customer price and margin per GPU-hour." });
 
@@ -74,6 +77,7 @@ export const registerAdminJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps):
         gpuModel: a.gpuModel,
         providerPricePerGpuHourMicroUsd: cost,
         ...(price !== undefined ? { customerPricePerGpuHourMicroUsd: price, marginPerGpuHourMicroUsd: price - cost } : {}),
+        ...(a.hedge === 'lost' ? { hedgeLossMicroUsd: Math.ceil((cost * job.spec.resources.gpu.count * hedgeLossSeconds(a, deps.providers.get(a.provider)?.billing ?? DEFAULT_BILLING, job.updatedAt)) / 3600) } : {}),
       };
     });
     return c.json({ tenantId: job.tenantId, job: jobView(job), economics }, 200);

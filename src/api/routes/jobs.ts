@@ -1,5 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { cancelJob, getJob, listJobs, submitJob } from '../../core/jobs-service.js';
+import { hasDeadline } from '../../core/deadline.js';
+import { deadlineAtSubmit, type DeadlineRefusal } from '../../core/deadline-check.js';
 import type { Job, JobSpec } from '../../core/job.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
@@ -97,7 +99,7 @@ const submitRoute = createRoute({
     402: problemOf(402, 'The job does not fit: monthly budget exceeded, prepaid balance too low, or an invoice overdue'),
     413: bodyTooLarge,
     415: problemOf(415, 'Body is not JSON'),
-    422: problemOf(422, 'Idempotency-Key reused with a different body'),
+    422: problemOf(422, 'Idempotency-Key reused with a different body, or a deadline no offer can meet (`bound`: deadline-passed, max-duration, no-offer or start-delay)'),
     ...apiKeyProblems('jobs:write'),
   },
 });
@@ -167,6 +169,14 @@ const unknownSecretErrors = async (deps: ApiDeps, tenantId: string, spec: JobSpe
     .map((r) => ({ name: r.name, field: r.field.join('.'), pointer: `/${r.field.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`, detail: detail(r.name) }));
 };
 
+/** A deadline no offer can meet (src/core/deadline-check.ts); provider stats are advisory. */
+const deadlineRefusal = async (deps: ApiDeps, spec: JobSpec): Promise<DeadlineRefusal | undefined> => {
+  if (!hasDeadline(spec)) return undefined;
+  const now = deps.jobs.clock.now();
+  const stats = await deps.stats?.getMany(deps.providers.all().map((p) => p.name)).catch(() => undefined);
+  return deadlineAtSubmit(deps.providers.all(), spec, { now, ...(stats ? { stats } : {}) });
+};
+
 /** `metadata[key]=value` pairs from the query string (Stripe's spelling); every pair must match. */
 const metadataFilter = (query: Record<string, string>): { pairs: Record<string, string> } | { errors: FieldError[] } => {
   const pairs: Record<string, string> = {};
@@ -210,6 +220,8 @@ export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void
       const names = [...new Set(secretErrors.map((e) => e.name))];
       return problem(c, 400, 'validation', 'Invalid request', `Unknown secret: ${names.join(', ')}`, { errors: secretErrors.map(({ name: _n, ...e }) => e) }) as never;
     }
+    const late = await deadlineRefusal(deps, spec);
+    if (late) return problem(c, 422, 'deadline-infeasible', 'The deadline cannot be met', late.detail, { bound: late.bound }) as never;
     const { job, created } = await submitJob(deps.jobs, c.get('tenantId'), spec, c.req.valid('header')['idempotency-key']);
     if (!created) c.header('idempotent-replayed', 'true');
     c.header('location', `/v1/jobs/${job.id}`);
