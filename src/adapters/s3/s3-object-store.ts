@@ -23,8 +23,8 @@ export interface S3Config {
   /** Set for a local S3-compatible server; unset in AWS. */
   endpoint?: string;
   region?: string;
-  /** Local servers only; in AWS the function's role signs. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Local servers, or an assumed role's temporary credentials; in AWS the function's role signs otherwise. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 export const createS3Client = (config: S3Config = {}): S3Client =>
