@@ -5,6 +5,7 @@
 // role is a clear 4xx (422 at PUT, 403 at declare and listing) with the attempt's refusal
 // reason in the listing, never a 5xx.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client, S3ObjectStore } from '../../src/adapters/s3/s3-object-store.js';
 import { DynamoTenantBucketStore } from '../../src/adapters/dynamodb/tenant-bucket-store.js';
@@ -63,6 +64,8 @@ describe("outputs in the tenant's own bucket", () => {
 
   it('uploads to and lists from the tenant bucket with the assumed role, and keeps earlier outputs where they went', async () => {
     const before = await uploadOutputs('in the stack bucket');
+    // The README's local-mode example sets exactly this.
+    expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(`-d '${JSON.stringify(setting())}'`);
     const put = await api(system, 'PUT', '/v1/outputs-bucket', { body: setting() });
     expect(put.status).toBe(200);
     expect((await api(system, 'GET', '/v1/outputs-bucket')).body).toEqual(setting());
