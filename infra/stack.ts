@@ -106,6 +106,8 @@ export class SwitchyardStack extends Stack {
     // POST /v1/secrets seals; GET /v1/agent/secrets opens.
     runTime.grantSecrets(api.role, 'seal-and-open');
     runTime.agentTokenKey.grantRead(api.fn);
+    // PUT /v1/outputs-bucket and tenants' own outputs buckets: assume the tenant's role, with its external id.
+    runTime.grantAssumeTenantRoles(api.role);
 
     // payments: the Stripe webhook and the USDC routes (src/api/groups/payment-paths.ts), in a
     // function of their own so that only it carries stripe, viem and @solana/kit.

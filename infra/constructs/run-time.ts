@@ -4,7 +4,7 @@
 // Buckets: SSE-S3 (presigned URLs then need no KMS grant on the agent's side), TLS only,
 // public access blocked, objects owned by the bucket owner, access-logged, and expired by
 // lifecycle rules so that nothing accumulates forever.
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -117,5 +117,28 @@ export class RunTime extends Construct {
   grantSecrets(role: iam.IRole, access: 'seal-and-open' | 'open'): void {
     const actions = access === 'open' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'];
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.secretsKey.keyArn] }));
+  }
+
+  /**
+   * Assume a tenant's role for its own outputs bucket (src/adapters/s3/assumed-role-bucket.ts).
+   * Tenants' roles live in their accounts, unknown at deploy time, so the resource is every
+   * role outside this account; the condition allows it only with an external id of our form,
+   * switchyard-<tenant>-…, which the API checks carries the calling tenant (confused deputy).
+   */
+  grantAssumeTenantRoles(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::*:role/*`],
+        conditions: {
+          StringLike: { 'sts:ExternalId': 'switchyard-?*-?*' },
+          StringNotEquals: { 'aws:ResourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/*]',
+      reason: "Tenants' roles are in their own accounts and named by them at run time; assuming one needs an external id of the form switchyard-<tenant>-… (the API checks the tenant) and never reaches this account's roles.",
+    });
   }
 }

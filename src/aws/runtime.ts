@@ -2,6 +2,8 @@
 // key (SECRETS_KEY_ARN), the output manifests and caps (OUTPUTS_MAX_BYTES), and masking of
 // secret values in log chunks and output tails. Each is off when the stack does not set it.
 import { DynamoOutputStore } from '../adapters/dynamodb/output-store.js';
+import { DynamoTenantBucketStore } from '../adapters/dynamodb/tenant-bucket-store.js';
+import { AssumedRoleBucketAccess } from '../adapters/s3/assumed-role-bucket.js';
 import { DynamoSecretStore } from '../adapters/dynamodb/secret-store.js';
 import type { AgentApiDeps } from '../api/routes/agent-deps.js';
 import {
@@ -38,4 +40,7 @@ export const runTimeApiDeps = (): RunTimeApiDeps => ({
   maxOutputBytes: Number(process.env.OUTPUTS_MAX_BYTES ?? DEFAULT_MAX_OUTPUT_BYTES),
   maxCheckpointBytes: DEFAULT_MAX_CHECKPOINT_BYTES,
   downloadUrlSeconds: DEFAULT_DOWNLOAD_URL_SECONDS,
+  // Tenants' own buckets: the function's role assumes each tenant's role (the stack allows
+  // sts:AssumeRole only with an external id of the form switchyard-<tenant>-…).
+  tenantBuckets: { store: new DynamoTenantBucketStore(db, tableName), access: new AssumedRoleBucketAccess() },
 });

@@ -5,6 +5,7 @@
 // declared object is there with its declared size, and only then is the manifest listed.
 import type { ObjectStore } from './object-store.js';
 import { listAll } from './object-store.js';
+import type { TenantBucketSetting } from './tenant-bucket.js';
 
 export interface OutputFile {
   /** Relative to the outputs folder, "/"-separated. */
@@ -22,6 +23,8 @@ export interface OutputManifest {
   declaredAt: string;
   /** Set when the commit found every file: from then on the outputs are listed. */
   committedAt?: string;
+  /** The tenant's own bucket the files went to (its setting at declare time); the stack's outputs bucket when unset. */
+  bucket?: TenantBucketSetting;
 }
 
 /** Where outputs were refused, so that the listing can say why it is empty. */

@@ -9,9 +9,11 @@ import { createS3Client, S3ObjectStore } from '../adapters/s3/s3-object-store.js
 import type { RuntimeBuckets } from '../core/object-store.js';
 
 export const LOCAL_BUCKETS = { logs: 'switchyard-logs', outputs: 'switchyard-outputs', checkpoints: 'switchyard-checkpoints' } as const;
+/** A second bucket standing in for a tenant's own (PUT /v1/outputs-bucket, reached through the local STS). */
+export const LOCAL_TENANT_BUCKET = 'switchyard-tenant-outputs';
 
 /** s3rver accepts any key pair; these only make the client sign. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface LocalS3 {
   endpoint: string;
@@ -36,7 +38,7 @@ export const startLocalS3 = async (options: LocalS3Options = {}): Promise<LocalS
     silent: true,
     directory,
     vhostBuckets: false,
-    configureBuckets: Object.values(LOCAL_BUCKETS).map((name) => ({ name })),
+    configureBuckets: [...Object.values(LOCAL_BUCKETS), LOCAL_TENANT_BUCKET].map((name) => ({ name })),
   });
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;

@@ -38,7 +38,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.js';
 import type { RuntimeBuckets } from '../core/object-store.js';
-import { startLocalS3, type LocalS3 } from './s3-local.js';
+import { LOCAL_CREDENTIALS, LOCAL_TENANT_BUCKET, startLocalS3, type LocalS3 } from './s3-local.js';
+import { startLocalSts, type LocalSts } from './sts-fake.js';
+import { AssumedRoleBucketAccess } from '../adapters/s3/assumed-role-bucket.js';
+import { DynamoTenantBucketStore } from '../adapters/dynamodb/tenant-bucket-store.js';
 import type { ApiDeps } from '../api/context.js';
 import type { AgentApiDeps } from '../api/routes/agent-deps.js';
 import { DynamoOutputStore } from '../adapters/dynamodb/output-store.js';
@@ -138,12 +141,22 @@ export interface RunningSystem {
   buckets: RuntimeBuckets;
   /** The embedded S3-compatible server's endpoint, when this system started one. */
   s3Endpoint?: string;
+  /** Local mode's STS fake (tenant buckets through an assumed role); only with the embedded S3 server. */
+  localSts?: LocalSts;
   agent: AgentApiDeps;
   agentTokenKey: string;
   /** Where the local Stripe and chain fakes listen (with localBilling). */
   localBilling?: LocalBillingInfo;
   stop(): Promise<void>;
 }
+
+/** The role the local STS lets the seeded tenant assume, for its own bucket (README "Outputs in your own bucket"). */
+export const localTenantRole = (tenantId: string) => ({
+  roleArn: 'arn:aws:iam::000000000000:role/switchyard-local-outputs',
+  externalId: `switchyard-${tenantId}-localdemo`,
+  bucket: LOCAL_TENANT_BUCKET,
+  region: 'us-east-1',
+});
 
 /** The local provider's hand-loss switch for POST /v1/local/jobs/{id}/lose-machine, when it runs here. */
 const localMachinesOf = (providers: Provider[]): Pick<ApiDeps, 'localMachines'> => {
@@ -184,8 +197,13 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const secrets = new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new LocalKeyWrapper(localKey.key), 'local'), clock, MAX_SECRETS_PER_TENANT);
   const redact = logRedactor(secrets, () => clock.now().getTime());
   agent.redactLogChunk = redact;
+  // A tenant's own bucket: in local mode the second bucket of the embedded S3 server, reached
+  // through the local STS fake and the real STS client (README "Outputs in your own bucket").
+  const sts = s3 ? await startLocalSts(LOCAL_CREDENTIALS) : undefined;
+  const tenantBucketAccess = sts && s3 ? new AssumedRoleBucketAccess({ stsEndpoint: sts.endpoint, s3Endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS, region: 'us-east-1' }) : undefined;
   const runTime: RunTimeApiDeps = {
     outputs: new DynamoOutputStore(db, tableName),
+    tenantBuckets: { store: new DynamoTenantBucketStore(db, tableName), ...(tenantBucketAccess ? { access: tenantBucketAccess } : {}) },
     maxOutputBytes: Number(process.env.SWITCHYARD_OUTPUTS_MAX_BYTES ?? DEFAULT_MAX_OUTPUT_BYTES),
     maxCheckpointBytes: DEFAULT_MAX_CHECKPOINT_BYTES,
     downloadUrlSeconds: DEFAULT_DOWNLOAD_URL_SECONDS,
@@ -235,6 +253,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const reconcile = createReconcileHandler(deps);
 
   const tenantId = options.tenantId ?? 'local';
+  sts?.allow(localTenantRole(tenantId));
   const apiKey = await seedTenant(tenants, { tenantId, name: 'Local tenant', apiKey: options.apiKey });
   await seedLocalTerms(money.billing, tenantId, clock.now().toISOString()); // explicit terms: new tenants can spend nothing
   const adminKey = await seedTenant(tenants, { tenantId: OPERATOR_TENANT, name: 'Operator', apiKey: options.adminKey, scopes: ['admin'], variable: 'SWITCHYARD_ADMIN_KEY' });
@@ -322,6 +341,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     secretsKeyPath: localKey.path,
     buckets,
     ...(s3 ? { s3Endpoint: s3.endpoint } : {}),
+    ...(sts ? { localSts: sts } : {}),
     agent,
     agentTokenKey,
     ...(billingFakes ? { localBilling: billingFakes.info } : {}),
@@ -340,6 +360,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       rawClient.destroy();
       await dynamo?.stop();
       await s3?.stop();
+      await sts?.stop();
     },
   };
 };

@@ -76,6 +76,7 @@ const RUN_TIME_BUCKETS = [
   ...OBJECTS('Outputs', 'GetObject', 'PutObject', 'ListBucket'),
   ...OBJECTS('Checkpoints', 'DeleteObject', 'GetObject', 'PutObject', 'ListBucket'),
 ];
+const TENANT_ROLES = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/*']] };
 const SECRETS_KEY = (...actions: string[]): string[] => actions.map((a) => `kms:${a} -> KMS:RunTimeSecretsKey`);
 const READ_SECRET = (name: string): string[] => [
   `secretsmanager:DescribeSecret -> SecretsManager:switchyard/dev/${name}`,
@@ -121,8 +122,20 @@ describe('IAM', () => {
       [
         ...LOGS('api'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('admin-key'), ...READ_SECRET('providers'),
         ...RUN_TIME_BUCKETS, ...SECRETS_KEY('Decrypt', 'GenerateDataKey'), ...READ_SECRET('agent-token-key'),
+        `sts:AssumeRole -> ${JSON.stringify(TENANT_ROLES)}`,
       ].sort(),
     );
+  });
+
+  it("api: assumes tenants' roles only outside this account and only with an external id of the form switchyard-<tenant>-…", () => {
+    const assume = statementsOf(roleOf('api')).filter((st) => actions(st).includes('sts:AssumeRole'));
+    expect(assume).toHaveLength(1);
+    expect(assume[0]).toMatchObject({
+      Resource: TENANT_ROLES,
+      Condition: { StringLike: { 'sts:ExternalId': 'switchyard-?*-?*' }, StringNotEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    // No other function may assume any role.
+    for (const fn of FUNCTIONS.filter((f) => f !== 'api')) expect(grants(fn).some((g) => g.startsWith('sts:'))).toBe(false);
   });
 
   it('payments: table items and indexes, admin and Stripe secrets; no queue, no provider secret, no buckets', () => {

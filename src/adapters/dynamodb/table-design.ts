@@ -18,6 +18,7 @@
 // idempotency key of a POST               pk=IDEM#<tenant>#<key>    sk=IDEM   (expires via TTL)
 // API key by public id                    pk=KEY#<keyId>            sk=KEY
 // tenant                                  pk=TENANT#<tenantId>      sk=TENANT
+// its own outputs bucket (role, ext id)   pk=TENANT#<tenantId>      sk=OUTPUTS_BUCKET
 // a provider's reliability and breaker    pk=PSTATS#<provider>      sk=PSTATS  (versioned; per-model stats inside)
 // an attempt counted in provider stats    pk=PSTATS#<provider>      sk=ATTEMPT#<attemptId>  (put only if absent,
 //                                          with the stats, in one transaction; expires via TTL)

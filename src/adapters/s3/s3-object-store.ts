@@ -18,7 +18,7 @@ export interface S3Config {
   /** Set for a local S3-compatible server; unset in AWS. */
   endpoint?: string;
   region?: string;
-  /** Local servers only (or temporary credentials); in AWS the function's role signs. */
+  /** Local servers, or an assumed role's temporary credentials; in AWS the function's role signs otherwise. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 

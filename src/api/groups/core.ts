@@ -13,6 +13,7 @@ import { registerJobOutputsRoute } from '../routes/job-outputs.js';
 import { registerJobRoutes } from '../routes/jobs.js';
 import { registerLocalMachineRoutes } from '../routes/local-machines.js';
 import { registerLogRoutes } from '../routes/logs.js';
+import { registerOutputsBucketRoutes } from '../routes/outputs-bucket.js';
 import { registerProviderRoutes } from '../routes/providers.js';
 import { registerSecretRoutes } from '../routes/secrets.js';
 import { registerWebhookSecretRoute } from '../routes/webhook-secret.js';
@@ -30,6 +31,7 @@ export const coreRoutes: RouteGroup = {
     registerJobRoutes(app, deps);
     registerJobEventRoutes(app, deps);
     if (deps.agent && deps.runTime) registerJobOutputsRoute(app, deps, deps.agent, deps.runTime);
+    if (deps.agent && deps.runTime) registerOutputsBucketRoutes(app, deps.runTime);
     if (deps.agent) registerLogRoutes(app, deps, deps.agent);
     registerProviderRoutes(app, deps);
     registerAdminRoutes(app, deps);

@@ -8,6 +8,8 @@
 //   POST /v1/agent/outputs/commit      → 204 once every declared file is in the bucket; only then listed
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { checkpointPrefix, commitCheckpoint, maySaveCheckpoint, newCheckpointKey, recordResume } from '../../core/checkpoints.js';
+import { TenantBucketAccessError } from '../../core/tenant-bucket.js';
+import { outputsBucket, tenantBucketDenied } from './run-time-deps.js';
 import { missingUploads, OUTPUT_LIMITS, outputKey, outputPathError, transferSeconds, type OutputFile } from '../../core/outputs.js';
 import { MissingSecretsError } from '../../secrets/secrets-service.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
@@ -158,6 +160,7 @@ const declareOutputsRoute = createRoute({
     ),
     400: problemOf(400, 'Invalid paths or sizes'),
     ...agentCommon,
+    403: problemOf(403, "The tenant's own outputs bucket refused us (its role could not be assumed): nothing is uploaded or listed"),
     413: problemOf(413, 'Body over 64 KiB, or outputs over the size cap: nothing is uploaded or listed'),
   },
 });
@@ -170,7 +173,7 @@ const commitOutputsRoute = createRoute({
   description: 'Checks every declared file was uploaded with its size, then lists them on the job (GET /v1/jobs/{id}/outputs).',
   summary: 'Agent: list the uploaded outputs',
   security: agentSecurity,
-  responses: { 204: { description: 'Listed' }, ...agentCommon, 409: conflict('outputs-incomplete', 'Outputs incomplete', 'Nothing declared, some files not uploaded, or the attempt ended') },
+  responses: { 204: { description: 'Listed' }, ...agentCommon, 403: problemOf(403, "The tenant's own outputs bucket refused us (its role could not be assumed)"), 409: conflict('outputs-incomplete', 'Outputs incomplete', 'Nothing declared, some files not uploaded, or the attempt ended') },
 });
 
 export const registerAgentRunTimeRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, agent: AgentApiDeps, runTime: RunTimeApiDeps): void => {
@@ -255,9 +258,21 @@ export const registerAgentRunTimeRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDe
       }) as never;
     }
     const normalized: OutputFile[] = files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, sha256: f.sha256.toLowerCase() }));
-    await runTime.outputs.putDeclared({ tenantId: cap.tenantId, jobId: cap.jobId, attemptId: cap.attemptId, files: normalized, declaredAt: clock.now().toISOString() });
+    // The tenant's own bucket when it set one: its role is assumed now, so a denial ends here, nothing listed.
+    const setting = await runTime.tenantBuckets?.store.get(cap.tenantId);
+    let bucket;
+    try {
+      bucket = await outputsBucket(agent, runTime, setting);
+    } catch (error) {
+      if (!(error instanceof TenantBucketAccessError)) throw error;
+      await runTime.outputs.putRefusal(cap.jobId, { attemptId: attempt.id, at: clock.now().toISOString(), reason: `${error.message}; none were uploaded` });
+      return tenantBucketDenied(c, error) as never;
+    }
+    await runTime.outputs.putDeclared({
+      tenantId: cap.tenantId, jobId: cap.jobId, attemptId: cap.attemptId, files: normalized, declaredAt: clock.now().toISOString(), ...(setting ? { bucket: setting } : {}),
+    });
     const uploads = await Promise.all(
-      normalized.map(async (f) => ({ path: f.path, url: await agent.buckets.outputs.presignPut(outputKey(cap.tenantId, cap.jobId, f.path), transferSeconds(f.sizeBytes), f.sizeBytes) })),
+      normalized.map(async (f) => ({ path: f.path, url: await bucket.presignPut(outputKey(cap.tenantId, cap.jobId, f.path), transferSeconds(f.sizeBytes), f.sizeBytes) })),
     );
     return c.json({ uploads }, 200);
   });
@@ -266,7 +281,15 @@ export const registerAgentRunTimeRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDe
     const { cap } = c.get('agent');
     const declared = await runTime.outputs.declared(cap.jobId, cap.attemptId);
     if (!declared) return problem(c, 409, 'outputs-not-declared', 'Nothing declared', 'Declare the files with POST /v1/agent/outputs first.') as never;
-    const missing = await missingUploads(agent.buckets.outputs, declared);
+    let bucket;
+    try {
+      bucket = await outputsBucket(agent, runTime, declared.bucket);
+    } catch (error) {
+      if (!(error instanceof TenantBucketAccessError)) throw error;
+      await runTime.outputs.putRefusal(cap.jobId, { attemptId: cap.attemptId, at: clock.now().toISOString(), reason: error.message });
+      return tenantBucketDenied(c, error) as never;
+    }
+    const missing = await missingUploads(bucket, declared);
     if (missing.length > 0) {
       return problem(c, 409, 'outputs-incomplete', 'Outputs incomplete', `Not uploaded with the declared size: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}. Nothing is listed.`, {
         missing,

@@ -8,7 +8,8 @@ import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
 import { JobIdParams } from '../schemas.js';
 import type { AgentApiDeps } from './agent-deps.js';
-import type { RunTimeApiDeps } from './run-time-deps.js';
+import { TenantBucketAccessError } from '../../core/tenant-bucket.js';
+import { outputsBucket, tenantBucketDenied, type RunTimeApiDeps } from './run-time-deps.js';
 import { apiKeyProblems, jsonResponse, problemOf } from '../openapi-responses.js';
 
 export const OutputListSchema = z
@@ -58,6 +59,7 @@ const route = createRoute({
     400: problemOf(400, 'Invalid job id'),
     404: problemOf(404, 'No such job'),
     ...apiKeyProblems('jobs:read'),
+    403: problemOf(403, "The key lacks the jobs:read scope, or the tenant's own outputs bucket refused us (its role could not be assumed)"),
   },
 });
 
@@ -72,8 +74,15 @@ export const registerJobOutputsRoute = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     }
     const seconds = runTime.downloadUrlSeconds;
     const expiresAt = new Date(deps.jobs.clock.now().getTime() + seconds * 1000).toISOString();
+    let bucket;
+    try {
+      bucket = await outputsBucket(agent, runTime, listed.bucket); // where these files went, whatever the setting is now
+    } catch (error) {
+      if (error instanceof TenantBucketAccessError) return tenantBucketDenied(c, error) as never;
+      throw error;
+    }
     const items = await Promise.all(
-      listed.files.map(async (f) => ({ ...f, url: await agent.buckets.outputs.presignGet(outputKey(job.tenantId, job.id, f.path), seconds), expiresAt })),
+      listed.files.map(async (f) => ({ path: f.path, sizeBytes: f.sizeBytes, sha256: f.sha256, url: await bucket.presignGet(outputKey(job.tenantId, job.id, f.path), seconds), expiresAt })),
     );
     return c.json({ status: 'listed' as const, attemptId: listed.attemptId, committedAt: listed.committedAt, items }, 200);
   });
