@@ -107,7 +107,14 @@ const dispatch = await measure(async () => {
   return dispatchMessages;
 });
 
-// 3. Reconcile while every job runs: a pass a minute, each looking at every live job.
+// 3. The pass that sees every attempt start running (a write per job, once in its life),
+// then the passes while every job runs: a pass a minute, each looking at every live job
+// (the batched reads find nothing new, so nothing is read again or written).
+const started = await measure(async () => {
+  clock.advance(60_000);
+  await system.reconcile();
+  return 1;
+});
 const STEADY_PASSES = 3;
 const steady = await measure(async () => {
   for (let i = 0; i < STEADY_PASSES; i++) {
@@ -168,11 +175,11 @@ const components = {
   sqs: perJob((sqsSends * 3 * P.sqs.usdPerMillionRequests) / 1e6), // send, receive, delete per message
   lambdaDispatch: perJob(lambdaUsd(dispatch.invocations, dispatch.seconds, FUNCTION_MEMORY_MB.dispatch)),
   dynamodbDispatch: perJob(dynamoUsd(dispatch.counts)),
-  // A live job costs a share of every minute's pass while it runs, then its ending passes.
-  dynamodbReconcile: steadyPerLiveJobMinute.dynamo * jobMinutes + perJob(dynamoUsd(ending.counts)),
+  // A live job costs its start pass, a share of every other minute's pass while it runs, then its ending passes.
+  dynamodbReconcile: perJob(dynamoUsd(started.counts)) + steadyPerLiveJobMinute.dynamo * (jobMinutes - 1) + perJob(dynamoUsd(ending.counts)),
   lambdaReconcile:
-    steadyPerLiveJobMinute.lambdaSeconds * jobMinutes * (FUNCTION_MEMORY_MB.reconcile / 1024) * P.lambda.usdPerGbSecondArm64 +
-    perJob(ending.seconds * (FUNCTION_MEMORY_MB.reconcile / 1024) * P.lambda.usdPerGbSecondArm64),
+    steadyPerLiveJobMinute.lambdaSeconds * (jobMinutes - 1) * (FUNCTION_MEMORY_MB.reconcile / 1024) * P.lambda.usdPerGbSecondArm64 +
+    perJob((started.seconds + ending.seconds) * (FUNCTION_MEMORY_MB.reconcile / 1024) * P.lambda.usdPerGbSecondArm64),
   // Fixed: two per-minute schedules (reconcile, webhooks) and their idle passes, spread over a month's jobs.
   schedules:
     ((2 * minutesPerMonth * P.eventBridge.usdPerMillionScheduledInvocations) / 1e6 +
@@ -192,7 +199,9 @@ const figures = {
     jobs,
     dynamoCallsPerSubmit: callsPer(submits.counts, jobs),
     dynamoCallsPerDispatch: callsPer(dispatch.counts, jobs),
+    dynamoCallsStartPassPerJob: callsPer(started.counts, jobs),
     dynamoCallsPerLiveJobPerPass: callsPer(steady.counts, liveJobPasses),
+    readUnitsPerLiveJobPerPass: Number((steady.counts.readUnits / liveJobPasses).toFixed(3)),
     dynamoCallsEndingPerJob: callsPer(ending.counts, jobs),
     dynamoCallsPerIdlePass: idleReconcile.counts.total + idleWebhooks.counts.total,
     unitsPerSubmit: { read: Number((submits.counts.readUnits / jobs).toFixed(2)), write: Number((submits.counts.writeUnits / jobs).toFixed(2)) },

@@ -1,14 +1,24 @@
-// How the reconciler behaves with many live attempts: seeds N running jobs (default 10,000),
-// each with a live attempt launched on one of several sim providers, straight into the
-// store, then times one full reconcile pass over all of them and counts the provider calls
-// and DynamoDB calls it makes (the SDK middleware counts the latter). It measures
-// src/core/reconcile.ts as it is. `npm run bench:reconcile -- --json` prints
+// How the reconciler behaves with many live attempts: N running jobs (default 10,000), each
+// with a live attempt at a provider of the local market, then one full reconcile pass over
+// all of them, timed, with the provider calls and DynamoDB calls it makes counted (the SDK
+// middleware counts the latter). The providers are the real adapters over HTTP against the
+// market's fakes: AWS Batch (SigV4, DescribeJobs of 100 per call) for most attempts, and a
+// share on sim networks without a batched read (--sims, the per-attempt fallback). The seed
+// writes the fake's jobs and the job items directly (what the dispatcher's launches would
+// leave): the launch path is not what is measured. Then the same pass split over --shards
+// invocations running at once. `npm run bench:reconcile -- --json` prints
 // { liveAttempts, passSeconds, providerCalls, dynamoCalls, … }.
 import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import type { BatchClient } from '@aws-sdk/client-batch';
 import { DynamoCallCounter, difference } from '../src/adapters/dynamodb/call-counter.js';
 import type { Attempt, Job, JobEvent } from '../src/core/job.js';
+import type { Provider } from '../src/core/provider.js';
 import { newJobId } from '../src/core/jobs-service.js';
 import { reconcileOnce } from '../src/core/reconcile.js';
+import { startAwsBatchFake } from '../src/market/cloud/aws-batch-fake.js';
+import { createAwsBatchProvider } from '../src/providers/aws-batch/aws-batch-provider.js';
+import { ATTEMPT_TAG, JOB_TAG, jobNameFor } from '../src/providers/aws-batch/names.js';
 import { startBenchDynamo } from './dynamo-local.js';
 import { startSystem } from '../src/local/system.js';
 import { SimProvider } from '../src/providers/sim/sim-provider.js';
@@ -19,64 +29,84 @@ const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     attempts: { type: 'string', default: '10000' },
-    providers: { type: 'string', default: '4' },
+    // Attempts on sim networks read one by one (no statusMany): the fallback's share.
+    sims: { type: 'string', default: '0' },
+    shards: { type: 'string', default: '4' },
     'seed-concurrency': { type: 'string', default: '16' },
   },
 });
 const liveAttempts = Number(values.attempts);
+const simAttempts = Math.min(liveAttempts, Number(values.sims));
 const log = (line: string) => {
   if (!values.json) console.log(line);
 };
 
 const providerCalls: Record<string, number> = {};
-const sims = Array.from({ length: Number(values.providers) }, (_, i) => {
-  const sim = new SimProvider({
-    name: `sim-${i + 1}`,
-    catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 1 + i / 10 }],
-    startDelayMs: 0,
-    runTimeMs: 24 * 3_600_000, // running for the whole bench
-    failureRate: 0,
-    seed: 11 + i,
-  });
-  // Count every call the reconciler makes to a provider, per method.
-  for (const method of ['offers', 'launch', 'status', 'cancel', 'logs', 'listOwned'] as const) {
-    const original = (sim as unknown as Record<string, unknown>)[method];
-    if (typeof original !== 'function') continue;
-    (sim as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
-      providerCalls[method] = (providerCalls[method] ?? 0) + 1;
-      return (original as (...a: unknown[]) => Promise<unknown>).apply(sim, args);
-    };
-  }
-  return sim;
-});
+const count = (name: string) => (providerCalls[name] = (providerCalls[name] ?? 0) + 1);
+
+// AWS Batch: every request the adapter's SDK client sends is counted by a middleware.
+const batchFake = await startAwsBatchFake({ seed: 5, startDelayMs: 0, runMs: 24 * 3_600_000 });
+const awsBatch = createAwsBatchProvider({ region: batchFake.region, endpoint: batchFake.url, credentials: batchFake.credentials, jobQueue: 'switchyard-gpu' });
+(awsBatch as unknown as { client: BatchClient }).client.middlewareStack.add(
+  (next, context) => async (args) => {
+    count(`aws-batch.${String((context as { commandName?: string }).commandName).replace(/Command$/, '')}`);
+    return next(args);
+  },
+  { step: 'initialize', name: 'benchCallCounter' },
+);
+// Sims without statusMany: each status() call is one provider call.
+const sim = new SimProvider({ name: 'sim-single', catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 1 }], startDelayMs: 0, runTimeMs: 24 * 3_600_000, failureRate: 0, seed: 11 });
+const singleSim: Provider = {
+  name: sim.name,
+  kind: sim.kind,
+  info: () => sim.info(),
+  offers: (q) => sim.offers(q),
+  launch: (r) => sim.launch(r),
+  status: (ref) => (count('sim-single.status'), sim.status(ref)),
+  cancel: (ref) => sim.cancel(ref),
+  listOwned: () => (count('sim-single.listOwned'), sim.listOwned()),
+};
+const providers = [awsBatch, singleSim];
 
 const dynamo = await startBenchDynamo();
-const system = await startSystem({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName: 'bench_reconcile', providers: sims, loops: false });
+const system = await startSystem({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName: 'bench_reconcile', providers, loops: false });
 const counter = new DynamoCallCounter().attach(system.db);
 
 // Seed: every job already running on its provider, as the dispatcher and earlier passes leave it.
-log(`seeding ${liveAttempts} live attempts on ${sims.length} sim providers…`);
+log(`seeding ${liveAttempts} live attempts (${liveAttempts - simAttempts} on the AWS Batch fake, ${simAttempts} on a sim read one by one)…`);
 const seedStarted = performance.now();
 let seeded = 0;
 const seedOne = async (): Promise<void> => {
   const i = seeded++;
-  const sim = sims[i % sims.length]!;
+  const onSim = i < simAttempts;
   const now = new Date().toISOString();
   const id = newJobId();
   const attemptId = `${id}-a1`;
-  const offer = { provider: sim.name, offerId: `${sim.name}-H100`, gpuModel: 'H100', pricePerGpuHourUsd: 1, vramGb: 80 };
-  const { providerRef } = await sim.launch({
-    attemptId,
-    jobId: id,
-    offer: offer as never,
-    image: 'bench',
-    command: ['train'],
-    env: {},
-    maxDurationSeconds: 86_400,
-    maxPricePerGpuHourUsd: 5,
-    resources: {},
-  });
-  const attempt: Attempt = { id: attemptId, provider: sim.name, offerId: offer.offerId, gpuModel: 'H100', pricePerGpuHourUsd: 1, status: 'running', createdAt: now, startedAt: now, providerRef };
+  let providerRef: string;
+  const provider = onSim ? sim.name : awsBatch.name;
+  const offer = { provider, offerId: onSim ? `${sim.name}-H100` : 'g5.xlarge', gpuModel: 'H100', pricePerGpuHourUsd: 1, vramGb: 80 };
+  if (onSim) {
+    providerRef = (await sim.launch({ attemptId, jobId: id, offer: offer as never, image: 'bench', command: ['train'], env: {}, maxDurationSeconds: 86_400 })).providerRef;
+  } else {
+    // What SubmitJob leaves in the fake: a job with the attempt's name and tags, running.
+    providerRef = randomUUID();
+    const acceptedAt = Date.now() - 1000;
+    batchFake.jobs.jobs.set(providerRef, {
+      jobId: providerRef,
+      jobArn: `arn:aws:batch:${batchFake.region}:123456789012:job/${providerRef}`,
+      jobName: jobNameFor(attemptId),
+      jobQueue: `arn:aws:batch:${batchFake.region}:123456789012:job-queue/switchyard-gpu`,
+      jobDefinition: `arn:aws:batch:${batchFake.region}:123456789012:job-definition/bench:1`,
+      image: 'bench',
+      command: ['train'],
+      environment: [],
+      resourceRequirements: [{ type: 'GPU', value: '1' }],
+      tags: { [ATTEMPT_TAG]: attemptId, [JOB_TAG]: id },
+      createdAt: acceptedAt,
+      workload: { acceptedAt, plan: { kind: 'succeed' }, startDelayMs: 0, runMs: 24 * 3_600_000 },
+    });
+  }
+  const attempt: Attempt = { id: attemptId, provider, offerId: offer.offerId, gpuModel: 'H100', pricePerGpuHourUsd: 1, status: 'running', createdAt: now, startedAt: now, providerRef };
   const job: Job = {
     id,
     tenantId: system.tenantId,
@@ -106,29 +136,33 @@ await Promise.all(
 log(`seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
 for (const key of Object.keys(providerCalls)) delete providerCalls[key];
 
-// One full pass: one invocation whose batch covers every live attempt (the orphan sweep runs
-// on this first pass, as it does every sweepIntervalSeconds).
+// One full pass: one invocation with the shipped configuration (pages of batchSize per index
+// partition, up to maxPagesPerPass). The orphan sweep (every sweepIntervalSeconds, not every
+// pass) is left out: its listing is not a per-pass cost.
+const passDeps = { ...system.deps, reconcile: { ...system.deps.reconcile, sweepIntervalSeconds: undefined } };
 const before = counter.snapshot();
 const started = performance.now();
-const summary = await reconcileOnce({ ...system.deps, reconcile: { ...system.deps.reconcile, batchSize: liveAttempts } });
+const summary = await reconcileOnce(passDeps);
 const passSeconds = (performance.now() - started) / 1000;
 const counts = difference(counter.snapshot(), before);
 const fullPassProviderCalls = { ...providerCalls };
 
-// What one invocation with the shipped batch size covers.
+// The same pass shared by --shards invocations at once (each its part of the index).
 for (const key of Object.keys(providerCalls)) delete providerCalls[key];
-const defaultBefore = counter.snapshot();
-const defaultStarted = performance.now();
-const defaultSummary = await reconcileOnce(system.deps);
-const defaultPass = {
-  batchSize: system.deps.reconcile.batchSize,
-  examined: defaultSummary.examined,
-  seconds: Number(((performance.now() - defaultStarted) / 1000).toFixed(2)),
-  dynamoCalls: difference(counter.snapshot(), defaultBefore).total,
+const shardCount = Number(values.shards);
+const shardedBefore = counter.snapshot();
+const shardedStarted = performance.now();
+const shardSummaries = await Promise.all(Array.from({ length: shardCount }, (_, index) => reconcileOnce(passDeps, { index, count: shardCount })));
+const shardedPass = {
+  shards: shardCount,
+  wallSeconds: Number(((performance.now() - shardedStarted) / 1000).toFixed(2)),
+  examinedPerShard: shardSummaries.map((x) => x.examined),
+  dynamoCalls: difference(counter.snapshot(), shardedBefore).total,
   providerCalls: Object.values(providerCalls).reduce((s, n) => s + n, 0),
 };
 await system.stop();
 await dynamo.stop();
+await batchFake.close();
 
 const figures = {
   liveAttempts,
@@ -138,10 +172,11 @@ const figures = {
   providerCallsByMethod: fullPassProviderCalls,
   dynamoCallsByOperation: counts.calls,
   examined: summary.examined,
+  quiet: summary.quiet,
   changed: summary.changed,
   errors: summary.errors,
-  providers: sims.length,
-  defaultBatchPass: defaultPass,
+  attemptsReadOneByOne: simAttempts,
+  shardedPass,
 };
 if (values.json) console.log(JSON.stringify(figures));
 else {
@@ -149,6 +184,7 @@ else {
   log(`provider calls per pass: ${figures.providerCalls} ${JSON.stringify(fullPassProviderCalls)} (${(figures.providerCalls / liveAttempts).toFixed(2)} per live attempt)`);
   log(`DynamoDB calls per pass: ${figures.dynamoCalls} ${JSON.stringify(counts.calls)}`);
   log(`examined ${summary.examined}, changed ${summary.changed}, errors ${summary.errors}`);
-  log(`one invocation with the shipped batchSize ${defaultPass.batchSize}: examined ${defaultPass.examined} in ${defaultPass.seconds} s (${defaultPass.dynamoCalls} DynamoDB calls, ${defaultPass.providerCalls} provider calls)`);
+  log(`examined ${summary.examined}: ${summary.quiet} quiet (not read again, not written)`);
+  log(`the same pass over ${shardedPass.shards} shards at once: ${shardedPass.wallSeconds} s wall, examined ${JSON.stringify(shardedPass.examinedPerShard)}, ${shardedPass.dynamoCalls} DynamoDB calls, ${shardedPass.providerCalls} provider calls`);
 }
 process.exit(0);

@@ -8,8 +8,9 @@ import { traceClients, withTracing } from '../src/aws/tracing.js';
 traceClients(dynamo, sqs);
 
 export const handler = withMetrics(
-  withTracing('reconcile', async () => {
-    const summary = await createReconcileHandler(await reconcileDeps())();
+  // The schedule's event names this invocation's shard of the pass when there are several.
+  withTracing('reconcile', async (event?: { shard?: number; shards?: number }) => {
+    const summary = await createReconcileHandler(await reconcileDeps())(event);
     logger.info('reconcile run', { ...summary });
     return summary;
   }),

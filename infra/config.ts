@@ -28,6 +28,11 @@ export interface StageConfig {
   apiThrottle: { rateLimit: number; burstLimit: number };
   /** Upper bound on concurrent dispatch invocations, so a backlog cannot exhaust account concurrency. */
   dispatchMaxConcurrency: number;
+  /**
+   * Reconcile invocations that share each minute's pass (1..4, the reconcile index's
+   * partitions): one schedule target per shard, each job in exactly one.
+   */
+  reconcileShards: number;
   /** Retention of Lambda and API access logs. */
   logRetentionDays: number;
   /** Days a job's logs are kept in the logs bucket (an S3 lifecycle rule). */
@@ -196,6 +201,7 @@ export function loadStageConfig(ctx: ContextSource, projectRoot: string): StageC
       burstLimit: num(ctx, 'apiBurstLimit', 200, 1, 5_000),
     },
     dispatchMaxConcurrency: num(ctx, 'dispatchMaxConcurrency', 10, 2, 1000),
+    reconcileShards: Math.round(num(ctx, 'reconcileShards', 1, 1, 4)),
     logRetentionDays,
     jobLogRetentionDays: num(ctx, 'jobLogRetentionDays', 30, 1, 3650),
     outputRetentionDays: num(ctx, 'outputRetentionDays', 30, 1, 3650),

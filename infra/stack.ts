@@ -233,6 +233,7 @@ export class SwitchyardStack extends Stack {
     new Schedules(this, 'Schedules', {
       stage: config.stage,
       reconcile: reconcile.fn,
+      reconcileShards: config.reconcileShards,
       ...(webhooks && { webhooks: webhooks.fn }),
       ...(billing && { billing: billing.fn }),
     });

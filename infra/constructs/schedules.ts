@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 export interface SchedulesProps {
   stage: string;
   reconcile: lambda.IFunction;
+  /** Invocations sharing each pass (default 1): target k gets the event { shard: k, shards }. */
+  reconcileShards?: number;
   webhooks?: lambda.IFunction;
   billing?: lambda.IFunction;
 }
@@ -21,18 +23,20 @@ export class Schedules extends Construct {
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
 
+    const shards = props.reconcileShards ?? 1;
     this.reconcileRule = new events.Rule(this, 'Reconcile', {
       ruleName: `switchyard-${props.stage}-reconcile`,
       description: 'Switchyard: poll attempts, time out, fail over, meter usage, re-enqueue orphans',
       schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [
+      targets: Array.from({ length: shards }, (_, shard) =>
         new targets.LambdaFunction(props.reconcile, {
           // A missed tick is not worth retrying: the next one is a minute away and does the
           // same work, so retries would only pile up overlapping passes.
           retryAttempts: 0,
           maxEventAge: Duration.minutes(1),
+          ...(shards > 1 ? { event: events.RuleTargetInput.fromObject({ shard, shards }) } : {}),
         }),
-      ],
+      ),
     });
 
     if (props.webhooks) {

@@ -15,6 +15,8 @@ import type { ReconcileDeps } from './reconcile.js';
 
 export interface PageRead {
   attemptId: string;
+  /** The version of the job the read was made for: reused only while the job is still at it. */
+  jobVersion: number;
   answer: StatusAnswer;
   /** The agent's record as the batch read found it (only when the deployment runs the agent). */
   agent?: { record: AgentRecord | undefined };
@@ -46,7 +48,7 @@ export const readPage = async (
   for (const { job, attempt } of polled) {
     const answer = answers.get(attempt.id);
     if (!answer) continue; // provider not configured: the job's own look fails it over
-    reads.set(job.id, { attemptId: attempt.id, answer, ...(records ? { agent: { record: records.get(attempt.id) } } : {}) });
+    reads.set(job.id, { attemptId: attempt.id, jobVersion: job.version, answer, ...(records ? { agent: { record: records.get(attempt.id) } } : {}) });
   }
   return reads;
 };

@@ -179,7 +179,10 @@ const advanceJob = async (deps: ReconcileDeps, job: Job, read?: PageRead): Promi
       if (liveAttempts(job).length > 1) return advanceHedged(deps, job);
       const attempt = liveAttempt(job);
       if (!attempt) return failover(deps, job, undefined, 'no live attempt was found');
-      return advanceAttempt(deps, job, attempt, read?.attemptId === attempt.id ? read : undefined);
+      // The page's answer was read for the job as listed; once the job has moved on (a launch
+      // recorded its handle, a release was written), the attempt is read again as it is now.
+      const current = read?.attemptId === attempt.id && read.jobVersion === job.version ? read : undefined;
+      return advanceAttempt(deps, job, attempt, current);
     }
     default:
       return settle(deps, job);

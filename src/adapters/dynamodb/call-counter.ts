@@ -167,15 +167,18 @@ const estimateUnits = (operation: string, body: string, output: unknown): { read
     case 'Scan':
       return { read: readUnits((out.Items ?? []).reduce<number>((s, i) => s + size(i), 0), consistent), write: 0 };
     case 'BatchGetItem': {
-      // Each item is its own read, consistent or not as its table's request asked.
-      const asked = (input.RequestItems ?? {}) as Record<string, { ConsistentRead?: boolean }>;
-      return {
-        read: Object.entries(out.Responses ?? {}).reduce(
-          (s, [table, items]) => s + items.reduce<number>((t, i) => t + readUnits(size(i), asked[table]?.ConsistentRead === true), 0),
-          0,
-        ),
-        write: 0,
-      };
+      // Each key is its own read, consistent or not as its table's request asked; a key
+      // with no item still costs the minimum unit.
+      const asked = (input.RequestItems ?? {}) as Record<string, { ConsistentRead?: boolean; Keys?: unknown[] }>;
+      const unprocessed = ((output ?? {}) as { UnprocessedKeys?: Record<string, { Keys?: unknown[] }> }).UnprocessedKeys ?? {};
+      let read = 0;
+      for (const [table, request] of Object.entries(asked)) {
+        const consistent = request.ConsistentRead === true;
+        const found = out.Responses?.[table] ?? [];
+        const missing = (request.Keys?.length ?? 0) - (unprocessed[table]?.Keys?.length ?? 0) - found.length;
+        read += found.reduce<number>((t, i) => t + readUnits(size(i), consistent), 0) + Math.max(0, missing) * readUnits(0, consistent);
+      }
+      return { read, write: 0 };
     }
     case 'PutItem':
     case 'UpdateItem':

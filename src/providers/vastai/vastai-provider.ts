@@ -12,7 +12,7 @@
 //          image_login (a private image's registry login, image-login.ts).
 //          200 {success, new_contract}; 404/410 offer gone -> capacity; 403 "Offer … is not
 //          your own" -> capacity (a refused offer; try the next), see client.ts; 401 -> auth.
-//   GET    /api/v1/instances       showInstances, paged, with select_filters on id / label
+//   GET    /api/v1/instances       showInstances, paged, with select_filters on id / label (statusMany: id "in")
 //          (instances.ts) — status, ownership, idempotent launch and listOwned all read it.
 //          The undocumented v0 list is not used, nor is GET /api/v0/instances/{id} (its
 //          answer for an unknown id is not documented; the filtered list's is: empty).
@@ -38,6 +38,7 @@ import {
   type Provider,
   type ProviderInfo,
   type ProviderStatus,
+  type StatusAnswer,
 } from '../../core/provider.js';
 import { redactingLogin } from '../shared/registry-login.js';
 import type { HttpClient } from '../shared/http-client.js';
@@ -190,16 +191,48 @@ export class VastProvider implements Provider {
   }
 
   async status(ref: AttemptRef): Promise<ProviderStatus> {
-    const inst = await this.resolve(ref);
-    if (!inst) throw new ProviderError('unknown-job', `vastai has no instance for attempt ${ref.attemptId}`);
+    const answer = this.answerFor(ref, await this.resolve(ref));
+    if ('error' in answer) throw answer.error;
+    return answer.status;
+  }
+
+  /**
+   * showInstances pages are at most 25 instances: 100 ids are 4 calls of one
+   * `select_filters` {"id": {"in": [...]}} listing (show_instances.yaml: `in` is a supported
+   * operator, `id` a filterable column). Refs without a numeric instance id go through status().
+   */
+  readonly statusBatchSize = 100;
+
+  async statusMany(refs: AttemptRef[]): Promise<Map<string, StatusAnswer>> {
+    const answers = new Map<string, StatusAnswer>();
+    const byId = refs.filter((r) => r.providerRef !== undefined && Number.isInteger(Number(r.providerRef)));
+    const listed = byId.length > 0 ? await this.instances.list({ id: { in: byId.map((r) => Number(r.providerRef)) } }) : [];
+    const found = new Map(listed.map((i) => [String(i.id), i]));
+    for (const ref of byId) answers.set(ref.attemptId, this.answerFor(ref, found.get(ref.providerRef!)));
+    for (const ref of refs.filter((r) => !byId.includes(r))) {
+      try {
+        answers.set(ref.attemptId, { status: await this.status(ref) });
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        answers.set(ref.attemptId, { error });
+      }
+    }
+    return answers;
+  }
+
+  /** Ownership per instance: it must carry this attempt's label, or it is no longer ours. */
+  private answerFor(ref: AttemptRef, inst: VastInstance | undefined): StatusAnswer {
+    if (!inst) return { error: new ProviderError('unknown-job', `vastai has no instance for attempt ${ref.attemptId}`) };
     if (inst.label !== this.labelOf(ref.attemptId)) {
       return {
-        state: 'lost',
-        providerFault: true,
-        message: `vastai instance ${inst.id} carries label ${JSON.stringify(inst.label ?? null)}, not this attempt's: the machine is no longer ours`,
+        status: {
+          state: 'lost',
+          providerFault: true,
+          message: `vastai instance ${inst.id} carries label ${JSON.stringify(inst.label ?? null)}, not this attempt's: the machine is no longer ours`,
+        },
       };
     }
-    return mapVastStatus(inst);
+    return { status: mapVastStatus(inst) };
   }
 
   async cancel(ref: AttemptRef): Promise<void> {
