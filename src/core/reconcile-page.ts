@@ -7,7 +7,9 @@
 // job as the table has it now, under its version condition.
 import type { AgentRecord } from './agent.js';
 import type { Attempt, Job } from './job.js';
-import { liveAttempt } from './job.js';
+import { liveAttempt, liveAttempts } from './job.js';
+import { hasDeadline } from './deadline.js';
+import { START_DEADLINE_BOUNDS } from './start-deadline.js';
 import type { StatusAnswer } from './provider.js';
 import { releaseDue } from './release.js';
 import { readStatuses, type StatusReadConfig, type StatusReadCounts } from './status-reads.js';
@@ -81,6 +83,7 @@ export const quietOnListing = (deps: ReconcileDeps, job: Job, read: PageRead | u
   }
   if (job.status !== 'starting' && job.status !== 'running') return false;
   if (job.attempts.some((a) => releaseDue(a, now))) return false;
+  if (liveAttempts(job).length > 1) return false; // a hedged start races: ./hedge.ts decides every pass
   const attempt = liveAttempt(job);
   if (!attempt || !read || read.attemptId !== attempt.id || 'error' in read.answer) return false;
   if (attempt.startedAt && secondsSince(attempt.startedAt, now) > job.spec.maxDurationSeconds) return false;
@@ -90,6 +93,11 @@ export const quietOnListing = (deps: ReconcileDeps, job: Job, read: PageRead | u
   if (record?.lastHeartbeatAt && secondsSince(record.lastHeartbeatAt, now) > (deps.agent?.heartbeatGraceSeconds ?? Number.POSITIVE_INFINITY)) return false;
   const state = read.answer.status.state;
   if (job.status === 'running' && attempt.status === 'running') return state === 'running';
-  // Starting: still pending at the provider, within the start deadline, and no heartbeat yet (a heartbeat means running).
-  return state === 'pending' && !record?.firstHeartbeatAt && secondsSince(attempt.createdAt, now) <= deps.reconcile.startDeadlineSeconds;
+  // Starting: still pending at the provider, no heartbeat yet (a heartbeat means running), and
+  // younger than the shortest start deadline any provider can have learned (the real one is
+  // per provider, read when the job is examined: ./pending-start.ts). A job with a deadline or
+  // a hedge may move or hedge sooner than that, so it is always examined while it starts.
+  if (hasDeadline(job.spec) || job.spec.hedge) return false;
+  const startLimit = Math.min(START_DEADLINE_BOUNDS.min, deps.reconcile.startDeadlineSeconds);
+  return state === 'pending' && !record?.firstHeartbeatAt && secondsSince(attempt.createdAt, now) <= startLimit;
 };
