@@ -78,11 +78,12 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosFigures> => 
   const killAt = Array.from({ length: options.kills }, () => Math.floor((0.15 + 0.8 * rng.next()) * options.jobs)).sort((a, b) => a - b);
   let submitted = 0;
   const crash = async () => {
-    const running = await listJobs(client, auth, 'running');
+    // Jobs with a live attempt: starting or running on some machine.
+    const running = [...(await listJobs(client, auth, 'starting')), ...(await listJobs(client, auth, 'running'))];
     addFaults(await system.report());
     const killedAt = Date.now();
     await system.kill();
-    log(`kill -9 at ${submitted}/${options.jobs} submitted, ${running.length} running`);
+    log(`kill -9 at ${submitted}/${options.jobs} submitted, ${running.length} starting or running`);
     await system.start();
     crashes.push({ killedAt, readyAt: Date.now(), running: running.map((j) => ({ id: j.id, attemptId: j.attempts.at(-1)?.id ?? '', fallback: j.spec?.placement?.fallback ?? 'none' })) });
     // Clients retry what the crash cut off, and some of what it did not: each key must stay one job.
