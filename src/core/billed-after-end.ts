@@ -68,13 +68,8 @@ export const billedAfterEndOfJobs = async (jobs: Job[], providers: ProviderRegis
   return billedAfterEnd(lives, now.getTime());
 };
 
-/** billedAfterEndOfJobs over every job of a tenant (the local market's one tenant), paging the store. */
-export const billedAfterEndOfTenant = async (
-  store: JobStore,
-  tenantId: string,
-  providers: ProviderRegistry,
-  now: Date,
-): Promise<Record<string, BilledAfterEnd>> => {
+/** Every job of a tenant, paging the store (the local market's one tenant; checks, not hot paths). */
+export const jobsOfTenant = async (store: JobStore, tenantId: string): Promise<Job[]> => {
   const jobs: Job[] = [];
   let cursor: string | undefined;
   do {
@@ -82,5 +77,13 @@ export const billedAfterEndOfTenant = async (
     jobs.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  return billedAfterEndOfJobs(jobs, providers, now);
+  return jobs;
 };
+
+/** billedAfterEndOfJobs over every job of a tenant. */
+export const billedAfterEndOfTenant = async (
+  store: JobStore,
+  tenantId: string,
+  providers: ProviderRegistry,
+  now: Date,
+): Promise<Record<string, BilledAfterEnd>> => billedAfterEndOfJobs(await jobsOfTenant(store, tenantId), providers, now);

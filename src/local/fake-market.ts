@@ -4,6 +4,7 @@
 // real adapters end to end; only the far side is simulated.
 import type { Provider } from '../core/provider.js';
 import { startAkashFake } from '../market/akash-fake.js';
+import type { FailureRates } from '../market/shared/index.js';
 import { startAwsBatchFake, startGcpBatchFake, startRunPodFake } from '../market/cloud/index.js';
 import { GCP_BATCH_FAKE_SUPPLY } from '../market/cloud/gcp-batch-fake.js';
 import { RUNPOD_FAKE_SUPPLY } from '../market/cloud/runpod-fake.js';
@@ -14,6 +15,7 @@ import { startVastFake } from '../market/vastai-fake.js';
 import { LocalProvider } from '../providers/local/local-provider.js';
 import { buildProviders, type ProviderCredentials } from '../providers/registry.js';
 import { fullCloudAdapters } from '../providers/cloud-adapters.js';
+import type { Faults } from './faults.js';
 
 export interface FakeMarket {
   providers: Provider[];
@@ -28,31 +30,35 @@ export interface FakeMarketOptions {
   runMs?: number;
   /** Where the local provider keeps its run folders (npm start --data: <data>/local-runs). */
   localRunsDir?: string;
+  /** SWITCHYARD_FAULTS knobs: launch outcome rates per fake (HTTP faults are installed by the caller). */
+  faults?: Faults;
 }
 
 export const startFakeMarket = async (options: FakeMarketOptions = {}): Promise<FakeMarket> => {
   const seed = options.seed ?? 42;
+  const rates = (name: string, base: FailureRates = {}) => options.faults?.launchRates(name, base) ?? base;
   // Realistic shape, demo-sized times: networks differ in start delay and failure rates.
   const timing = (startDelayMs: number) => ({ startDelayMs: options.startDelayMs ?? startDelayMs, runMs: options.runMs ?? 20_000 });
   const [akash, vast, ionet, nosana, aws, gcp, runpod, render] = await Promise.all([
-    startAkashFake({ seed, scenario: { ...timing(4000), rates: { refuse: 0.05, lost: 0.1 } } }),
-    startVastFake({ seed: seed + 1, scenario: { ...timing(3000), rates: { refuse: 0.05, lost: 0.08 } } }),
-    startIoNetFake({ seed: seed + 2, scenario: { ...timing(5000), rates: { refuse: 0.1, lost: 0.1 } } }),
-    startNosanaFake({ seed: seed + 6, scenario: { ...timing(4000), rates: { refuse: 0.05, lost: 0.12 } } }),
-    startAwsBatchFake({ seed: seed + 3, ...timing(8000) }),
+    startAkashFake({ seed, scenario: { ...timing(4000), rates: rates('akash', { refuse: 0.05, lost: 0.1 }) } }),
+    startVastFake({ seed: seed + 1, scenario: { ...timing(3000), rates: rates('vastai', { refuse: 0.05, lost: 0.08 }) } }),
+    startIoNetFake({ seed: seed + 2, scenario: { ...timing(5000), rates: rates('ionet', { refuse: 0.1, lost: 0.1 }) } }),
+    startNosanaFake({ seed: seed + 6, scenario: { ...timing(4000), rates: rates('nosana', { refuse: 0.05, lost: 0.12 }) } }),
+    startAwsBatchFake({ seed: seed + 3, ...timing(8000), rates: rates('aws-batch') }),
     // The clouds stock every type their catalogs list (the fakes' defaults leave some out).
     startGcpBatchFake({
       seed: seed + 4,
       ...timing(9000),
+      rates: rates('gcp-batch'),
       supply: [...GCP_BATCH_FAKE_SUPPLY, { model: 'nvidia-a100-80gb', vramGb: 80, machines: 2, gpusPerMachine: 8, pricePerGpuHourUsd: 5.07 }],
     }),
     startRunPodFake({
       seed: seed + 5,
       ...timing(6000),
-      rates: { lost: 0.02 },
+      rates: rates('runpod', { lost: 0.02 }),
       supply: [...RUNPOD_FAKE_SUPPLY, { model: 'NVIDIA H100 PCIe', vramGb: 80, machines: 2, gpusPerMachine: 8, pricePerGpuHourUsd: 1.99 }],
     }),
-    startRenderFake({ seed: seed + 7, scenario: { ...timing(5000), rates: { refuse: 0.05, fail: 0.02 } } }),
+    startRenderFake({ seed: seed + 7, scenario: { ...timing(5000), rates: rates('render', { refuse: 0.05, fail: 0.02 }) } }),
   ]);
   const credentials: ProviderCredentials = {
     akash: { apiKey: akash.apiKey, baseUrl: akash.url, actUsd: '1' },

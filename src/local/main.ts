@@ -1,6 +1,8 @@
 // `npm start`: the whole system on this machine. See README "Local mode".
 import { parseArgs } from 'node:util';
 import { JavaMissingError } from './dynamodb-local.js';
+import { reportOnSignal } from './chaos-report.js';
+import { faultsFromEnv, InvalidFaultsError } from './faults.js';
 import { InvalidApiKeyFormatError } from './seed.js';
 import { startSystem } from './system.js';
 
@@ -18,7 +20,9 @@ if (values.help) {
   SWITCHYARD_ADMIN_KEY seed this admin key (tenants, keys, audit) instead of a random one
   SWITCHYARD_ALLOW_PRIVATE_WEBHOOKS=1  let job webhooks go to loopback (127.0.0.1, ::1) for local receivers
   SWITCHYARD_AGENT_TOKEN_KEY  HMAC key (>= 32 chars) of job agent tokens; kept in DIR/agent-token.key with --data, else random per start
-  SWITCHYARD_PUBLIC_URL       where job agents reach the API (default: this API's URL)`);
+  SWITCHYARD_PUBLIC_URL       where job agents reach the API (default: this API's URL)
+  SWITCHYARD_FAULTS           JSON fault knobs for chaos runs (src/local/faults.ts); off when unset
+                              with --data, SIGUSR2 writes DIR/chaos-report.json (faults injected, billed after end)`);
   process.exit(0);
 }
 
@@ -29,6 +33,7 @@ const quiet = process.env.SWITCHYARD_QUIET === '1';
 const main = async () => {
   // The SDK's notice about Node 20 support is for maintainers, not for someone trying Switchyard.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const faults = faultsFromEnv();
   const system = await startSystem({
     port,
     host: process.env.HOST ?? '127.0.0.1',
@@ -36,6 +41,7 @@ const main = async () => {
     ...(process.env.SWITCHYARD_API_KEY ? { apiKey: process.env.SWITCHYARD_API_KEY } : {}),
     ...(process.env.SWITCHYARD_ADMIN_KEY ? { adminKey: process.env.SWITCHYARD_ADMIN_KEY } : {}),
     allowPrivateWebhooks: process.env.SWITCHYARD_ALLOW_PRIVATE_WEBHOOKS === '1',
+    ...(faults ? { faults } : {}),
     localBilling: true, // the Stripe and USDC chain fakes (README "Billing locally")
     log: (message, fields) => {
       if (!quiet) console.error(JSON.stringify({ level: 'warn', message, ...fields }));
@@ -70,6 +76,7 @@ Logs: curl -sN -H "Authorization: Bearer ${system.apiKey}" "${system.url}/v1/job
 
 Press Ctrl-C to stop.`);
 
+  if (dataDir) reportOnSignal(system, faults, dataDir);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -83,7 +90,7 @@ Press Ctrl-C to stop.`);
 };
 
 main().catch((error: unknown) => {
-  if (error instanceof JavaMissingError || error instanceof InvalidApiKeyFormatError) {
+  if (error instanceof JavaMissingError || error instanceof InvalidApiKeyFormatError || error instanceof InvalidFaultsError) {
     console.error(`switchyard: ${error.message}`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(`switchyard: port ${port} is already in use; set PORT or pass --port to use another.`);

@@ -20,6 +20,7 @@ import { createDispatchHandler } from '../handlers/dispatch-handler.js';
 import { createReconcileHandler } from '../handlers/reconcile-handler.js';
 import { LocalProvider } from '../providers/local/local-provider.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import type { Faults } from './faults.js';
 import { startFakeMarket, type FakeMarket } from './fake-market.js';
 import { seedTenant } from './seed.js';
 import { OPERATOR_TENANT } from '../api/auth.js';
@@ -109,6 +110,8 @@ export interface SystemOptions {
   localBilling?: boolean;
   /** Business metrics of the job path (what Lambda publishes as EMF); none locally unless given. */
   jobMetrics?: JobMetricsSink;
+  /** SWITCHYARD_FAULTS knobs (src/local/faults.ts): injected faults in the fakes, the queue and DynamoDB. */
+  faults?: Faults;
 }
 
 /** Agent requests per attempt: a log chunk a second, heartbeats, checkpoints and outputs fit easily. */
@@ -172,6 +175,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const rawClient = createDynamoClient({ endpoint, region: 'local' });
   const db = documentClientOf(rawClient);
   await createTable(rawClient, tableName);
+  const faults = options.faults;
+  faults?.installDynamoThrottle(rawClient); // after createTable: the table exists before any fault
 
   const store = new DynamoJobStore(db, tableName);
   let s3: LocalS3 | undefined;
@@ -211,7 +216,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   };
   // Without explicit providers, the default market: a fake of each real provider's API.
   let market: FakeMarket | undefined;
-  const providers = options.providers ?? (market = await startFakeMarket(options.dataDir ? { localRunsDir: join(options.dataDir, 'local-runs') } : {})).providers;
+  faults?.installHttp();
+  const providers =
+    options.providers ??
+    (market = await startFakeMarket({
+      ...(options.dataDir ? { localRunsDir: join(options.dataDir, 'local-runs') } : {}),
+      ...faults?.config.market,
+      ...(faults ? { faults } : {}),
+    })).providers;
   const registry = registryOf(providers);
 
   let systemUrl = '';
@@ -250,6 +262,11 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   };
   const dispatchHandler = createDispatchHandler(deps satisfies DispatchDeps);
   queue = new EmbeddedQueue(dispatchHandler, { visibilityTimeoutMs: 10_000, ...options.queue });
+  if (faults) {
+    // A lost enqueue: the send succeeds for its caller and the message is never delivered.
+    const send = queue.send.bind(queue);
+    queue.send = async (message) => (faults.dropsEnqueue() ? undefined : send(message));
+  }
   const reconcile = createReconcileHandler(deps);
 
   const tenantId = options.tenantId ?? 'local';
@@ -361,6 +378,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       await dynamo?.stop();
       await s3?.stop();
       await sts?.stop();
+      faults?.uninstall();
     },
   };
 };

@@ -3,6 +3,7 @@
 // then the route. Each fake only supplies routes, its auth rule and its error body.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { takeChaos } from './chaos.js';
 import { recordExchange } from './contract-recorder.js';
 import type { Scenario } from './scenario.js';
 
@@ -87,6 +88,12 @@ export const startFakeServer = async (options: FakeServerOptions): Promise<Runni
         fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
       return { status: fault.status, headers: faultHeaders, body: options.errorBody(fault.status, 'injected fault'), injected: true };
     }
+    const chaos = takeChaos(options.provider, method, url.pathname);
+    if (chaos && 'status' in chaos) {
+      const chaosHeaders: Record<string, string> = chaos.retryAfterSeconds === undefined ? {} : { 'retry-after': String(chaos.retryAfterSeconds) };
+      return { status: chaos.status, headers: chaosHeaders, body: options.errorBody(chaos.status, 'injected fault'), injected: true };
+    }
+    if (chaos) await new Promise((resolve) => setTimeout(resolve, chaos.delayMs)); // a hang: held, then the real answer
     for (const r of routes) {
       if (r.method !== method) continue;
       const params = matchPath(r.pattern, url.pathname);
