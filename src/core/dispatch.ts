@@ -178,30 +178,32 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
 /** µUSD as the customer reads a rate in the timeline: "$2.3000" (the event text never shows the provider's cost). */
 export const dollarsPerHour = (micro: number): string => `$${(micro / 1_000_000).toFixed(4)}`;
 
+/** The next attempt of `job` on `offer`, launching, at the customer's own price for it (read once, recorded on the attempt). */
+export const newAttempt = async (accounting: JobAccounting | undefined, job: Job, offer: Offer, at: string): Promise<Attempt & { customerPricePerGpuHourMicroUsd: number }> => ({
+  id: nextAttemptId(job),
+  provider: offer.provider,
+  offerId: offer.offerId,
+  gpuModel: offer.gpuModel,
+  pricePerGpuHourUsd: offer.pricePerGpuHourUsd,
+  customerPricePerGpuHourMicroUsd: await (accounting ?? noAccounting).customerRate(job, offer),
+  status: 'launching',
+  createdAt: at,
+});
+
 type LaunchResultKind = { kind: 'launched' } | { kind: 'lost-race' } | { kind: 'refused'; job: Job };
 
 const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredentials?: RegistryLogin, why?: string): Promise<LaunchResultKind> => {
   const provider = deps.providers.get(offer.provider);
   if (!provider) return { kind: 'refused', job };
   const now = deps.clock.now().toISOString();
-  const customerRate = await (deps.accounting ?? noAccounting).customerRate(job, offer);
-  const attempt: Attempt = {
-    id: nextAttemptId(job),
-    provider: offer.provider,
-    offerId: offer.offerId,
-    gpuModel: offer.gpuModel,
-    pricePerGpuHourUsd: offer.pricePerGpuHourUsd,
-    customerPricePerGpuHourMicroUsd: customerRate,
-    status: 'launching',
-    createdAt: now,
-  };
+  const attempt = await newAttempt(deps.accounting, job, offer, now);
   // Built before the attempt is recorded: a failure here (the token key unreadable) leaves
   // nothing to clean up, and the job is retried when its lease runs out.
   const request = await launchRequestFor(deps, job, attempt.id, offer, imageCredentials);
   // Record the attempt before calling the provider: a crash after launch still leaves
   // a trace the reconciler can follow (and relaunch idempotently, or stop).
   const recorded = new JobChange(job, now)
-    .addAttempt(attempt, `launching on ${offer.provider} (${offer.gpuModel} at ${dollarsPerHour(customerRate)}/GPU-hour)`)
+    .addAttempt(attempt, `launching on ${offer.provider} (${offer.gpuModel} at ${dollarsPerHour(attempt.customerPricePerGpuHourMicroUsd)}/GPU-hour)`)
     .status('starting', why ? `placed on ${offer.provider} (${why})` : `placed on ${offer.provider}`)
     .capacityWait(undefined) // placed: a wait for capacity is over (restored below if refused)
     .build();

@@ -7,9 +7,8 @@
 import type { Attempt, Job } from './job.js';
 import { liveAttempts } from './job.js';
 import { hasDeadline, scheduleOf } from './deadline.js';
-import { dollarsPerHour, launchRequestFor, nextAttemptId, placementContext, recordLaunch, recordOutcome } from './dispatch.js';
+import { dollarsPerHour, launchRequestFor, newAttempt, placementContext, recordLaunch, recordOutcome } from './dispatch.js';
 import { rankOffers, offerKey } from './placement.js';
-import { noAccounting } from './ports.js';
 import { ProviderError, type BillingTerms } from './provider.js';
 import { observeAttempt, type ObservedStatus } from './agent-signals.js';
 import { applyRelease, DEFAULT_RELEASE_RETRY, requestRelease } from './release.js';
@@ -44,23 +43,12 @@ export const launchHedge = async (deps: ReconcileDeps, job: Job, late: Attempt, 
   const provider = offer && deps.providers.get(offer.provider);
   if (!offer || !provider) return false;
   const at = now.toISOString();
-  const customerRate = await (deps.accounting ?? noAccounting).customerRate(job, offer);
-  const attempt: Attempt = {
-    id: nextAttemptId(job),
-    provider: offer.provider,
-    offerId: offer.offerId,
-    gpuModel: offer.gpuModel,
-    pricePerGpuHourUsd: offer.pricePerGpuHourUsd,
-    customerPricePerGpuHourMicroUsd: customerRate,
-    status: 'launching',
-    createdAt: at,
-    hedge: 'second',
-  };
+  const attempt = { ...(await newAttempt(deps.accounting, job, offer, at)), hedge: 'second' as const };
   const request = await launchRequestFor(deps, job, attempt.id, offer);
   const recorded = new JobChange(job, at)
     .addAttempt(
       attempt,
-      `hedging: ${late.provider} has not started after ${Math.round(lateSeconds)}s (later than 3 in 4 of its starts); also launching on ${offer.provider} (${offer.gpuModel} at ${dollarsPerHour(customerRate)}/GPU-hour), the first to run is kept`,
+      `hedging: ${late.provider} has not started after ${Math.round(lateSeconds)}s (later than 3 in 4 of its starts); also launching on ${offer.provider} (${offer.gpuModel} at ${dollarsPerHour(attempt.customerPricePerGpuHourMicroUsd)}/GPU-hour), the first to run is kept`,
     )
     .build();
   await deps.store.write(recorded); // a conflict surfaces: the next pass looks again

@@ -88,6 +88,23 @@ export interface AttemptRef {
 /** One attempt's answer in a batched status read: its status, or the error status() would have thrown for it. */
 export type StatusAnswer = { status: ProviderStatus } | { error: ProviderError };
 
+/** Each ref read on its own through `status` into `answers`: a provider's answer or refusal per attempt; anything else throws. */
+export const answerEach = async (
+  refs: readonly AttemptRef[],
+  status: (ref: AttemptRef) => Promise<ProviderStatus>,
+  answers: Map<string, StatusAnswer> = new Map(),
+): Promise<Map<string, StatusAnswer>> => {
+  for (const ref of refs) {
+    try {
+      answers.set(ref.attemptId, { status: await status(ref) });
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      answers.set(ref.attemptId, { error });
+    }
+  }
+  return answers;
+};
+
 /** How many refs a statusMany call takes when the adapter does not say (AWS Batch DescribeJobs' limit). */
 export const DEFAULT_STATUS_BATCH_SIZE = 100;
 

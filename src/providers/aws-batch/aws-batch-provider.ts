@@ -44,6 +44,7 @@ import {
 } from '@aws-sdk/client-batch';
 import { imageCredentialsRefused } from '../shared/registry-login.js';
 import {
+  answerEach,
   ProviderError,
   type AttemptRef,
   type LaunchRequest,
@@ -179,15 +180,7 @@ export class AwsBatchProvider implements Provider {
     }
     const byId = new Map(described.map((j) => [j.jobId, j]));
     for (const ref of known) answers.set(ref.attemptId, this.answerFor(ref, byId.get(ref.providerRef)));
-    for (const ref of refs.filter((r) => !r.providerRef)) {
-      try {
-        answers.set(ref.attemptId, { status: await this.status(ref) });
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        answers.set(ref.attemptId, { error });
-      }
-    }
-    return answers;
+    return answerEach(refs.filter((r) => !r.providerRef), (ref) => this.status(ref), answers);
   }
 
   private answerFor(ref: AttemptRef, job: JobDetail | undefined): StatusAnswer {

@@ -4,6 +4,7 @@
 import type { Clock } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import {
+  answerEach,
   ProviderError,
   type AttemptRef,
   type CatalogEntry,
@@ -113,16 +114,7 @@ export class SimProvider implements Provider {
 
   /** A simulated list endpoint: one call answers for many attempts, each judged as status() judges it. */
   async statusMany(refs: AttemptRef[]): Promise<Map<string, StatusAnswer>> {
-    const answers = new Map<string, StatusAnswer>();
-    for (const ref of refs) {
-      try {
-        answers.set(ref.attemptId, { status: await this.status(ref) });
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        answers.set(ref.attemptId, { error });
-      }
-    }
-    return answers;
+    return answerEach(refs, (ref) => this.status(ref));
   }
 
   async cancel(ref: AttemptRef): Promise<void> {

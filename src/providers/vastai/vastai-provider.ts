@@ -29,6 +29,7 @@
 // No exit code in the API (status.ts). ASSUMED where the spec is silent: GPU name spellings
 // (gpu-names.ts), the env string's quoting (env-flags.ts), status words (status.ts).
 import {
+  answerEach,
   ProviderError,
   type AttemptRef,
   type LaunchRequest,
@@ -209,15 +210,7 @@ export class VastProvider implements Provider {
     const listed = byId.length > 0 ? await this.instances.list({ id: { in: byId.map((r) => Number(r.providerRef)) } }) : [];
     const found = new Map(listed.map((i) => [String(i.id), i]));
     for (const ref of byId) answers.set(ref.attemptId, this.answerFor(ref, found.get(ref.providerRef!)));
-    for (const ref of refs.filter((r) => !byId.includes(r))) {
-      try {
-        answers.set(ref.attemptId, { status: await this.status(ref) });
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        answers.set(ref.attemptId, { error });
-      }
-    }
-    return answers;
+    return answerEach(refs.filter((r) => !byId.includes(r)), (ref) => this.status(ref), answers);
   }
 
   /** Ownership per instance: it must carry this attempt's label, or it is no longer ours. */
