@@ -2,7 +2,7 @@
 // list, cancel or learn of tenant A's jobs, keys or secrets, and gets the same answer for
 // A's ids as for ids that do not exist. A guard fails when a route is added without a check here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSystem } from '../../src/local/system.js';
+import { localTenantRole, type RunningSystem } from '../../src/local/system.js';
 import { api, localJob, startTestSystem } from '../support/system.js';
 import { issueAttemptToken } from '../../src/agent/capability-token.js';
 
@@ -31,6 +31,16 @@ afterAll(() => system.stop());
 
 /** A does something that moves its own money: a new job (and its hold or budget commitment). */
 const aSubmits = async () => expect((await api(system, 'POST', '/v1/jobs', { key: a.key, body: localJob(['echo', 'secret-a3']) })).status).toBe(202);
+
+/** A sends its outputs to its own bucket (the local STS's role for A); returns the stored setting. */
+const aSetsOwnBucket = async () => {
+  const role = localTenantRole(a.tenantId);
+  system.localSts!.allow(role); // A's trust policy, as A would write it
+  const { bucket, region, roleArn, externalId } = role;
+  const setting = { bucket, region, roleArn, externalId };
+  expect((await api(system, 'PUT', '/v1/outputs-bucket', { key: a.key, body: setting })).status).toBe(200);
+  return setting;
+};
 
 const asB = (method: string, path: string, body?: unknown) => api(system, method, path, { key: b.key, ...(body === undefined ? {} : { body }) });
 
@@ -234,6 +244,26 @@ const checks: Record<string, () => Promise<void>> = {
   },
   'GET /v1/admin/billing/payouts/usdc': async () => {
     expect((await asB('GET', '/v1/admin/billing/payouts/usdc')).status).toBe(403);
+  },
+  'PUT /v1/outputs-bucket': async () => {
+    const mine = await aSetsOwnBucket();
+    // B cannot point its outputs at A's role with A's external id: the id must carry B's tenant.
+    const res = await asB('PUT', '/v1/outputs-bucket', mine);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('externalId');
+    expect((await asB('GET', '/v1/outputs-bucket')).status).toBe(404);
+    expect((await api(system, 'GET', '/v1/outputs-bucket', { key: a.key })).body).toEqual(mine);
+  },
+  'GET /v1/outputs-bucket': async () => {
+    const mine = await aSetsOwnBucket();
+    const res = await asB('GET', '/v1/outputs-bucket');
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(res.body)).not.toContain(mine.externalId);
+  },
+  'DELETE /v1/outputs-bucket': async () => {
+    const mine = await aSetsOwnBucket();
+    expect((await asB('DELETE', '/v1/outputs-bucket')).status).toBe(204);
+    expect((await api(system, 'GET', '/v1/outputs-bucket', { key: a.key })).body).toEqual(mine);
   },
   'GET /v1/audit': async () => {
     const res = await asB('GET', `/v1/audit?tenantId=${a.tenantId}`);
