@@ -24,11 +24,10 @@ import type { ProviderStatsStore } from './reliability-store.js';
 import { applyRelease, requestRelease } from './release.js';
 import { budgetedAttempts, retryableRefusal, shouldWaitForCapacity, waitForCapacity } from './capacity-wait.js';
 import { JobChange } from './transitions.js';
+import { leaseHeld, type LeaseConfig } from './lease.js';
 import { DEFAULT_LAUNCH_RETRY, isTransient, launchWithRetry, type LaunchRetryConfig } from './launch-retry.js';
 
-export interface DispatchConfig {
-  /** How long a claim keeps other dispatchers off a job. */
-  leaseSeconds: number;
+export interface DispatchConfig extends LeaseConfig {
   /** Attempts per job, across failovers, before it fails. */
   maxAttempts: number;
   /** Tries of one launch on transient errors (./launch-retry.ts); DEFAULT_LAUNCH_RETRY when unset. */
@@ -71,7 +70,7 @@ export const dispatchJob = async (deps: DispatchDeps, jobId: string): Promise<Di
 const claim = async (deps: DispatchDeps, job: Job): Promise<Job | undefined> => {
   const now = deps.clock.now();
   if (job.status !== 'queued' && job.status !== 'placing') return undefined;
-  if (job.leaseUntil && Date.parse(job.leaseUntil) > now.getTime()) return undefined;
+  if (leaseHeld(deps.config, job, now)) return undefined;
   const change = new JobChange(job, now.toISOString())
     .status('placing', 'looking for an offer')
     .lease(new Date(now.getTime() + deps.config.leaseSeconds * 1000).toISOString());

@@ -12,6 +12,7 @@ import { hasDeadline } from './deadline.js';
 import { START_DEADLINE_BOUNDS } from './start-deadline.js';
 import type { StatusAnswer } from './provider.js';
 import { releaseDue } from './release.js';
+import { leaseHeld, recentlyTouched } from './lease.js';
 import { readStatuses, type StatusReadConfig, type StatusReadCounts } from './status-reads.js';
 import type { ReconcileDeps } from './reconcile.js';
 
@@ -77,9 +78,7 @@ export const quietOnListing = (deps: ReconcileDeps, job: Job, read: PageRead | u
   const now = deps.clock.now();
   if (job.attempts.some((a) => a.status === 'cancelling')) return false;
   if (job.status === 'queued' || job.status === 'placing') {
-    const leaseActive = job.leaseUntil !== undefined && Date.parse(job.leaseUntil) > now.getTime();
-    const recent = job.capacityWait === undefined && secondsSince(job.updatedAt, now) < deps.reconcile.requeueAfterSeconds;
-    return leaseActive || recent;
+    return leaseHeld(deps.config, job, now) || recentlyTouched(deps.config, job, now, deps.reconcile.requeueAfterSeconds);
   }
   if (job.status !== 'starting' && job.status !== 'running') return false;
   if (job.attempts.some((a) => releaseDue(a, now))) return false;

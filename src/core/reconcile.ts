@@ -23,6 +23,7 @@ import { quietOnListing, readPage, type PageRead } from './reconcile-page.js';
 
 import type { StatusReadCounts } from './status-reads.js';
 import { JobChange } from './transitions.js';
+import { launchMayBeInFlight, leaseHeld, recentlyTouched } from './lease.js';
 
 export interface ReconcileConfig extends RestartAwareness {
   /** Jobs examined at once in a pass (default 8), and at most this many per provider (default 4). */
@@ -166,10 +167,8 @@ const advanceJob = async (deps: ReconcileDeps, job: Job, read?: PageRead): Promi
   switch (job.status) {
     case 'queued':
     case 'placing': {
-      const leaseActive = job.leaseUntil !== undefined && Date.parse(job.leaseUntil) > now.getTime();
       // A job waiting for capacity is enqueued as soon as its backoff (the lease) is over.
-      const recent = job.capacityWait === undefined && secondsSince(job.updatedAt, now) < deps.reconcile.requeueAfterSeconds;
-      if (leaseActive || recent) return 'unchanged';
+      if (leaseHeld(deps.config, job, now) || recentlyTouched(deps.config, job, now, deps.reconcile.requeueAfterSeconds)) return 'unchanged';
       await deps.queue.send({ jobId: job.id });
       return 'requeued';
     }
@@ -222,7 +221,7 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt, r
     const { error } = answer;
     if (error.kind === 'unknown-job') {
       // Still launching with no handle yet: the dispatcher may be mid-launch; give it its lease.
-      if (attempt.status === 'launching' && secondsSince(attempt.createdAt, now) < deps.config.leaseSeconds) return 'unchanged';
+      if (launchMayBeInFlight(deps.config, attempt, now)) return 'unchanged';
       // A lost machine: fail over now; whether it counts against the provider is judged after the pass.
       const outcome = await failover(deps, job, attempt, `${attempt.provider} no longer knows the attempt`, undefined, { lostBy: 'provider' });
       deps.losses?.sawUnknown(attempt, now.toISOString());

@@ -255,7 +255,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     stats,
     accounting: money.accounting,
     registryLogin: registryLoginFrom(secrets),
-    config: { ...DEFAULT_DISPATCH_CONFIG, ...options.dispatch },
+    // This process is local mode's one dispatcher: what an earlier one held died with it (core/lease.ts).
+    config: { ...DEFAULT_DISPATCH_CONFIG, soleDispatcherSince: clock.now().toISOString(), ...options.dispatch },
     reconcile: reconcileConfig,
     agent: agentRuntime,
     ...(options.log ? { log: options.log } : {}),
