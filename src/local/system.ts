@@ -1,6 +1,7 @@
 // Composes the whole system on one machine: DynamoDB Local, the embedded queue feeding
 // the same dispatch handler Lambda runs, the reconciler on a timer, and the API on
 // @hono/node-server. Used by `npm start`, the end-to-end tests and the benchmarks.
+import { rmSync } from 'node:fs';
 import { serve, type ServerType } from '@hono/node-server';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClient, documentClientOf } from '../adapters/dynamodb/client.js';
@@ -379,6 +380,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       await dynamo?.stop();
       await s3?.stop();
       await sts?.stop();
+      if (localKey.temporaryDir) rmSync(localKey.temporaryDir, { recursive: true, force: true }); // a key for this run only
       faults?.uninstall();
     },
   };

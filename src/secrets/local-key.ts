@@ -11,23 +11,32 @@ export const LOCAL_KEY_FILE = 'secrets.key';
 /** The HMAC key of agent tokens in local mode with a data dir (kept, so tokens outlive a restart). */
 export const AGENT_TOKEN_KEY_FILE = 'agent-token.key';
 
+export interface LocalKey {
+  key: Buffer;
+  path: string;
+  /** The private temp directory made for it when no `dir` was given: the caller removes it at stop. */
+  temporaryDir?: string;
+}
+
 /** Reads the key file in `dir`, creating it (0600) on first use; a file others can read is tightened. */
-export const loadOrCreateLocalKey = (dir?: string, fileName = LOCAL_KEY_FILE): { key: Buffer; path: string } => {
-  const home = dir ?? mkdtempSync(join(tmpdir(), 'switchyard-secrets-'));
+export const loadOrCreateLocalKey = (dir?: string, fileName = LOCAL_KEY_FILE): LocalKey => {
+  const temporaryDir = dir === undefined ? mkdtempSync(join(tmpdir(), 'switchyard-secrets-')) : undefined;
+  const home = dir ?? temporaryDir!;
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const path = join(home, fileName);
+  const made = temporaryDir ? { temporaryDir } : {};
   try {
     const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte key; move it away to start with a new one (existing secrets are then unreadable)`);
     if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-    return { key, path };
+    return { key, path, ...made };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const key = randomBytes(32);
   // flag wx: never overwrite a key another process just wrote.
   writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-  return { key, path };
+  return { key, path, ...made };
 };
 
 export class LocalKeyWrapper implements KeyWrapper {
