@@ -53,6 +53,21 @@ const stopFinishedMachine = async (deps: SignalDeps, attempt: Attempt): Promise<
   }
 };
 
+/**
+ * A command killed by a signal may have been killed by the provider's own time limit, and the
+ * agent's report of it can overtake the provider's status (read before the kill): ask the
+ * provider once more, so its verdict (timedOut) is not lost to a stale "running". Plain exits
+ * need no second read.
+ */
+const providerCaughtUp = async (deps: SignalDeps, attempt: Attempt, status: ProviderStatus, exitCode: number): Promise<ProviderStatus> => {
+  if (exitCode <= 128 || (status.state !== 'running' && status.state !== 'pending')) return status;
+  try {
+    return (await deps.providers.get(attempt.provider)?.status({ attemptId: attempt.id, providerRef: attempt.providerRef })) ?? status;
+  } catch {
+    return status; // the exit report stands on its own
+  }
+};
+
 /** `known`: the agent record already read for this attempt (a reconcile page reads them in batches). */
 export const observeAttempt = async (
   deps: SignalDeps,
@@ -65,14 +80,15 @@ export const observeAttempt = async (
   const record = known ? known.record : await agentRecord(deps, job, attempt);
   if (!record) return fromProvider(status);
   if (record.exit) {
-    if (status.state === 'running' || status.state === 'pending') await stopFinishedMachine(deps, attempt);
     const { exitCode } = record.exit;
+    const settled = await providerCaughtUp(deps, attempt, status, exitCode);
+    if (settled.state === 'running' || settled.state === 'pending') await stopFinishedMachine(deps, attempt);
     return {
       state: exitCode === 0 ? 'succeeded' : 'failed',
       exitCode,
       exitCodeSource: 'agent',
-      ...(status.outputTail !== undefined ? { outputTail: status.outputTail } : {}),
-      ...(status.timedOut ? { timedOut: true, message: status.message ?? 'hit the time limit' } : {}),
+      ...(settled.outputTail !== undefined ? { outputTail: settled.outputTail } : {}),
+      ...(settled.timedOut ? { timedOut: true, message: settled.message ?? 'hit the time limit' } : {}),
     };
   }
   const quietSeconds = record.lastHeartbeatAt ? (deps.clock.now().getTime() - Date.parse(record.lastHeartbeatAt)) / 1000 : undefined;

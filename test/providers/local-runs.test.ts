@@ -126,6 +126,22 @@ describe('local provider across a restart (a new provider over the same runs fol
     expect(await after.status({ attemptId: 'job_v-a1' })).toMatchObject({ state: 'failed', message: 'cancelled' });
     expect(runMembers(group, 'SWITCHYARD_ATTEMPT_ID=job_v-a1')).toEqual([]);
   });
+  it('reads a run past its time limit as timed out at once, while it is still being stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-runs-'));
+    const p = new LocalProvider({ runsDir: join(dir, 'runs') });
+    // Ignores SIGTERM: the run lives on through the stop's grace, until its SIGKILL.
+    await p.launch({ ...request('job_w-a1', ['sh', '-c', `trap '' TERM; echo start >> ${join(dir, 'w.marker')}; while true; do sleep 0.05; done`]), maxDurationSeconds: 1 });
+    await waitFor(async () => lines(join(dir, 'w.marker')), (l) => l.length === 1);
+    const group = p.processGroupOf('job_w-a1')!;
+    const seen = await waitFor(
+      async () => ({ alive: runMembers(group, 'SWITCHYARD_ATTEMPT_ID=job_w-a1').length > 0, status: await p.status({ attemptId: 'job_w-a1' }) }),
+      (r) => r.status.state !== 'running',
+      { intervalMs: 20 },
+    );
+    expect(seen.status).toMatchObject({ state: 'failed', timedOut: true });
+    expect(seen.alive, 'reported before the stop had ended the run').toBe(true);
+    await waitFor(async () => runMembers(group, 'SWITCHYARD_ATTEMPT_ID=job_w-a1').length, (n) => n === 0);
+  });
 });
 
 const metaOf = (provider: LocalProvider, attemptId: string) => join(provider.workdirOf(attemptId)!, '.switchyard');

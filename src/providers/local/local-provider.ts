@@ -159,6 +159,8 @@ export class LocalProvider implements Provider {
     }
     if (exitCode !== undefined) return this.ended(folder, exitCode);
     if (record.pid !== undefined && isRunLeader(record.pid, record.startTime, folder.marker) && !folder.marked('cancelled')) {
+      // Past its time limit and being stopped: say so now, before the agent's exit report of the kill is read as a plain failure.
+      if (folder.marked('timed-out')) return { state: 'failed', timedOut: true, message: 'killed at maxDurationSeconds', outputTail: folder.outputTail() };
       if (!this.watched.has(ref.attemptId)) this.watch(folder, record); // adopted after a restart
       return { state: 'running', outputTail: folder.outputTail() };
     }
