@@ -7,15 +7,14 @@ import { observeAttempt } from '../../src/core/agent-signals.js';
 import type { AgentRecord, AgentRuntimeDeps } from '../../src/core/agent.js';
 import type { Attempt, Job } from '../../src/core/job.js';
 import { registryOf, type ProviderStatus } from '../../src/core/provider.js';
-import { SimProvider } from '../../src/providers/sim/sim-provider.js';
-import { ManualClock } from '../support/sim.js';
+import { ManualClock, sim } from '../support/sim.js';
 
 const attempt: Attempt = { id: 'job_t-a1', provider: 'sim-t', offerId: 'o', gpuModel: 'H100', pricePerGpuHourUsd: 1, status: 'running', createdAt: '2026-01-01T00:00:00.000Z', providerRef: 'r1' };
 const job = { id: 'job_t', tenantId: 't', attempts: [attempt] } as unknown as Job;
 
 const setup = (exitCode: number) => {
   const clock = new ManualClock();
-  const provider = new SimProvider({ name: 'sim-t', catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 1 }] }, clock);
+  const provider = sim({ name: 'sim-t' }, clock);
   let reads = 0;
   provider.status = async (): Promise<ProviderStatus> => {
     reads++;

@@ -1,11 +1,12 @@
 // Shared by the infra tests: builds the app the way `cdk synth` does (cdk.json's context and
 // feature flags, plus per-test overrides) so that what is asserted is what gets deployed.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { SwitchyardStack } from '../../infra/stack.js';
 import { defineApp } from '../../infra/switchyard-app.js';
 
@@ -29,6 +30,16 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
  */
 export const SYNTH_TIMEOUT_MS = 240_000;
 
+// CDK's default outdir is a fresh temp folder per App (~9 MB with bundled assets), never
+// removed: a test file's apps share one, removed after the file (imported at collection, so
+// this hook belongs to each importing file).
+let outdirOfThisFile: string | undefined;
+const synthOutdir = (): string => (outdirOfThisFile ??= mkdtempSync(join(tmpdir(), 'switchyard-cdk-test-')));
+afterAll(() => {
+  if (outdirOfThisFile) rmSync(outdirOfThisFile, { recursive: true, force: true });
+  outdirOfThisFile = undefined;
+});
+
 export interface Synthesized {
   app: App;
   stack: SwitchyardStack;
@@ -39,7 +50,7 @@ export function buildApp(
   context: Record<string, unknown> = {},
   options: { withNag?: boolean } = {},
 ): { app: App; stack: SwitchyardStack } {
-  const app = new App({ context: { ...cdkJson.context, ...context } });
+  const app = new App({ context: { ...cdkJson.context, ...context }, outdir: synthOutdir() });
   const stack = defineApp(app, { projectRoot, withoutNag: !options.withNag });
   return { app, stack };
 }
