@@ -12,6 +12,8 @@ export interface PlannedJob {
 
 const FALLBACK_NETWORKS = ['akash', 'vastai', 'nosana', 'runpod'];
 const PINNED_NETWORKS = ['vastai', 'aws-batch', 'nosana'];
+// Pinned to one network, nowhere else; a cloud runs only with fallback "cloud" (else the submit is a 400).
+const pinnedTo = (network: string) => ({ strategy: 'cheapest', networks: [network], fallback: network === 'aws-batch' ? 'cloud' : 'none' });
 
 export const planJobs = (count: number, seed: number, markerFile: string): PlannedJob[] => {
   const rng = createRng(seed);
@@ -34,7 +36,7 @@ export const planJobs = (count: number, seed: number, markerFile: string): Plann
             placement:
               kind === 'market-fallback'
                 ? { strategy: 'cheapest', networks: [rng.pick(FALLBACK_NETWORKS)], fallback: 'cloud' }
-                : { strategy: 'cheapest', networks: [rng.pick(PINNED_NETWORKS)], fallback: 'none' },
+                : pinnedTo(rng.pick(PINNED_NETWORKS)),
           };
     return { key: `chaos-${seed}-${i}`, kind, body: JSON.stringify(spec) };
   });

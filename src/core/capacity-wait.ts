@@ -3,7 +3,9 @@
 // of failing, and is placed when capacity appears — until `maxQueueSeconds` (default 24 h)
 // of waiting. The backoff is the job's lease: no dispatcher claims it before then, and the
 // reconciler enqueues it again as soon as the lease is over.
-import type { Attempt, Job } from './job.js';
+import type { Attempt, Job, JobSpec } from './job.js';
+import { offerFits } from './placement.js';
+import type { Provider } from './provider.js';
 import { JobChange, type JobWrite } from './transitions.js';
 
 export const DEFAULT_MAX_QUEUE_SECONDS = 24 * 3600;
@@ -23,13 +25,30 @@ export const retryableRefusal = (attempt: Attempt, claimedAt: string): boolean =
   isCapacityRefusal(attempt) && attempt.createdAt < claimedAt;
 
 /**
- * Whether a placement that launched nothing should wait rather than fail: every launch it
- * tried was refused for capacity, or it tried none because its networks are out of rotation.
+ * Whether a provider with no fitting offer now may have one later: its offer listing failed
+ * (it said nothing about capacity), or its static catalogue has what the job asks for (the
+ * GPU model, VRAM, region and price; assumed available in the job's GPU count) and all of
+ * it is taken right now. A job asking for what a provider never offers is not waited for.
  */
-export const shouldWaitForCapacity = (claimed: Job, after: Job, notes: readonly string[]): boolean => {
+export const mayHaveCapacityLater = (provider: Provider | undefined, spec: JobSpec, listingFailed: boolean): boolean => {
+  if (!provider) return false;
+  if (listingFailed) return true;
+  return provider.info().catalog.some((e) =>
+    (e.regions?.length ? e.regions : [undefined]).some((region) =>
+      offerFits({ provider: provider.name, offerId: 'catalogue', gpuModel: e.gpuModel, gpuCount: spec.resources.gpu.count, vramGb: e.vramGb, pricePerGpuHourUsd: e.pricePerGpuHourUsd, expectedStartSeconds: 0, ...(region ? { region } : {}) }, spec),
+    ),
+  );
+};
+
+/**
+ * Whether a placement that launched nothing should wait rather than fail: every launch it
+ * tried was refused for capacity; or it tried none because its networks are out of rotation,
+ * or because a provider it may run on has nothing free now but may later (`capacityLater`).
+ */
+export const shouldWaitForCapacity = (claimed: Job, after: Job, notes: readonly string[], capacityLater = false): boolean => {
   const tried = after.attempts.slice(claimed.attempts.length);
   if (tried.length > 0) return tried.every(isCapacityRefusal);
-  return notes.some((n) => n.includes('out of rotation'));
+  return capacityLater || notes.some((n) => n.includes('out of rotation'));
 };
 
 /** The write that sends the job back to the queue, or undefined when it has waited long enough. */

@@ -22,7 +22,7 @@ import type { AgentRuntimeDeps } from './agent.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import type { ProviderStatsStore } from './reliability-store.js';
 import { applyRelease, requestRelease } from './release.js';
-import { budgetedAttempts, retryableRefusal, shouldWaitForCapacity, waitForCapacity } from './capacity-wait.js';
+import { budgetedAttempts, mayHaveCapacityLater, retryableRefusal, shouldWaitForCapacity, waitForCapacity } from './capacity-wait.js';
 import { JobChange } from './transitions.js';
 import { leaseHeld, type LeaseConfig } from './lease.js';
 import { DEFAULT_LAUNCH_RETRY, isTransient, launchWithRetry, type LaunchRetryConfig } from './launch-retry.js';
@@ -128,6 +128,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
   }
   const ctx = await placementContext(deps);
   const notes: string[] = [];
+  let capacityLater = false;
   // First round: providers this job has not tried yet. Second: other offers of the ones it
   // has (another GPU type or tier), so a job allowed on one network is not failed while
   // that network still has capacity of another kind. Last: an offer whose one machine was
@@ -148,6 +149,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
     const placing = { ...ctx, excludeOffers, explorationKey: nextAttemptId(job), ...(schedule ? { schedule } : {}) };
     const ranked = await rankOffers(deps.providers.all(), job.spec, triedProviders, placing);
     notes.push(...ranked.notes);
+    capacityLater ||= (ranked.unplaced ?? []).some((u) => mayHaveCapacityLater(deps.providers.get(u.provider), job.spec, u.listingFailed));
     for (const offer of ranked.offers) {
       if (budgetedAttempts(job) >= deps.config.maxAttempts) break;
       // A recovering provider takes one probe at a time; the rest of the traffic goes elsewhere.
@@ -163,7 +165,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
   }
   // Placement notes (a network out of rotation, no fitting offer) are kept beside the attempts' reasons.
   const why = [attemptReasons(job), ...new Set(notes)].filter((s) => s !== '').join('; ') || 'no provider is eligible';
-  const wait = shouldWaitForCapacity(claimed, job, notes) ? waitForCapacity(job, deps.clock.now(), why) : undefined;
+  const wait = shouldWaitForCapacity(claimed, job, notes, capacityLater) ? waitForCapacity(job, deps.clock.now(), why) : undefined;
   try {
     if (wait) await deps.store.write(wait);
     else await writeEnding(deps, new JobChange(job, deps.clock.now().toISOString()).status('failed', `no offer could run the job: ${why}`));

@@ -18,6 +18,8 @@ export interface RankedOffers {
   halfOpen: string[];
   /** Why the order is not plain expected cost (a deadline, an exploration), for the placement event. */
   why?: string;
+  /** Eligible providers with no fitting offer now, or whose offer listing failed (./capacity-wait.ts judges whether to wait). */
+  unplaced?: { provider: string; listingFailed: boolean }[];
 }
 
 /** What placement knows about providers' history; empty means "priors only". */
@@ -298,10 +300,16 @@ export const rankOffers = async (
     ),
   );
   const gathered: ProviderOffers[] = [];
+  const unplaced: NonNullable<RankedOffers['unplaced']> = [];
   results.forEach((r, i) => {
     const p = eligible[i]!;
-    if (r.status === 'rejected') notes.push(`${p.name}: offers unavailable (${(r.reason as Error)?.message ?? r.reason})`);
-    else gathered.push({ provider: p.name, kind: p.kind, offers: r.value, billing: p.billing ?? DEFAULT_BILLING });
+    if (r.status === 'rejected') {
+      notes.push(`${p.name}: offers unavailable (${(r.reason as Error)?.message ?? r.reason})`);
+      unplaced.push({ provider: p.name, listingFailed: true });
+    } else {
+      gathered.push({ provider: p.name, kind: p.kind, offers: r.value, billing: p.billing ?? DEFAULT_BILLING });
+      if (!r.value.some((o) => o.provider === p.name && offerFits(o, spec))) unplaced.push({ provider: p.name, listingFailed: false });
+    }
   });
-  return rankGathered(gathered, spec, ctx, notes);
+  return { ...rankGathered(gathered, spec, ctx, notes), unplaced };
 };

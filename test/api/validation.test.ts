@@ -67,6 +67,14 @@ describe('validation and limits', () => {
     await nothingWritten();
   });
 
+  it('rejects a job that names only clouds without allowing them (it could never run)', async () => {
+    const res = await api(system, 'POST', '/v1/jobs', { body: localJob(['true'], { placement: { networks: ['aws-batch'], fallback: 'none', strategy: 'cheapest' } }) });
+    expectProblem(res, 400);
+    expect(res.body.errors[0]).toMatchObject({ field: 'placement.fallback', pointer: '/placement/fallback' });
+    expect(res.body.errors[0].detail).toContain('"fallback": "cloud"');
+    await nothingWritten();
+  });
+
   it('answers malformed JSON with 400', async () => {
     const res = await api(system, 'POST', '/v1/jobs', { rawBody: '{"image": ', headers: { 'content-type': 'application/json' } });
     expectProblem(res, 400);

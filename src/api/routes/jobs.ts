@@ -192,6 +192,18 @@ const metadataFilter = (query: Record<string, string>): { pairs: Record<string, 
   return errors.length > 0 ? { errors } : { pairs };
 };
 
+/** A job that names only clouds but does not allow them could never run: say so now, not at dispatch. */
+const onlyCloudsWithoutFallback = (deps: ApiDeps, spec: JobSpec) => {
+  const named = spec.placement.networks ?? [];
+  if (named.length === 0 || spec.placement.fallback === 'cloud') return undefined;
+  if (!named.every((n) => deps.providers.get(n)?.kind === 'cloud')) return undefined;
+  return {
+    field: 'placement.fallback',
+    pointer: '/placement/fallback',
+    detail: `placement.networks names only clouds (${named.join(', ')}), and clouds run a job only with fallback "cloud"; set "fallback": "cloud" or name a network`,
+  };
+};
+
 export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void => {
   app.use('/v1/jobs', async (c, next) => (c.req.method === 'POST' ? requireScope('jobs:write')(c, next) : requireScope('jobs:read')(c, next)));
   app.use('/v1/jobs/:id/cancel', requireScope('jobs:write'));
@@ -208,6 +220,8 @@ export const registerJobRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void
       });
       return problem(c, 400, 'validation', 'Invalid request', `Unknown network: ${unknown.join(', ')}`, { errors }) as never;
     }
+    const onlyClouds = onlyCloudsWithoutFallback(deps, spec);
+    if (onlyClouds) return validationProblem(c, [onlyClouds]) as never;
     const acceptedModels = acceptedGpuModelsOf(deps.providers.all());
     const gpuErrors = gpuModelErrors(spec.resources.gpu.models, acceptedModels);
     if (gpuErrors.length > 0) {
