@@ -35,7 +35,8 @@ export const planJobs = (count: number, seed: number, markerFile: string): Plann
             command: ['python', '-c', 'print(1)'],
             placement:
               kind === 'market-fallback'
-                ? { strategy: 'cheapest', networks: [rng.pick(FALLBACK_NETWORKS)], fallback: 'cloud' }
+                ? // networks is a strict allow-list: the cloud a job may fall back to is named beside its network.
+                  { strategy: 'cheapest', networks: [rng.pick(FALLBACK_NETWORKS), 'aws-batch'], fallback: 'cloud' }
                 : pinnedTo(rng.pick(PINNED_NETWORKS)),
           };
     return { key: `chaos-${seed}-${i}`, kind, body: JSON.stringify(spec) };
