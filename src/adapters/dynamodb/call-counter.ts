@@ -4,6 +4,7 @@
 // (ReturnConsumedCapacity), which is what on-demand pricing charges for.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GSI } from './table-design.js';
 
 /** Operations that accept ReturnConsumedCapacity. */
 const CAPACITY_OPERATIONS = new Set([
@@ -151,7 +152,22 @@ interface WriteRequest {
 
 const writeSize = (w: WriteRequest): number => size(w.Item ?? w.Key) + size(w.ExpressionAttributeValues);
 
-const estimateUnits = (operation: string, body: string, output: unknown): { read: number; write: number } => {
+const INDEX_PARTITION_KEYS = Object.values(GSI).map((g) => g.partitionKey);
+
+/**
+ * A put of an item that carries an index's keys is written to that index too (every index
+ * projects ALL): one unit per KB per index, outside the transaction's doubling. A lower bound:
+ * a put that moves the item to another index key is a delete and a put there (2), and what an
+ * update or a delete does to the indexes is not known from the request (this codebase updates
+ * only small items outside the indexes).
+ */
+const indexWriteUnits = (w: WriteRequest): number => {
+  const item = w.Item as Record<string, unknown> | undefined;
+  if (!item) return 0;
+  return INDEX_PARTITION_KEYS.filter((key) => item[key] !== undefined).length * writeUnits(size(item));
+};
+
+export const estimateUnits = (operation: string, body: string, output: unknown): { read: number; write: number } => {
   let input: Record<string, unknown> = {};
   try {
     input = JSON.parse(body) as Record<string, unknown>;
@@ -183,14 +199,14 @@ const estimateUnits = (operation: string, body: string, output: unknown): { read
     case 'PutItem':
     case 'UpdateItem':
     case 'DeleteItem':
-      return { read: 0, write: writeUnits(writeSize(input as WriteRequest)) };
+      return { read: 0, write: writeUnits(writeSize(input as WriteRequest)) + indexWriteUnits(input as WriteRequest) };
     case 'BatchWriteItem': {
       const requests = Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: WriteRequest; DeleteRequest?: WriteRequest }[]>).flat();
-      return { read: 0, write: requests.reduce((s, r) => s + writeUnits(writeSize(r.PutRequest ?? r.DeleteRequest ?? {})), 0) };
+      return { read: 0, write: requests.reduce((s, r) => s + writeUnits(writeSize(r.PutRequest ?? r.DeleteRequest ?? {})) + indexWriteUnits(r.PutRequest ?? {}), 0) };
     }
     case 'TransactWriteItems': {
       const items = (input.TransactItems ?? []) as Record<string, WriteRequest>[];
-      return { read: 0, write: items.reduce((s, item) => s + 2 * writeUnits(writeSize(Object.values(item)[0] ?? {})), 0) };
+      return { read: 0, write: items.reduce((s, item) => s + 2 * writeUnits(writeSize(Object.values(item)[0] ?? {})) + indexWriteUnits(Object.values(item)[0] ?? {}), 0) };
     }
     case 'TransactGetItems':
       return { read: ((out as { Responses?: { Item?: unknown }[] }).Responses ?? []).reduce((s, r) => s + 2 * readUnits(size(r.Item), true), 0), write: 0 };
