@@ -3,7 +3,7 @@
 // Clouds take part only when fallback is "cloud", and then on the same expected cost.
 // Providers whose circuit breaker is open are left out for their cool-down.
 import type { JobSpec } from './job.js';
-import { DEFAULT_BILLING, type BillingTerms, type Offer, type Provider, type ProviderKind } from './provider.js';
+import { DEFAULT_BILLING, ProviderError, type BillingTerms, type Offer, type Provider, type ProviderKind } from './provider.js';
 import { cheapOfferKeepsSchedule, finishesInTime, isReliableOffer, scheduleText, type Schedule } from './deadline.js';
 import { explore, type ExplorationConfig } from './exploration.js';
 import { offerHazard } from './reliability-hazard.js';
@@ -18,7 +18,7 @@ export interface RankedOffers {
   halfOpen: string[];
   /** Why the order is not plain expected cost (a deadline, an exploration), for the placement event. */
   why?: string;
-  /** Eligible providers with no fitting offer now, or whose offer listing failed (./capacity-wait.ts judges whether to wait). */
+  /** Eligible providers with no fitting offer now, or whose offer listing failed other than for good (./capacity-wait.ts judges whether to wait). */
   unplaced?: { provider: string; listingFailed: boolean }[];
 }
 
@@ -305,7 +305,9 @@ export const rankOffers = async (
     const p = eligible[i]!;
     if (r.status === 'rejected') {
       notes.push(`${p.name}: offers unavailable (${(r.reason as Error)?.message ?? r.reason})`);
-      unplaced.push({ provider: p.name, listingFailed: true });
+      // A refusal of our credentials or request will not pass by waiting; anything else may.
+      const lasting = r.reason instanceof ProviderError && (r.reason.kind === 'auth' || r.reason.kind === 'permanent');
+      if (!lasting) unplaced.push({ provider: p.name, listingFailed: true });
     } else {
       gathered.push({ provider: p.name, kind: p.kind, offers: r.value, billing: p.billing ?? DEFAULT_BILLING });
       if (!r.value.some((o) => o.provider === p.name && offerFits(o, spec))) unplaced.push({ provider: p.name, listingFailed: false });

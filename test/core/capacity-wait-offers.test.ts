@@ -1,7 +1,8 @@
 // Waiting for capacity when nothing was even launched, on DynamoDB Local: a provider whose offer
 // listing fails (a 503, a 429) or that has nothing free now of what its catalogue sells makes
 // the job wait with backoff and be placed when offers return; a job asking for what no
-// provider it may run on ever sells (here: below every catalogue price) fails at once.
+// provider it may run on ever sells (here: below every catalogue price), or whose listing
+// refuses our credentials, fails at once.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
 import { ProviderError, type Offer } from '../../src/core/provider.js';
@@ -14,7 +15,7 @@ afterEach(async () => {
   system = undefined;
 });
 
-type Listing = 'fails' | 'empty' | 'normal';
+type Listing = 'fails' | 'denied' | 'empty' | 'normal';
 
 const setup = async () => {
   const clock = new ManualClock();
@@ -23,6 +24,7 @@ const setup = async () => {
   const offers = p.offers.bind(p);
   p.offers = async (query): Promise<Offer[]> => {
     if (listing === 'fails') throw new ProviderError('transient', 'sim-market GET /offers -> 503');
+    if (listing === 'denied') throw new ProviderError('auth', 'sim-market GET /offers -> 401 bad API key');
     if (listing === 'empty') return []; // every H100 rented by someone else right now
     return offers(query);
   };
@@ -57,6 +59,16 @@ describe('waiting for offers', () => {
       expect(job.attempts.map((a) => a.provider)).toEqual(['sim-market']);
     });
   }
+
+  it('fails at once when the listing refuses our credentials (waiting would not help)', async () => {
+    const { s, submit, setListing } = await setup();
+    setListing('denied');
+    const id = await submit();
+    await s.queue.pollOnce();
+    const job = (await s.store.get(id))!;
+    expect(job.status).toBe('failed');
+    expect(job.reason).toContain('401 bad API key');
+  });
 
   it('fails at once a job no catalogue could ever take', async () => {
     const { s, submit, setListing } = await setup();
