@@ -4,15 +4,15 @@
 // server side of these routes is tested with it.)
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { agentCommand } from '../../src/agent/agent-script.js';
 import type { LocalS3 } from '../../src/local/s3-local.js';
 import { startTestS3 } from '../support/s3.js';
 import { toolPath } from './tool-path.js';
+import { tempDir } from '../support/temp-dir.js';
 
 // Real processes and HTTP round trips on a shared, loaded machine: generous, never timed assertions.
 vi.setConfig({ testTimeout: 120_000 });
@@ -113,18 +113,18 @@ afterAll(async () => {
 });
 
 const tarOf = (files: Record<string, string>): Buffer => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-ck-src-'));
+  const dir = tempDir('switchyard-ck-src-');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return execFileSync('tar', ['czf', '-', '-C', dir, '.']);
 };
 const untar = (archive: Uint8Array): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-ck-out-'));
+  const dir = tempDir('switchyard-ck-out-');
   execFileSync('tar', ['xzf', '-', '-C', dir], { input: archive });
   return dir;
 };
 
 const runAgent = (command: string, opts: { path?: string; terminateWhen?: () => boolean } = {}) => {
-  const work = mkdtempSync(join(tmpdir(), 'switchyard-agent-test-'));
+  const work = tempDir('switchyard-agent-test-');
   const [outputs, checkpoints] = [join(work, 'outputs'), join(work, 'checkpoints')];
   mkdirSync(outputs);
   mkdirSync(checkpoints);

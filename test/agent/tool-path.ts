@@ -1,9 +1,9 @@
 // A PATH holding only the tools the agent script uses plus the HTTP clients a test
 // chooses: how an image with curl only, wget only, python3 only, or none of them looks.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../support/temp-dir.js';
 
 const BASE_TOOLS = ['sh', 'awk', 'sed', 'tail', 'head', 'wc', 'tr', 'date', 'mktemp', 'sleep', 'rm', 'mkdir', 'grep', 'ls', 'find', 'tar', 'gzip', 'cut', 'sha256sum', 'cat', 'env', 'touch'];
 
@@ -27,7 +27,7 @@ const realPython = (): string | undefined => {
 export const available = (client: 'curl' | 'wget' | 'python3'): boolean => (client === 'python3' ? realPython() : which(client)) !== undefined;
 
 export const toolPath = (clients: ('curl' | 'wget' | 'python3')[]): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-path-'));
+  const dir = tempDir('switchyard-path-');
   for (const tool of BASE_TOOLS) {
     const found = which(tool);
     if (found) symlinkSync(realpathSync(found), join(dir, tool));

@@ -1,9 +1,8 @@
 // Runs the real `switchyard` bin as a child process, with its own config dir.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../support/temp-dir.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'packages/client/bin/switchyard.js');
@@ -14,7 +13,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+export const tempHome = (): string => tempDir('switchyard-cli-');
 
 export const cliEnv = (extra: Record<string, string | undefined>): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_OPTIONS: '', ...extra };

@@ -2,8 +2,7 @@
 // kill -9 and a restart) makes of runs it did not spawn. Adopted while they run, their recorded
 // exit code once they end, killed and confirmed dead when they cannot be adopted, and their
 // files removed once released.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LaunchRequest } from '../../src/core/provider.js';
@@ -11,6 +10,7 @@ import { LocalProvider } from '../../src/providers/local/local-provider.js';
 import { runMembers } from '../../src/providers/local/processes.js';
 import { waitFor } from '../support/system.js';
 import { providerError } from './support/errors.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const request = (attemptId: string, command: string[]): LaunchRequest => ({
   attemptId,
@@ -33,7 +33,7 @@ const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').t
 
 describe('local provider across a restart (a new provider over the same runs folder)', () => {
   it('adopts a run still going and reports its exit code once it ends; a second launch of the attempt runs nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-runs-'));
+    const dir = tempDir('local-runs-');
     const before = new LocalProvider({ runsDir: join(dir, 'runs') });
     await before.launch(request('job_x-a1', gated(dir, 'x')));
     await waitFor(async () => lines(join(dir, 'x.marker')), (l) => l.length === 1);
@@ -48,7 +48,7 @@ describe('local provider across a restart (a new provider over the same runs fol
   });
 
   it('reports the exit code of a run that ended while nobody watched', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-runs-'));
+    const dir = tempDir('local-runs-');
     const before = new LocalProvider({ runsDir: join(dir, 'runs') });
     await before.launch(request('job_y-a1', ['sh', '-c', 'echo hello; exit 0']));
     const group = before.processGroupOf('job_y-a1')!;
@@ -61,7 +61,7 @@ describe('local provider across a restart (a new provider over the same runs fol
   });
 
   it('kills what is left of a run whose wrapper died, and confirms it dead, before saying the machine is lost', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-runs-'));
+    const dir = tempDir('local-runs-');
     const before = new LocalProvider({ runsDir: join(dir, 'runs') });
     await before.launch(request('job_z-a1', gated(dir, 'z')));
     await waitFor(async () => lines(join(dir, 'z.marker')), (l) => l.length === 1);
@@ -79,7 +79,7 @@ describe('local provider across a restart (a new provider over the same runs fol
   });
 
   it('removes the run folder once the attempt is released, and lists only runs not yet released', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-runs-'));
+    const dir = tempDir('local-runs-');
     const runs = join(dir, 'runs');
     const provider = new LocalProvider({ runsDir: runs });
     await provider.launch({ ...request('job_w-a1', ['sh', '-c', 'echo data > outputs/result.txt']), env: { SWITCHYARD_OUTPUTS_DIR: 'x' } });
@@ -96,7 +96,7 @@ describe('local provider across a restart (a new provider over the same runs fol
   });
 
   it('an orderly stop ends every run; its private temp folder goes with them, a given runs folder stays for the restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-runs-'));
+    const dir = tempDir('local-runs-');
     const own = new LocalProvider();
     await own.launch(request('job_u-a1', ['sh', '-c', 'sleep 30']));
     const ownFolder = own.workdirOf('job_u-a1')!;
@@ -114,7 +114,7 @@ describe('local provider across a restart (a new provider over the same runs fol
   });
 
   it('a cancelled run that survived us is killed before it reads as ended', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-runs-'));
+    const dir = tempDir('local-runs-');
     const before = new LocalProvider({ runsDir: join(dir, 'runs') });
     // Ignores SIGTERM, so only the SIGKILL (which the crashed process never got to send) ends it.
     await before.launch(request('job_v-a1', ['sh', '-c', `trap '' TERM; echo start >> ${join(dir, 'v.marker')}; while true; do sleep 0.05; done`]));
@@ -127,7 +127,7 @@ describe('local provider across a restart (a new provider over the same runs fol
     expect(runMembers(group, 'SWITCHYARD_ATTEMPT_ID=job_v-a1')).toEqual([]);
   });
   it('reads a run past its time limit as timed out at once, while it is still being stopped', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-runs-'));
+    const dir = tempDir('local-runs-');
     const p = new LocalProvider({ runsDir: join(dir, 'runs') });
     // Ignores SIGTERM: the run lives on through the stop's grace, until its SIGKILL.
     await p.launch({ ...request('job_w-a1', ['sh', '-c', `trap '' TERM; echo start >> ${join(dir, 'w.marker')}; while true; do sleep 0.05; done`]), maxDurationSeconds: 1 });
