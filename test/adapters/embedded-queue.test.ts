@@ -89,4 +89,56 @@ describe('EmbeddedQueue', () => {
     await queue.stop();
     expect(got).toEqual([JSON.stringify({ jobId: 'x' })]);
   });
+
+  it('keeps several batches in flight, so a slow batch does not hold up the next, and never delivers a held message twice', async () => {
+    const delivered: string[] = [];
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((r) => (releaseSlow = r));
+    const queue = new EmbeddedQueue(
+      async (event) => {
+        const ids = event.Records.map((r) => JSON.parse(r.body).jobId as string);
+        delivered.push(...ids);
+        if (ids.includes('auction')) await slow; // e.g. a launch waiting for Akash bids
+        return { batchItemFailures: [] };
+      },
+      { pollIntervalMs: 5, visibilityTimeoutMs: 20, concurrency: 3 },
+    );
+    queue.start();
+    await queue.send({ jobId: 'auction' });
+    for (let i = 0; i < 100 && queue.batchesInFlight === 0; i++) await sleep(5);
+    await queue.send({ jobId: 'next' });
+    for (let i = 0; i < 100 && !delivered.includes('next'); i++) await sleep(5);
+    expect(delivered).toContain('next'); // handled while the auction's batch is still open
+    await sleep(60); // well past the 20 ms visibility timeout of the held message
+    expect(delivered.filter((id) => id === 'auction')).toHaveLength(1);
+    expect(queue.batchesInFlight).toBe(1);
+    releaseSlow();
+    await queue.stop();
+    expect(queue.depth).toBe(0);
+  });
+
+  it('with one batch at a time, a slow batch holds up the next (the behaviour the concurrency fixes)', async () => {
+    const delivered: string[] = [];
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((r) => (releaseSlow = r));
+    const queue = new EmbeddedQueue(
+      async (event) => {
+        const ids = event.Records.map((r) => JSON.parse(r.body).jobId as string);
+        delivered.push(...ids);
+        if (ids.includes('auction')) await slow;
+        return { batchItemFailures: [] };
+      },
+      { pollIntervalMs: 5, concurrency: 1 },
+    );
+    queue.start();
+    await queue.send({ jobId: 'auction' });
+    for (let i = 0; i < 100 && queue.batchesInFlight === 0; i++) await sleep(5);
+    await queue.send({ jobId: 'next' });
+    await sleep(60);
+    expect(delivered).toEqual(['auction']);
+    releaseSlow();
+    for (let i = 0; i < 100 && !delivered.includes('next'); i++) await sleep(5);
+    await queue.stop();
+    expect(delivered).toEqual(['auction', 'next']);
+  });
 });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GSI, TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/table-design.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/job-queue.js';
 import { DISPATCH_BATCH_SIZE } from '../../infra/stack.js';
+import { DEFAULT_BID_WAIT_MS } from '../../src/providers/akash/akash-provider.js';
 import { PAYMENT_PATHS } from '../../src/api/groups/payment-paths.js';
 import {
   functionNamed as fnNamed,
@@ -83,6 +84,11 @@ describe('jobs queue', () => {
       (q) => q.Properties.QueueName === 'switchyard-dev-jobs',
     );
     expect(queue?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * dispatchTimeout);
+  });
+
+  it('gives a dispatch time for an Akash launch that waits out its whole bid window, with room for another offer', () => {
+    const dispatchTimeout = functionNamed('dispatch').props.Timeout as number;
+    expect(dispatchTimeout * 1000).toBeGreaterThanOrEqual(1.5 * DEFAULT_BID_WAIT_MS);
   });
 
   it('refuses requests without TLS, on both queues', () => {

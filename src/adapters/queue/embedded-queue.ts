@@ -1,7 +1,8 @@
 // An in-process queue with SQS's semantics, for local mode: at-least-once delivery,
 // a visibility timeout, a receive count, dead-lettering after maxReceiveCount receives,
 // and batches handed to the same dispatch handler Lambda gets, as SQSEvent records,
-// honouring the handler's batchItemFailures.
+// honouring the handler's batchItemFailures. Like Lambda's SQS pollers it keeps several
+// batches in flight, so one slow launch (an Akash auction) does not hold up the rest.
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { JobQueue, QueueMessage } from '../../core/ports.js';
@@ -13,6 +14,8 @@ export interface EmbeddedQueueOptions {
   maxReceiveCount: number;
   batchSize: number;
   pollIntervalMs: number;
+  /** Batches handed to the handler at once (Lambda starts SQS polling with 5 concurrent batches). */
+  concurrency: number;
   arn?: string;
 }
 
@@ -21,6 +24,7 @@ export const DEFAULT_EMBEDDED_QUEUE: EmbeddedQueueOptions = {
   maxReceiveCount: 5,
   batchSize: 10,
   pollIntervalMs: 50,
+  concurrency: 5,
 };
 
 interface StoredMessage {
@@ -30,13 +34,15 @@ interface StoredMessage {
   receiveCount: number;
   visibleAt: number;
   receiptHandle?: string;
+  /** Held by a batch still being handled: never delivered twice at once (the stack's visibility timeout is 6× the handler's). */
+  inFlight?: boolean;
 }
 
 export class EmbeddedQueue implements JobQueue {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly dlq: StoredMessage[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<number>>();
   private readonly options: EmbeddedQueueOptions;
 
   constructor(
@@ -65,12 +71,27 @@ export class EmbeddedQueue implements JobQueue {
     return this.dlq.map((m) => m.body);
   }
 
+  /** Batches being handled right now. */
+  get batchesInFlight(): number {
+    return this.inFlight.size;
+  }
+
   start(): void {
     if (this.timer) return;
-    const tick = async () => {
-      this.polling = this.pollOnce().then(() => undefined);
-      await this.polling;
-      if (this.timer) this.timer = setTimeout(tick, this.options.pollIntervalMs);
+    const tick = () => {
+      // Fill the free slots; a slot whose batch ends starts the next receive at once.
+      while (this.inFlight.size < this.options.concurrency && this.hasVisible()) {
+        const batch = this.pollOnce().catch(() => 0);
+        this.inFlight.add(batch);
+        void batch.finally(() => {
+          this.inFlight.delete(batch);
+          if (this.timer) tick();
+        });
+      }
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(tick, this.options.pollIntervalMs);
+      }
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -78,7 +99,13 @@ export class EmbeddedQueue implements JobQueue {
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.polling;
+    await Promise.all(this.inFlight);
+  }
+
+  private hasVisible(): boolean {
+    const now = Date.now();
+    for (const m of this.messages.values()) if (m.visibleAt <= now && !m.inFlight) return true;
+    return false;
   }
 
   /** Receive one batch and hand it to the handler. Returns how many messages it delivered. */
@@ -92,7 +119,10 @@ export class EmbeddedQueue implements JobQueue {
     } catch {
       failed = new Set(batch.map((m) => m.messageId)); // a thrown handler fails the whole batch
     }
-    for (const m of batch) if (!failed.has(m.messageId)) this.messages.delete(m.messageId);
+    for (const m of batch) {
+      m.inFlight = false;
+      if (!failed.has(m.messageId)) this.messages.delete(m.messageId);
+    }
     return batch.length;
   }
 
@@ -101,7 +131,7 @@ export class EmbeddedQueue implements JobQueue {
     const batch: StoredMessage[] = [];
     for (const m of this.messages.values()) {
       if (batch.length >= this.options.batchSize) break;
-      if (m.visibleAt > now) continue;
+      if (m.visibleAt > now || m.inFlight) continue;
       if (m.receiveCount >= this.options.maxReceiveCount) {
         this.messages.delete(m.messageId);
         this.dlq.push(m);
@@ -110,6 +140,7 @@ export class EmbeddedQueue implements JobQueue {
       m.receiveCount += 1;
       m.visibleAt = now + this.options.visibilityTimeoutMs;
       m.receiptHandle = randomUUID();
+      m.inFlight = true;
       batch.push(m);
     }
     return batch;

@@ -28,7 +28,12 @@
 // gives 400/401/404/429/500 with {error, message}. Closing a closed deployment: not
 // documented; the adapter reads the deployment back rather than guess.
 // Bids arrive over time: launch waits for one (bidWaitMs, bounded), because the lease needs
-// the manifest returned by create and the launch contract keeps nothing between calls.
+// the manifest returned by create and the launch contract keeps nothing between calls. The
+// wait is 30 s by default (the Console quickstart: "wait 30 seconds for bids"), so a launch
+// ends well inside the dispatch function's timeout; no bid by then is a capacity refusal:
+// the deployment is closed at once and the job waits for capacity (src/core/capacity-wait.ts).
+// ASSUMPTION: 30 s is enough for most auctions; an auction advanced by the reconciler across
+// calls would need the manifest (which holds the job's env) kept sealed between them.
 import {
   ProviderError,
   type AttemptRef,
@@ -89,6 +94,8 @@ interface Bid {
 }
 
 export const NO_EXIT_CODE = 'exit code not reported by Akash';
+/** How long a launch waits for an acceptable bid unless configured (bidWaitMs). */
+export const DEFAULT_BID_WAIT_MS = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class AkashProvider implements Provider {
@@ -227,7 +234,7 @@ export class AkashProvider implements Provider {
   }
 
   private bidWaitMs(): number {
-    return this.config.bidWaitMs ?? 60_000;
+    return this.config.bidWaitMs ?? DEFAULT_BID_WAIT_MS;
   }
 
   /** Polls bids until one is open and at or under the ceiling; picks the cheapest. */
