@@ -8,10 +8,27 @@ import type { Offer, Provider } from '../src/core/provider.js';
 import { InMemoryProviderStats } from '../src/core/reliability-store.js';
 import type { SimJob } from './market-world.js';
 import { conditionsAt, worldOffers, type World } from './market-worlds.js';
-import type { Policy } from './market-sim.js';
+import { deadlineOf, type Policy, type Tried } from './market-sim.js';
+import { capacityBackoffSeconds } from '../src/core/capacity-wait.js';
+import type { Schedule } from '../src/core/deadline.js';
 
 const offersOf = (world: World, seed: number, job: SimJob, names: string[]): Offer[] =>
   world.networks.flatMap((n, ni) => (names.includes(n.name) ? worldOffers(seed, job, n, ni) : [])).filter((o) => offerFits(o, job.spec));
+
+/** Where a deadline job stands, as src/core/deadline.ts's scheduleOf would say from the job's attempts. */
+const scheduleAt = (job: SimJob, now: number, doneSeconds: number): Schedule | undefined => {
+  const end = deadlineOf(job);
+  if (end === undefined) return undefined;
+  const every = job.spec.checkpoint?.everySeconds;
+  return {
+    submittedMs: job.submitAt * 1000,
+    deadlineMs: end * 1000,
+    nowMs: now * 1000,
+    workSeconds: job.spec.maxDurationSeconds,
+    doneSeconds,
+    ...(every ? { checkpointEverySeconds: every } : {}),
+  };
+};
 
 const cheapest = (offers: Offer[]): Offer | undefined => [...offers].sort((a, b) => a.pricePerGpuHourUsd - b.pricePerGpuHourUsd)[0];
 
@@ -32,16 +49,37 @@ export const switchyard = (world: World, seed: number): Policy => {
     name: 'switchyard',
     maxAttempts: DEFAULT_DISPATCH_CONFIG.maxAttempts,
     retrySameNetwork: false,
-    choose(job, tried, now, attemptId) {
+    // The dispatcher's budget and capacity wait (src/core/capacity-wait.ts). ASSUMPTION: the
+    // bench's refusals are capacity refusals ("no machine free"), the common kind.
+    budgeted: (history) => history.filter((t) => t.kind !== 'refused').length,
+    capacityWaitSeconds: capacityBackoffSeconds,
+    choose(job, _tried, now, attemptId, doneSeconds, past) {
       const at = new Date(now * 1000);
-      const ctx = { now: at, stats: stats.snapshot(names), reliability: stats.config };
-      const eligible = eligibleProviders(providers, job.spec, new Set(tried), ctx);
-      const gathered = eligible.map((p) => {
-        const ni = names.indexOf(p.name);
-        return { provider: p.name, kind: p.kind, billing: p.billing!, offers: worldOffers(seed, job, world.networks[ni]!, ni) };
-      });
-      const { offers, halfOpen } = rankGathered(gathered, job.spec, ctx);
-      return offers.find((o) => !halfOpen.includes(o.provider) || stats.claimProbeSync(o.provider, attemptId, at));
+      const schedule = scheduleAt(job, now, doneSeconds);
+      const ctx = { now: at, stats: stats.snapshot(names), reliability: stats.config, explorationKey: attemptId, ...(schedule ? { schedule } : {}) };
+      const key = (t: { provider: string; offerId: string }) => `${t.provider}/${t.offerId}`;
+      const times = (t: Tried) => past.history.filter((b) => key(b) === key(t)).length;
+      // The dispatcher's rounds (src/core/dispatch.ts, placeAndLaunch): providers not tried yet;
+      // other offers of those tried; one more try of an offer that launched once. A refusal
+      // from before the job's last capacity wait is no refusal now.
+      for (const round of ['new-providers', 'other-offers', 'second-try'] as const) {
+        const triedProviders = new Set(round === 'new-providers' ? past.history.map((t) => t.provider) : []);
+        const excludeOffers = new Set(
+          past.history
+            .filter((t) => !(t.kind === 'refused' && t.at < past.waitedUntil))
+            .filter((t) => round !== 'second-try' || t.kind === 'refused' || times(t) > 1)
+            .map(key),
+        );
+        const eligible = eligibleProviders(providers, job.spec, triedProviders, ctx);
+        const gathered = eligible.map((p) => {
+          const ni = names.indexOf(p.name);
+          return { provider: p.name, kind: p.kind, billing: p.billing!, offers: worldOffers(seed, job, world.networks[ni]!, ni) };
+        });
+        const { offers, halfOpen } = rankGathered(gathered, job.spec, { ...ctx, excludeOffers });
+        const chosen = offers.find((o) => !halfOpen.includes(o.provider) || stats.claimProbeSync(o.provider, attemptId, at));
+        if (chosen) return chosen;
+      }
+      return undefined;
     },
     observe: (o) => void stats.recordSync({ ...o, at: new Date(o.at * 1000).toISOString() }),
   };

@@ -21,14 +21,38 @@ export interface Observation {
   at: number;
 }
 
+/** One earlier attempt of a job, as the dispatcher sees it in the job's attempts. */
+export interface Tried {
+  provider: string;
+  offerId: string;
+  kind: Outcome['kind'];
+  at: number;
+}
+
+/** What a policy may know of a job's past: its attempts, and when it last came back from waiting for capacity. */
+export interface JobPast {
+  history: readonly Tried[];
+  /** Refusals launched before this instant are from an earlier try (the job has waited since). */
+  waitedUntil: number;
+}
+
 export interface Policy {
   name: string;
   maxAttempts: number;
   /** May a failed network be tried again for the same job (a new machine there)? */
   retrySameNetwork: boolean;
-  choose(job: SimJob, tried: string[], now: number, attemptId: string): Offer | undefined;
+  /** Attempts that count against maxAttempts (all of them when unset). */
+  budgeted?: (history: readonly Tried[]) => number;
+  /** With no offer left after refusals, the job waits this long (by the number of waits so far) and tries again; it fails when unset. */
+  capacityWaitSeconds?: (waits: number) => number;
+  /** `doneSeconds`: the job's work a restart keeps (its checkpointed progress), for deadline placement. */
+  choose(job: SimJob, tried: string[], now: number, attemptId: string, doneSeconds: number, past: JobPast): Offer | undefined;
   observe(o: Observation): void;
 }
+
+/** Bounds a job's attempts when refusals are not budgeted, and its waits (24 h of backoff at most). */
+const MAX_SIM_ATTEMPTS = 30;
+const MAX_CAPACITY_WAITS = 12;
 
 export type Outcome =
   | { kind: 'refused' }
@@ -76,8 +100,8 @@ export interface Tally {
 
 export const newTally = (): Tally => ({ jobs: 0, completed: 0, spendUsd: 0, usefulUsd: 0, gpuHoursDone: 0, starts: [], attempts: 0, deadlineFeasible: 0, deadlineMet: 0 });
 
-/** A job's deadline in the bench: twice its run, or its run plus 3 h, whichever is later. */
-export const deadlineOf = (j: SimJob): number => j.submitAt + Math.max(2 * j.runSeconds, j.runSeconds + 3 * 3600);
+/** The deadline a job declares (market-worlds.ts: withDeadlines), in bench seconds; undefined without one. */
+export const deadlineOf = (j: SimJob): number | undefined => (j.spec.deadline === undefined ? undefined : Date.parse(j.spec.deadline) / 1000);
 
 const checkpointEvery = (j: SimJob): number | undefined => (j.spec as { checkpoint?: { everySeconds: number } }).checkpoint?.everySeconds;
 
@@ -117,7 +141,8 @@ class Events<T> {
 
 export const runPolicy = (world: World, seed: number, policy: Policy, jobs: SimJob[], feasible: boolean[], into: Tally): void => {
   const index = new Map(world.networks.map((n, i) => [n.name, i]));
-  const tried = jobs.map(() => [] as string[]);
+  const history = jobs.map(() => [] as Tried[]);
+  const waited = jobs.map(() => ({ count: 0, until: Number.NEGATIVE_INFINITY }));
   const progress = jobs.map(() => 0);
   const firstStart = jobs.map(() => Number.NaN);
   const events = new Events<{ job: SimJob; pending?: Observation; done?: boolean }>();
@@ -128,21 +153,31 @@ export const runPolicy = (world: World, seed: number, policy: Policy, jobs: SimJ
     const { job, pending, done } = e.v;
     if (pending) policy.observe(pending);
     if (done) continue;
-    const mine = tried[job.index]!;
-    if (mine.length >= policy.maxAttempts) continue; // the job fails with every attempt's reason
-    const attemptId = `j${job.index}-a${mine.length + 1}`;
-    const offer = policy.choose(job, policy.retrySameNetwork ? [] : mine, e.t, attemptId);
-    if (!offer) continue;
+    const past = history[job.index]!;
+    const wait = waited[job.index]!;
+    // The job fails with every attempt's reason once its budget is spent.
+    if ((policy.budgeted ? policy.budgeted(past) : past.length) >= policy.maxAttempts || past.length >= MAX_SIM_ATTEMPTS) continue;
+    const attemptId = `j${job.index}-a${past.length + 1}`;
+    const tried = policy.retrySameNetwork ? [] : past.map((t) => t.provider);
+    const offer = policy.choose(job, tried, e.t, attemptId, progress[job.index]!, { history: past, waitedUntil: wait.until });
+    if (!offer) {
+      // As the dispatcher does (src/core/capacity-wait.ts): refused everywhere, wait and ask again.
+      if (policy.capacityWaitSeconds && past.at(-1)?.kind === 'refused' && wait.count < MAX_CAPACITY_WAITS) {
+        wait.until = e.t + policy.capacityWaitSeconds(wait.count++);
+        events.push(wait.until, { job });
+      }
+      continue;
+    }
     const ni = index.get(offer.provider)!;
     const n = world.networks[ni]!;
-    const k = mine.filter((x) => x === offer.provider).length;
-    mine.push(offer.provider);
+    const k = past.filter((x) => x.provider === offer.provider).length;
     into.attempts++;
     const every = checkpointEvery(job);
     const restore = progress[job.index]! > 0 && every ? RESTORE_SECONDS : 0;
     const remaining = job.runSeconds - progress[job.index]!;
     const need = restore + remaining;
     const d = drawAttempt(n, ni, seed, job, k, e.t, need);
+    past.push({ provider: offer.provider, offerId: offer.offerId, kind: d.kind, at: e.t });
     const rate = (offer.pricePerGpuHourUsd * offer.gpuCount) / 3600;
     const base = { attemptId, provider: offer.provider, gpuModel: offer.gpuModel };
     if (d.kind === 'refused' || d.kind === 'start-missed') {
@@ -161,7 +196,7 @@ export const runPolicy = (world: World, seed: number, policy: Policy, jobs: SimJ
       progress[job.index] = job.runSeconds;
       into.completed++;
       into.gpuHoursDone += (offer.gpuCount * job.runSeconds) / 3600;
-      if (feasible[job.index] && end <= deadlineOf(job)) into.deadlineMet++;
+      if (feasible[job.index] && end <= deadlineOf(job)!) into.deadlineMet++;
     } else if (every) {
       const gained = Math.min(remaining - 1, Math.floor(Math.max(0, ran - restore) / every) * every);
       progress[job.index]! += gained;

@@ -82,32 +82,53 @@ const longJobs = (seed: number, count: number, days: number): SimJob[] =>
     return { ...j, runSeconds, spec };
   });
 
+/** Share of jobs that declare a deadline in their spec (the rest have none). */
+export const DEADLINE_SHARE = 0.25;
+
+/**
+ * A seeded quarter of the jobs declares `deadline`: submission plus twice the declared
+ * maxDurationSeconds, or plus maxDurationSeconds and 3 h, whichever is later. Placement
+ * sees it as a user's job would (src/core/deadline.ts); the bench counts it met when the
+ * job finished by then.
+ */
+const withDeadlines =
+  (make: World['jobs']): World['jobs'] =>
+  (seed, count, days) =>
+    make(seed, count, days).map((j) => {
+      if (u01(seed, j.index, 97) >= DEADLINE_SHARE) return j;
+      const w = j.spec.maxDurationSeconds;
+      const at = j.submitAt + Math.max(2 * w, w + 3 * H);
+      return { ...j, spec: { ...j.spec, deadline: new Date(at * 1000).toISOString() } };
+    });
+
+const jobs = withDeadlines(makeJobs);
+
 export const WORLDS: World[] = [
-  { name: 'current', about: 'the PR-era world: waiting free, losses spread over the run', networks: base(false), jobs: makeJobs },
+  { name: 'current', about: 'the PR-era world: waiting free, losses spread over the run', networks: base(false), jobs },
   {
     name: 'flaky-cheap',
     about: 'io.net and Nosana 25% cheaper but losing machines at 0.25/running hour',
     networks: edit(edit(base(true), 'ionet', { priceFactor: 0.75, lossPerHour: 0.25 }), 'nosana', { priceFactor: 0.75, lossPerHour: 0.25 }),
-    jobs: makeJobs,
+    jobs,
   },
   {
     name: 'outage',
     about: 'Vast.ai and Akash each down twice for 6 h: launches hang, running machines die',
     networks: edit(edit(base(true), 'vastai', { outages: [[3 * D, 3 * D + 6 * H], [8 * D, 8 * D + 6 * H]] }), 'akash', { outages: [[5 * D, 5 * D + 6 * H], [11 * D, 11 * D + 6 * H]] }),
-    jobs: makeJobs,
+    jobs,
   },
-  { name: 'long-jobs', about: 'jobs of 8–24 h, half checkpointing every 30 min', networks: base(true), jobs: longJobs },
+  { name: 'long-jobs', about: 'jobs of 8–24 h, half checkpointing every 30 min', networks: base(true), jobs: withDeadlines(longJobs) },
   {
     name: 'lying-start',
     about: 'Akash advertises a 30 s start; its true median is 480 s, so many launches pass the 600 s deadline (billed from launch)',
     networks: edit(base(true), 'akash', { advertisedStartSeconds: 30, startMedianSeconds: 480 }),
-    jobs: makeJobs,
+    jobs,
   },
   {
     name: 'billed-waiting',
     about: 'billing as the adapters declare it, and every start 2.5× slower',
     networks: base(true).map((n) => ({ ...n, startMedianSeconds: n.startMedianSeconds * 2.5 })),
-    jobs: makeJobs,
+    jobs,
   },
 ];
 

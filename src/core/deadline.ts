@@ -83,6 +83,24 @@ export const finishesInTime = (s: Schedule, startSeconds: number): boolean => st
 export const cheapOfferKeepsSchedule = (s: Schedule, startSeconds: number, restoreSeconds: number): boolean =>
   startSeconds + workLeft(s) + restartSeconds(s, restoreSeconds) <= timeLeft(s);
 
+/**
+ * The chance that a cheap offer loses its machine too late for a restart elsewhere to
+ * finish in time: 0 when even a loss at the very end leaves room (cheapOfferKeepsSchedule).
+ * Without checkpoints a loss after running x seconds costs those x seconds, so losses early
+ * in the run are recoverable and only the tail past `timeLeft − start − restart − workLeft`
+ * is not; with checkpoints every loss costs the same, so any loss counts.
+ */
+export const lateLossChance = (s: Schedule, startSeconds: number, lossPerHour: number, restoreSeconds: number): number => {
+  if (cheapOfferKeepsSchedule(s, startSeconds, restoreSeconds)) return 0;
+  const work = workLeft(s);
+  const recoverableRun = s.checkpointEverySeconds ? 0 : Math.max(0, timeLeft(s) - startSeconds - RELIABLE_START_SECONDS - work);
+  return -Math.expm1(-(lossPerHour * Math.max(0, work - recoverableRun)) / 3600);
+};
+
+/** Uniform Progress with odds: a cheap offer stays in play while a fatal loss there is unlikely (≤ RELIABLE_LOSS_CHANCE). */
+export const cheapOfferLikelyKeepsSchedule = (s: Schedule, startSeconds: number, lossPerHour: number, restoreSeconds: number): boolean =>
+  finishesInTime(s, startSeconds) && lateLossChance(s, startSeconds, lossPerHour, restoreSeconds) <= RELIABLE_LOSS_CHANCE;
+
 /** A cloud, a host the network scores ≥ 98 %, or an offer whose learned loss rate makes a loss before the end unlikely. */
 export const isReliableOffer = (offer: Pick<Offer, 'hostReliability'>, kind: ProviderKind, lossPerHour: number, s: Schedule): boolean =>
   kind === 'cloud' ||

@@ -4,7 +4,7 @@
 // Providers whose circuit breaker is open are left out for their cool-down.
 import type { JobSpec } from './job.js';
 import { DEFAULT_BILLING, ProviderError, type BillingTerms, type Offer, type Provider, type ProviderKind } from './provider.js';
-import { cheapOfferKeepsSchedule, finishesInTime, isReliableOffer, scheduleText, type Schedule } from './deadline.js';
+import { cheapOfferLikelyKeepsSchedule, finishesInTime, isReliableOffer, scheduleText, type Schedule } from './deadline.js';
 import { explore, type ExplorationConfig } from './exploration.js';
 import { offerHazard } from './reliability-hazard.js';
 import { learnedStartDeadlineSeconds } from './start-deadline.js';
@@ -222,6 +222,7 @@ interface Candidate {
   kind: ProviderKind;
   score: number;
   startSeconds: number;
+  lossPerHour: number;
   reliable: boolean;
 }
 
@@ -233,7 +234,7 @@ interface Candidate {
 const onSchedule = (all: Candidate[], s: Schedule | undefined): { kept: Candidate[]; why?: string } => {
   if (!s || all.length === 0) return { kept: all };
   const inTime = all.filter((c) => finishesInTime(s, c.startSeconds));
-  const kept = inTime.filter((c) => c.reliable || cheapOfferKeepsSchedule(s, c.startSeconds, RESTORE_SECONDS));
+  const kept = inTime.filter((c) => c.reliable || cheapOfferLikelyKeepsSchedule(s, c.startSeconds, c.lossPerHour, RESTORE_SECONDS));
   if (kept.length === inTime.length && kept.length === all.length) return { kept };
   if (kept.length > 0) return { kept, ...(kept.length < inTime.length ? { why: `${scheduleText(s)}; reliable offers only` } : {}) };
   if (inTime.length > 0) return { kept: inTime, why: `${scheduleText(s)}; no reliable offer can finish in time, using the soonest` };
@@ -265,7 +266,7 @@ export const rankGathered = (gathered: ProviderOffers[], spec: JobSpec, ctx: Pla
     for (const offer of fitting) {
       const e = estimateOffer(offer, spec, kind, ctx, billing ?? DEFAULT_BILLING);
       const reliable = ctx.schedule ? isReliableOffer(offer, kind, e.lossPerHour, ctx.schedule) : false;
-      candidates.push({ offer, kind, score: e.score, startSeconds: e.startSeconds, reliable });
+      candidates.push({ offer, kind, score: e.score, startSeconds: e.startSeconds, lossPerHour: e.lossPerHour, reliable });
     }
   }
   const { kept, why } = onSchedule(candidates, ctx.schedule);

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
 import type { Job, JobSpec } from '../../src/core/job.js';
-import { deadlineMs, doneSeconds, scheduleOf, scheduleText, type Schedule } from '../../src/core/deadline.js';
+import { cheapOfferLikelyKeepsSchedule, deadlineMs, doneSeconds, lateLossChance, scheduleOf, scheduleText, type Schedule } from '../../src/core/deadline.js';
 import { rankGathered, type ProviderOffers } from '../../src/core/placement.js';
 import type { Offer } from '../../src/core/provider.js';
 import { api, startTestSystem } from '../support/system.js';
@@ -58,14 +58,30 @@ describe('Uniform Progress ranking', () => {
     const roomy = rankGathered(market, spec(), { now, schedule: schedule(12 * 3600) });
     expect(roomy.offers[0]!.provider).toBe('cheap-net');
     expect(roomy.why).toBeUndefined();
-    // 2 h for a 1 h run without a checkpoint: a loss on the cheap network could not be made up.
-    const tight = rankGathered(market, spec(), { now, schedule: schedule(7000) });
+    // 1 h 23 min for a 1 h run without a checkpoint: a loss after the first 17 min on the cheap
+    // network could not be made up, and at its prior 0.03 losses/h that is a 2 % chance.
+    const tight = rankGathered(market, spec(), { now, schedule: schedule(5000) });
     expect(tight.offers.map((o) => o.provider)).toEqual(['vast-like', 'cloud']); // a 99.5 % host and the cloud
     expect(tight.why).toBe('too little slack for a restart: 0% done at 0% of the deadline; reliable offers only');
-    // Behind schedule after a loss: 41 % done at 55 % of a 2.5 h deadline, and a restart would no longer fit.
-    const behind = rankGathered(market, spec(), { now: new Date(T0 + 4950_000), schedule: schedule(9000, 4950, 0.41 * 3600) });
+    // With 1 h 57 min only a loss in the run's last 9 min is fatal: 0.5 %, so cheap capacity stays.
+    expect(rankGathered(market, spec(), { now, schedule: schedule(7000) }).offers[0]!.provider).toBe('cheap-net');
+    // Behind schedule after a loss: 41 % done at 55 % of a 100 min deadline, checkpointing every
+    // 10 min, and even a one-interval restart would no longer fit: any loss there is fatal.
+    const behind = rankGathered(market, spec(), { now: new Date(T0 + 3300_000), schedule: { ...schedule(6000, 3300, 0.41 * 3600), checkpointEverySeconds: 600 } });
     expect(behind.why).toMatch(/^behind schedule: 41% done at 55% of the deadline; reliable offers only/);
     expect(behind.offers.map((o) => o.provider)).not.toContain('cheap-net');
+  });
+
+  it('counts only the losses a restart cannot make up: the run\'s tail without a checkpoint, any loss with one', () => {
+    // 7000 s for 3600 s of work, a 60 s start: a loss in the first 3040 s of the run leaves room for a 300 s start and a rerun.
+    expect(lateLossChance(schedule(7000), 60, 0.03, 120)).toBeCloseTo(-Math.expm1(-0.03 * (560 / 3600)), 9);
+    expect(cheapOfferLikelyKeepsSchedule(schedule(7000), 60, 0.03, 120)).toBe(true);
+    expect(cheapOfferLikelyKeepsSchedule(schedule(7000), 60, 0.2, 120)).toBe(false); // a churny network: 3 %
+    expect(lateLossChance(schedule(12 * 3600), 60, 5, 120)).toBe(0); // a loss at the very end still fits
+    // A checkpointed job whose one-interval restart no longer fits: any loss is fatal.
+    const ckpt = { ...schedule(4500), checkpointEverySeconds: 1200 };
+    expect(lateLossChance(ckpt, 60, 0.03, 120)).toBeCloseTo(-Math.expm1(-0.03), 9);
+    expect(cheapOfferLikelyKeepsSchedule(schedule(3000), 0, 0, 120)).toBe(false); // cannot finish in time at all
   });
 
   it('with a checkpoint a loss costs one interval, so cheap capacity stays in use longer', () => {
