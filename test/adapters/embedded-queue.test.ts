@@ -101,14 +101,16 @@ describe('EmbeddedQueue', () => {
         if (ids.includes('auction')) await slow; // e.g. a launch waiting for Akash bids
         return { batchItemFailures: [] };
       },
-      { pollIntervalMs: 5, visibilityTimeoutMs: 20, concurrency: 3 },
+      { pollIntervalMs: 5, visibilityTimeoutMs: 20, concurrency: 3, slowBatchMs: 300 },
     );
     queue.start();
     await queue.send({ jobId: 'auction' });
     for (let i = 0; i < 100 && queue.batchesInFlight === 0; i++) await sleep(5);
     await queue.send({ jobId: 'next' });
-    for (let i = 0; i < 100 && !delivered.includes('next'); i++) await sleep(5);
-    expect(delivered).toContain('next'); // handled while the auction's batch is still open
+    await sleep(50);
+    expect(delivered).not.toContain('next'); // a batch in flight for less than slowBatchMs holds the slot
+    for (let i = 0; i < 200 && !delivered.includes('next'); i++) await sleep(5);
+    expect(delivered).toContain('next'); // once it is slow, the next batch is handled while it is still open
     await sleep(60); // well past the 20 ms visibility timeout of the held message
     expect(delivered.filter((id) => id === 'auction')).toHaveLength(1);
     expect(queue.batchesInFlight).toBe(1);

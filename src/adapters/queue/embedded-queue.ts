@@ -14,8 +14,14 @@ export interface EmbeddedQueueOptions {
   maxReceiveCount: number;
   batchSize: number;
   pollIntervalMs: number;
-  /** Batches handed to the handler at once (Lambda starts SQS polling with 5 concurrent batches). */
+  /** Batches handed to the handler at once at most (Lambda starts SQS polling with 5 concurrent batches). */
   concurrency: number;
+  /**
+   * A further batch starts only while every batch in flight has taken longer than this: on one
+   * machine, where the dispatcher shares the cores with the API and DynamoDB Local, batches
+   * that finish quickly are handled one at a time, and only a slow one (an auction) opens another slot.
+   */
+  slowBatchMs: number;
   arn?: string;
 }
 
@@ -25,6 +31,7 @@ export const DEFAULT_EMBEDDED_QUEUE: EmbeddedQueueOptions = {
   batchSize: 10,
   pollIntervalMs: 50,
   concurrency: 5,
+  slowBatchMs: 2_000,
 };
 
 interface StoredMessage {
@@ -42,7 +49,8 @@ export class EmbeddedQueue implements JobQueue {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly dlq: StoredMessage[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Set<Promise<number>>();
+  /** Batches being handled, with when each started. */
+  private readonly inFlight = new Map<Promise<number>, number>();
   private readonly options: EmbeddedQueueOptions;
 
   constructor(
@@ -80,9 +88,9 @@ export class EmbeddedQueue implements JobQueue {
     if (this.timer) return;
     const tick = () => {
       // Fill the free slots; a slot whose batch ends starts the next receive at once.
-      while (this.inFlight.size < this.options.concurrency && this.hasVisible()) {
+      while (this.mayStartBatch() && this.hasVisible()) {
         const batch = this.pollOnce().catch(() => 0);
-        this.inFlight.add(batch);
+        this.inFlight.set(batch, Date.now());
         void batch.finally(() => {
           this.inFlight.delete(batch);
           if (this.timer) tick();
@@ -99,7 +107,14 @@ export class EmbeddedQueue implements JobQueue {
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await Promise.all(this.inFlight);
+    await Promise.all(this.inFlight.keys());
+  }
+
+  private mayStartBatch(): boolean {
+    if (this.inFlight.size >= this.options.concurrency) return false;
+    const slowSince = Date.now() - this.options.slowBatchMs;
+    for (const started of this.inFlight.values()) if (started > slowSince) return false;
+    return true;
   }
 
   private hasVisible(): boolean {
