@@ -96,6 +96,8 @@ export const computeFigures = (input: FigureInputs) => {
     return input.crashes.some((c) => c.killedAt >= start && c.killedAt <= end);
   };
   const calmMarket = found.filter((j) => kindOf.get(j.id) !== 'local' && !touched(j));
+  // Time from submit to the first launch: a lost enqueue or a dispatcher held up by a slow launch shows here.
+  const firstLaunch = found.filter((j) => j.attempts.length > 0).map((j) => (Date.parse(j.attempts[0]!.createdAt) - Date.parse(j.createdAt)) / 1000);
   const billed = Object.values(input.report?.billedAfterEnd ?? {});
 
   return {
@@ -124,6 +126,7 @@ export const computeFigures = (input: FigureInputs) => {
     hostile: input.hostileCounts,
     kills: input.crashes.length,
     recoverySeconds: { attempts: recovery.length, p50: pct(recovery, 0.5), max: recovery.length ? Math.round(Math.max(...recovery) * 10) / 10 : null },
+    firstLaunchSeconds: { jobs: firstLaunch.length, p50: pct(firstLaunch, 0.5), p95: pct(firstLaunch, 0.95), max: firstLaunch.length ? Math.round(Math.max(...firstLaunch) * 10) / 10 : null },
     crashLostWithFallback: { lost: crashLostWithFallback, finishedElsewhere: crashLostWithFallbackFinishedElsewhere },
     marketWithoutCrash: { jobs: calmMarket.length, succeeded: calmMarket.filter((j) => j.status === 'succeeded').length, successRate: calmMarket.length ? Math.round((calmMarket.filter((j) => j.status === 'succeeded').length / calmMarket.length) * 1000) / 1000 : null },
     faultsInjected: input.faults,
