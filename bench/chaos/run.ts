@@ -2,7 +2,7 @@
 // repeated after every kill), kill -9 the whole process group at seeded moments and restart it on
 // the same data, send hostile requests, wait for every job to end, then count what broke.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../src/local/dynamodb-local.js';
@@ -141,6 +141,8 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosFigures> => 
   const trial = (await client.until('GET', '/v1/admin/ledger/trial-balance', { headers: { authorization: `Bearer ${adminKey}` } })).body as { totalMicroUsd: number; violations: string[] };
   await system.stop();
   const markerLines = existsSync(marker) ? readFileSync(marker, 'utf8').split('\n').filter(Boolean) : [];
+  // Every job as the API showed it at the end, and the crash snapshots, for reading a run afterwards.
+  writeFileSync(join(work, 'jobs.json'), JSON.stringify({ crashes, jobs: [...views.values()] }));
   return computeFigures({
     planned,
     idOfKey,

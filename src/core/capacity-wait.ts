@@ -28,11 +28,14 @@ export const retryableRefusal = (attempt: Attempt, claimedAt: string): boolean =
  * Whether a provider with no fitting offer now may have one later: its offer listing failed
  * (it said nothing about capacity), or its static catalogue has what the job asks for (the
  * GPU model, VRAM, region and price; assumed available in the job's GPU count) and all of
- * it is taken right now. A job asking for what a provider never offers is not waited for.
+ * it is taken right now, or it is a live market that may sell it later (Provider.mayOfferLater).
+ * A job asking for what a provider never offers is not waited for.
  */
 export const mayHaveCapacityLater = (provider: Provider | undefined, spec: JobSpec, listingFailed: boolean): boolean => {
   if (!provider) return false;
   if (listingFailed) return true;
+  const regions = spec.placement.regions;
+  if (provider.mayOfferLater) return provider.mayOfferLater({ gpu: spec.resources.gpu, ...(regions ? { regions } : {}) });
   return provider.info().catalog.some((e) =>
     (e.regions?.length ? e.regions : [undefined]).some((region) =>
       offerFits({ provider: provider.name, offerId: 'catalogue', gpuModel: e.gpuModel, gpuCount: spec.resources.gpu.count, vramGb: e.vramGb, pricePerGpuHourUsd: e.pricePerGpuHourUsd, expectedStartSeconds: 0, ...(region ? { region } : {}) }, spec),

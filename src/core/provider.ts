@@ -159,6 +159,13 @@ export interface Provider {
   readonly explicitOnly?: boolean;
   info(): ProviderInfo;
   offers(query: OfferQuery): Promise<Offer[]>;
+  /**
+   * For a live market with no price list (Vast.ai, Akash, io.net, Nosana), whose machines are
+   * rented and freed all the time: whether it may sell what the query asks for later, so that
+   * no fitting offer now is capacity taken, and a job waits for it rather than failing. Offers
+   * from a static catalogue are judged from info().catalog instead (src/core/capacity-wait.ts).
+   */
+  mayOfferLater?(query: Pick<OfferQuery, 'gpu' | 'regions'>): boolean;
   launch(request: LaunchRequest): Promise<LaunchResult>;
   status(ref: AttemptRef): Promise<ProviderStatus>;
   /**

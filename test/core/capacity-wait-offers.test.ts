@@ -8,6 +8,12 @@ import type { RunningSystem } from '../../src/local/system.js';
 import { ProviderError, type Offer } from '../../src/core/provider.js';
 import { api, startTestSystem } from '../support/system.js';
 import { ManualClock, sim, simJob } from '../support/sim.js';
+import { createVastProvider } from '../../src/providers/vastai/vastai-provider.js';
+import { createAkashProvider } from '../../src/providers/akash/akash-provider.js';
+import { createNosanaProvider } from '../../src/providers/nosana/nosana-provider.js';
+import { createIoNetProvider } from '../../src/providers/ionet/ionet-provider.js';
+import { AwsBatchProvider } from '../../src/providers/aws-batch/aws-batch-provider.js';
+import { RunPodProvider } from '../../src/providers/runpod/runpod-provider.js';
 
 let system: RunningSystem | undefined;
 afterEach(async () => {
@@ -78,5 +84,41 @@ describe('waiting for offers', () => {
     const job = (await s.store.get(id))!;
     expect(job.status).toBe('failed');
     expect(job.reason).toContain('no offer fits');
+  });
+
+  it('waits on a live market with no price list (mayOfferLater) when nothing fits now; without it the job fails', async () => {
+    for (const live of [true, false]) {
+      const clock = new ManualClock();
+      const p = sim({ name: 'sim-live', runTimeMs: 10_000, catalog: [] }, clock); // no price list, like Vast.ai
+      p.offers = async () => []; // every machine rented right now
+      if (live) (p as { mayOfferLater?: () => boolean }).mayOfferLater = () => true;
+      const s = await startTestSystem({ loops: false, clock, providers: [p] });
+      system = s;
+      const res = await api(s, 'POST', '/v1/jobs', { body: simJob({ placement: { strategy: 'cheapest', networks: ['sim-live'], fallback: 'none' } }) });
+      await s.queue.pollOnce();
+      const job = (await s.store.get(res.body.id as string))!;
+      expect(job.status, job.reason).toBe(live ? 'queued' : 'failed');
+      expect(job.reason).toContain(live ? 'waiting for capacity' : 'no offer could run the job');
+      await s.stop();
+      system = undefined;
+    }
+  });
+});
+
+describe('live markets say what they may sell later', () => {
+  it('Vast.ai: any GPU family it names; Akash and Nosana: not for a job with regions; io.net: any', () => {
+    const gpu = (models: string[]) => ({ models, count: 1 });
+    const vast = createVastProvider({ apiKey: 'k' });
+    expect(vast.mayOfferLater({ gpu: gpu(['H100']) })).toBe(true);
+    expect(vast.mayOfferLater({ gpu: gpu(['NOT-A-GPU']) })).toBe(false);
+    const akash = createAkashProvider({ apiKey: 'k' });
+    expect(akash.mayOfferLater({ regions: ['us-east'] })).toBe(false);
+    expect(akash.mayOfferLater({})).toBe(true);
+    const nosana = createNosanaProvider({ apiKey: 'k' } as Parameters<typeof createNosanaProvider>[0]);
+    expect(nosana.mayOfferLater({ regions: ['EU'] })).toBe(false);
+    expect(createIoNetProvider({ apiKey: 'k' } as Parameters<typeof createIoNetProvider>[0]).mayOfferLater()).toBe(true);
+    // Clouds sell from a catalogue and declare nothing: capacity-wait.ts reads the catalogue.
+    expect('mayOfferLater' in AwsBatchProvider.prototype).toBe(false);
+    expect('mayOfferLater' in RunPodProvider.prototype).toBe(false);
   });
 });

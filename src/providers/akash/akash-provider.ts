@@ -119,6 +119,11 @@ export class AkashProvider implements Provider {
     return apiKeyProviderInfo(this.name, this.kind, this.config.apiKey, 'no Akash Console API key configured');
   }
 
+  /** Providers bid on any GPU they have; the snapshot cannot check regions, so a job with regions never gets one. */
+  mayOfferLater(query: Pick<OfferQuery, 'regions'>): boolean {
+    return !query.regions || query.regions.length === 0;
+  }
+
   /**
    * Akash has no standing offers: providers bid only on a created deployment. The quote is
    * the console's market snapshot (/v1/gpu-prices, USD per GPU-hour), and the job's ceiling

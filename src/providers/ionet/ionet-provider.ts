@@ -96,6 +96,11 @@ export class IoNetProvider implements Provider {
     return apiKeyProviderInfo(this.name, this.kind, this.config.apiKey, 'no io.net API key configured');
   }
 
+  /** A live market: devices are hired and freed all the time, in any of its locations. */
+  mayOfferLater(): boolean {
+    return true;
+  }
+
   async offers(query: OfferQuery): Promise<Offer[]> {
     if (!(this.config.allowedGpusPerContainer ?? ALL_COUNTS).includes(query.gpu.count)) return [];
     const regions = query.regions?.map((r) => r.toUpperCase());

@@ -87,6 +87,11 @@ export class NosanaProvider implements Provider {
     return apiKeyProviderInfo(this.name, this.kind, this.config.apiKey, 'no Nosana API key configured');
   }
 
+  /** Markets fill and empty as nodes join and take jobs; they have no region (see offers). */
+  mayOfferLater(query: Pick<OfferQuery, 'regions'>): boolean {
+    return !query.regions || query.regions.length === 0;
+  }
+
   async offers(query: OfferQuery): Promise<Offer[]> {
     // Markets have no region, so a job that asks for regions cannot be placed here.
     if (query.regions && query.regions.length > 0) return [];

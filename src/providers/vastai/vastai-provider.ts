@@ -105,6 +105,11 @@ export class VastProvider implements Provider {
     return apiKeyProviderInfo(this.name, this.kind, this.config.apiKey, 'no Vast.ai API key configured');
   }
 
+  /** A live market: any GPU family Vast names may be listed again once a machine is freed. */
+  mayOfferLater(query: Pick<OfferQuery, 'gpu'>): boolean {
+    return searchNamesFor(query.gpu.models).length > 0;
+  }
+
   async offers(query: OfferQuery): Promise<Offer[]> {
     const names = searchNamesFor(query.gpu.models);
     if (names.length === 0) return [];
