@@ -73,20 +73,23 @@ export const computeFigures = (input: FigureInputs) => {
   let crashLostWithFallback = 0;
   let crashLostWithFallbackFinishedElsewhere = 0;
   const crashLost = new Set<string>();
+  // An attempt live through several kills counts once, after the last kill before it ended.
+  const lastCrash = new Map<string, { live: CrashSnapshot['running'][number]; crash: CrashSnapshot }>();
   for (const crash of input.crashes) {
     for (const live of crash.running) {
-      const job = input.views.get(live.id);
-      const attempt = job?.attempts.find((a) => a.id === live.attemptId);
-      if (!job || !attempt?.endedAt) continue;
-      const ended = Date.parse(attempt.endedAt);
-      if (ended < crash.killedAt) continue; // ended before the kill; the snapshot was older
-      crashLost.add(job.id);
-      recovery.push((ended - crash.readyAt) / 1000);
-      if (attempt.status !== 'succeeded' && live.fallback !== 'none') {
-        crashLostWithFallback += 1;
-        const last = job.attempts.at(-1)!;
-        if (job.status === 'succeeded' && last.id !== attempt.id) crashLostWithFallbackFinishedElsewhere += 1;
-      }
+      const attempt = input.views.get(live.id)?.attempts.find((a) => a.id === live.attemptId);
+      if (attempt?.endedAt && Date.parse(attempt.endedAt) >= crash.killedAt) lastCrash.set(live.attemptId, { live, crash });
+    }
+  }
+  for (const { live, crash } of lastCrash.values()) {
+    const job = input.views.get(live.id)!;
+    const attempt = job.attempts.find((a) => a.id === live.attemptId)!;
+    crashLost.add(job.id);
+    recovery.push((Date.parse(attempt.endedAt!) - crash.readyAt) / 1000);
+    if (attempt.status !== 'succeeded' && live.fallback !== 'none') {
+      crashLostWithFallback += 1;
+      const last = job.attempts.at(-1)!;
+      if (job.status === 'succeeded' && last.id !== attempt.id) crashLostWithFallbackFinishedElsewhere += 1;
     }
   }
   // Market jobs no crash touched: created after the last kill before them ended… simply, alive at no kill.
