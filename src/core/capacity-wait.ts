@@ -68,3 +68,16 @@ export const waitForCapacity = (job: Job, now: Date, why: string): JobWrite | un
     .capacityWait({ since, tries: tries + 1 })
     .build();
 };
+
+/**
+ * After a provider ended an attempt for lack of capacity (it never had a machine: AWS Batch's
+ * `CAPACITY:…` once a job-state time limit cancels a RUNNABLE job), the job's wait so far,
+ * counted from its first capacity refusal; undefined once it has waited maxQueueSeconds.
+ */
+export const capacityWaitAfter = (job: Job, attempt: Attempt, now: Date): { since: string; tries: number } | undefined => {
+  const earlier = job.attempts.filter((a) => a.id !== attempt.id && a.refusedFor === 'capacity');
+  const since = [attempt.createdAt, ...earlier.map((a) => a.createdAt), ...(job.capacityWait ? [job.capacityWait.since] : [])].sort()[0]!;
+  const limit = (job.spec.maxQueueSeconds ?? DEFAULT_MAX_QUEUE_SECONDS) * 1000;
+  if (now.getTime() - Date.parse(since) >= limit) return undefined;
+  return { since, tries: earlier.length + 1 };
+};

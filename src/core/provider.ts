@@ -68,6 +68,8 @@ export interface ProviderStatus {
   outputTail?: string;
   /** Provider fault (capacity gone, machine lost) rather than the workload's own failure. */
   providerFault?: boolean;
+  /** The attempt ended without ever getting a machine, for lack of capacity: the job waits for capacity as after a refused launch. */
+  noCapacity?: boolean;
   timedOut?: boolean;
   /**
    * What the provider says of the machine itself, apart from the workload: still held,

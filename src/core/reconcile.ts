@@ -24,6 +24,7 @@ import { quietOnListing, readPage, type PageRead } from './reconcile-page.js';
 import type { StatusReadCounts } from './status-reads.js';
 import { JobChange } from './transitions.js';
 import { launchMayBeInFlight, leaseHeld, recentlyTouched } from './lease.js';
+import { capacityBackoffSeconds, capacityWaitAfter } from './capacity-wait.js';
 
 export interface ReconcileConfig extends RestartAwareness {
   /** Jobs examined at once in a pass (default 8), and at most this many per provider (default 4). */
@@ -266,8 +267,33 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt, r
       if (status.providerFault) return failover(deps, job, attempt, status.message ?? `${attempt.provider} failed the attempt`, 'provider-error');
       return finish(deps, job, attempt, 'failed', exitReason(attempt.provider, status), status);
     case 'lost':
+      if (status.noCapacity) return waitAfterNoCapacity(deps, job, attempt, status.message ?? `${attempt.provider} had no capacity`);
       return failover(deps, job, attempt, status.message ?? `${attempt.provider} lost the machine`, 'lost', { lostBy: status.lostBy ?? 'provider' });
   }
+};
+
+/**
+ * The provider ended the attempt before it ever had a machine, for lack of capacity: like a
+ * refused launch it spends no failover budget and the job waits with backoff (tried again, the
+ * offer may take it), until maxQueueSeconds from its first capacity refusal; then it fails.
+ */
+const waitAfterNoCapacity = async (deps: ReconcileDeps, job: Job, attempt: Attempt, reason: string): Promise<Outcome> => {
+  const now = deps.clock.now();
+  const wait = capacityWaitAfter(job, attempt, now);
+  if (!wait) return finish(deps, job, attempt, 'failed', `no capacity within maxQueueSeconds: ${reason}`);
+  const release = await requestRelease(deps, attempt);
+  const at = now.toISOString();
+  const backoff = capacityBackoffSeconds(wait.tries - 1);
+  const change = new JobChange(job, at).attempt(attempt.id, { status: 'failed', endedAt: at, refusedFor: 'capacity' }, reason);
+  if (release) applyRelease(change, attempt, release, now, deps.reconcile.releaseRetry ?? DEFAULT_RELEASE_RETRY);
+  change
+    .status('placing', `failing over: ${reason}`)
+    .status('queued', `waiting for capacity (next try in ${backoff}s): ${reason}`)
+    .lease(new Date(now.getTime() + backoff * 1000).toISOString())
+    .capacityWait(wait);
+  await deps.store.write(change.build());
+  await recordOutcome(deps, attempt, 'refused', at);
+  return 'changed';
 };
 
 const finish = async (

@@ -6,6 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
 import { ProviderError, type Offer } from '../../src/core/provider.js';
+import type { Attempt, Job } from '../../src/core/job.js';
+import { capacityWaitAfter } from '../../src/core/capacity-wait.js';
 import { api, startTestSystem } from '../support/system.js';
 import { ManualClock, sim, simJob } from '../support/sim.js';
 import { createVastProvider } from '../../src/providers/vastai/vastai-provider.js';
@@ -102,6 +104,55 @@ describe('waiting for offers', () => {
       await s.stop();
       system = undefined;
     }
+  });
+});
+
+describe('an attempt the provider ends for lack of capacity', () => {
+  it('makes the job wait and ask the same offer again, spending no failover budget (AWS Batch CAPACITY:…)', async () => {
+    const clock = new ManualClock();
+    const p = sim({ name: 'sim-batch', runTimeMs: 10_000 }, clock);
+    const status = p.status.bind(p);
+    // The first two attempts are cancelled while RUNNABLE: they never get a machine.
+    p.status = async (ref) =>
+      /-a[12]$/.test(ref.attemptId)
+        ? { state: 'lost', providerFault: true, noCapacity: true, message: 'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY' }
+        : status(ref);
+    const s = await startTestSystem({ loops: false, clock, providers: [p], dispatch: { maxAttempts: 2 } });
+    system = s;
+    const res = await api(s, 'POST', '/v1/jobs', { body: simJob({ placement: { strategy: 'cheapest', networks: ['sim-batch'], fallback: 'none' } }) });
+    const id = res.body.id as string;
+    await s.queue.pollOnce();
+    for (const [n, backoffMs] of [[1, 5_000], [2, 10_000]] as const) {
+      await s.reconcile();
+      const job = (await s.store.get(id))!;
+      expect(job.status, job.reason).toBe('queued');
+      expect(job.reason).toBe(`waiting for capacity (next try in ${backoffMs / 1000}s): CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY`);
+      expect(job.attempts.at(-1)).toMatchObject({ id: `${id}-a${n}`, status: 'failed', refusedFor: 'capacity' });
+      expect(job.capacityWait?.tries).toBe(n);
+      clock.advance(backoffMs + 1_000);
+      await s.reconcile(); // the backoff is over: enqueued again
+      await s.queue.pollOnce();
+    }
+    // Two capacity refusals and a budget of 2 attempts: the third still runs, on the same offer.
+    let job = (await s.store.get(id))!;
+    expect(job.attempts.map((a) => a.provider)).toEqual(['sim-batch', 'sim-batch', 'sim-batch']);
+    clock.advance(1_000);
+    await s.reconcile();
+    clock.advance(11_000);
+    await s.reconcile();
+    job = (await s.store.get(id))!;
+    expect(job.status).toBe('succeeded');
+  });
+
+  it('counts the wait from the first capacity refusal and gives up after maxQueueSeconds', () => {
+    const attempt = (n: number, at: string, refused: boolean) =>
+      ({ id: `j-a${n}`, provider: 'p', offerId: 'o', gpuModel: 'H100', pricePerGpuHourUsd: 1, status: 'failed', createdAt: at, ...(refused ? { refusedFor: 'capacity' } : {}) }) as Attempt;
+    const a1 = attempt(1, '2026-01-01T00:00:00.000Z', true);
+    const a2 = attempt(2, '2026-01-01T01:00:00.000Z', false);
+    const a3 = attempt(3, '2026-01-01T02:00:00.000Z', false);
+    const job = { spec: { maxQueueSeconds: 3 * 3600 }, attempts: [a1, a2, a3] } as unknown as Job;
+    expect(capacityWaitAfter(job, a3, new Date('2026-01-01T02:10:00Z'))).toEqual({ since: a1.createdAt, tries: 2 });
+    expect(capacityWaitAfter(job, a3, new Date('2026-01-01T03:00:00Z'))).toBeUndefined();
   });
 });
 

@@ -40,7 +40,8 @@ const failedStatus = (job: JobDetail, reason: string): ProviderStatus => {
   const exitCode = exitCodeOf(job);
   const base = { message: reason || 'FAILED', ...(exitCode === undefined ? {} : { exitCode }) };
   if (reason.startsWith('Host EC2')) return { ...base, state: 'lost', providerFault: true };
-  if (reason.startsWith('CAPACITY:')) return { ...base, state: 'lost', providerFault: true };
+  // Cancelled while RUNNABLE: it never had an instance. A capacity refusal, not a lost machine.
+  if (reason.startsWith('CAPACITY:')) return { ...base, state: 'lost', providerFault: true, noCapacity: true };
   if (reason.startsWith('MISCONFIGURATION:')) return { ...base, state: 'failed', providerFault: true };
   if (reason.includes('Job attempt duration exceeded timeout')) return { ...base, state: 'failed', timedOut: true };
   return { ...base, state: 'failed', providerFault: false };

@@ -97,7 +97,7 @@ describe('AWS Batch adapter', () => {
     expect(lost.message).toMatch(/^Host EC2/);
   });
 
-  it('reports a job starved of capacity as pending, then lost', async () => {
+  it('reports a job starved of capacity as pending, then lost without ever having a machine (noCapacity)', async () => {
     const { fake, provider, clock } = await setup();
     fake.scenario.planNextLaunch({ kind: 'refuse' });
     const { providerRef } = await provider.launch(launchRequest('att-nocap', await offerFor(provider)));
@@ -106,7 +106,7 @@ describe('AWS Batch adapter', () => {
       message: 'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY',
     });
     clock.advance(150);
-    expect(await provider.status({ attemptId: 'att-nocap', providerRef })).toMatchObject({ state: 'lost', providerFault: true });
+    expect(await provider.status({ attemptId: 'att-nocap', providerRef })).toMatchObject({ state: 'lost', providerFault: true, noCapacity: true });
   });
 
   it('classifies 429 (with Retry-After) and 5xx as transient; a retried launch still makes one job', async () => {
