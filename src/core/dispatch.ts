@@ -22,7 +22,7 @@ import type { AgentRuntimeDeps } from './agent.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import type { ProviderStatsStore } from './reliability-store.js';
 import { applyRelease, requestRelease } from './release.js';
-import { budgetedAttempts, mayHaveCapacityLater, retryableRefusal, shouldWaitForCapacity, waitForCapacity } from './capacity-wait.js';
+import { budgetedAttempts, isCapacityRefusal, mayHaveCapacityLater, retryableRefusal, shouldWaitForCapacity, waitForCapacity } from './capacity-wait.js';
 import { JobChange } from './transitions.js';
 import { leaseHeld, type LeaseConfig } from './lease.js';
 import { DEFAULT_LAUNCH_RETRY, isTransient, launchWithRetry, type LaunchRetryConfig } from './launch-retry.js';
@@ -84,6 +84,10 @@ const claim = async (deps: DispatchDeps, job: Job): Promise<Job | undefined> => 
   }
 };
 
+/** Machines an offer has had for this job: a capacity refusal (at launch or before a machine came) is no try. */
+const triesOf = (job: Job, attempt: Attempt): number =>
+  job.attempts.filter((b) => offerKey(b) === offerKey(attempt) && !isCapacityRefusal(b)).length;
+
 const attemptReasons = (job: Job): string =>
   job.attempts.map((a) => `${a.provider}: ${a.reason ?? a.status}`).join('; ');
 
@@ -141,7 +145,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
     const excludeOffers = new Set(
       job.attempts
         .filter((a) => !retryableRefusal(a, claimed.updatedAt))
-        .filter((a) => round !== 'second-try' || (a.providerRef === undefined && a.lostBy === undefined) || job.attempts.filter((b) => offerKey(b) === offerKey(a)).length > 1)
+        .filter((a) => round !== 'second-try' || (a.providerRef === undefined && a.lostBy === undefined) || triesOf(job, a) > 1)
         .map(offerKey),
     );
     // A deadline narrows the offers (./deadline.ts); the attempt id picks the exploring share (./exploration.ts).

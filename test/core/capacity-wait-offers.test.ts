@@ -144,6 +144,37 @@ describe('an attempt the provider ends for lack of capacity', () => {
     expect(job.status).toBe('succeeded');
   });
 
+  it('does not count such an attempt as a try of the offer: a machine lost before it still gets its second try', async () => {
+    const clock = new ManualClock();
+    const p = sim({ name: 'sim-batch', runTimeMs: 10_000 }, clock);
+    const status = p.status.bind(p);
+    p.status = async (ref) =>
+      ref.attemptId.endsWith('-a1')
+        ? { state: 'lost', providerFault: true, message: 'Host EC2 (instance i-1) terminated.' }
+        : ref.attemptId.endsWith('-a2')
+          ? { state: 'lost', providerFault: true, noCapacity: true, message: 'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY' }
+          : status(ref);
+    const s = await startTestSystem({ loops: false, clock, providers: [p] });
+    system = s;
+    const res = await api(s, 'POST', '/v1/jobs', { body: simJob({ placement: { strategy: 'cheapest', networks: ['sim-batch'], fallback: 'none' } }) });
+    const id = res.body.id as string;
+    await s.queue.pollOnce(); // a1
+    await s.reconcile(); // a1 lost: failing over
+    await s.queue.pollOnce(); // a2: the second try of the offer
+    await s.reconcile(); // a2 never had a machine: waiting for capacity
+    expect((await s.store.get(id))!.status).toBe('queued');
+    clock.advance(6_000);
+    await s.reconcile();
+    await s.queue.pollOnce();
+    const job = (await s.store.get(id))!;
+    expect(job.status, job.reason).toBe('starting');
+    expect(job.attempts.map((a) => [a.provider, a.status])).toEqual([
+      ['sim-batch', 'failed'],
+      ['sim-batch', 'failed'],
+      ['sim-batch', 'starting'],
+    ]);
+  });
+
   it('counts the wait from the first capacity refusal and gives up after maxQueueSeconds', () => {
     const attempt = (n: number, at: string, refused: boolean) =>
       ({ id: `j-a${n}`, provider: 'p', offerId: 'o', gpuModel: 'H100', pricePerGpuHourUsd: 1, status: 'failed', createdAt: at, ...(refused ? { refusedFor: 'capacity' } : {}) }) as Attempt;
