@@ -2,9 +2,23 @@
 // receive counts, dead-lettering, and partial batch failures.
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { EmbeddedQueue } from '../../src/adapters/queue/embedded-queue.js';
+import { EmbeddedQueue, type EmbeddedQueueOptions } from '../../src/adapters/queue/embedded-queue.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A queue whose handler holds any batch with the job "auction" (e.g. a launch waiting for Akash bids) until released. */
+const withSlowAuction = (options: Partial<EmbeddedQueueOptions>) => {
+  const delivered: string[] = [];
+  let release!: () => void;
+  const slow = new Promise<void>((r) => (release = r));
+  const queue = new EmbeddedQueue(async (event) => {
+    const ids = event.Records.map((r) => JSON.parse(r.body).jobId as string);
+    delivered.push(...ids);
+    if (ids.includes('auction')) await slow;
+    return { batchItemFailures: [] };
+  }, options);
+  return { queue, delivered, release };
+};
 
 describe('EmbeddedQueue', () => {
   it('delivers SQS-shaped records and deletes the ones the handler accepts', async () => {
@@ -91,18 +105,7 @@ describe('EmbeddedQueue', () => {
   });
 
   it('keeps several batches in flight, so a slow batch does not hold up the next, and never delivers a held message twice', async () => {
-    const delivered: string[] = [];
-    let releaseSlow!: () => void;
-    const slow = new Promise<void>((r) => (releaseSlow = r));
-    const queue = new EmbeddedQueue(
-      async (event) => {
-        const ids = event.Records.map((r) => JSON.parse(r.body).jobId as string);
-        delivered.push(...ids);
-        if (ids.includes('auction')) await slow; // e.g. a launch waiting for Akash bids
-        return { batchItemFailures: [] };
-      },
-      { pollIntervalMs: 5, visibilityTimeoutMs: 20, concurrency: 3, slowBatchMs: 300 },
-    );
+    const { queue, delivered, release: releaseSlow } = withSlowAuction({ pollIntervalMs: 5, visibilityTimeoutMs: 20, concurrency: 3, slowBatchMs: 300 });
     queue.start();
     await queue.send({ jobId: 'auction' });
     for (let i = 0; i < 100 && queue.batchesInFlight === 0; i++) await sleep(5);
@@ -120,18 +123,7 @@ describe('EmbeddedQueue', () => {
   });
 
   it('with one batch at a time, a slow batch holds up the next (the behaviour the concurrency fixes)', async () => {
-    const delivered: string[] = [];
-    let releaseSlow!: () => void;
-    const slow = new Promise<void>((r) => (releaseSlow = r));
-    const queue = new EmbeddedQueue(
-      async (event) => {
-        const ids = event.Records.map((r) => JSON.parse(r.body).jobId as string);
-        delivered.push(...ids);
-        if (ids.includes('auction')) await slow;
-        return { batchItemFailures: [] };
-      },
-      { pollIntervalMs: 5, concurrency: 1 },
-    );
+    const { queue, delivered, release: releaseSlow } = withSlowAuction({ pollIntervalMs: 5, concurrency: 1 });
     queue.start();
     await queue.send({ jobId: 'auction' });
     for (let i = 0; i < 100 && queue.batchesInFlight === 0; i++) await sleep(5);
