@@ -25,6 +25,7 @@ import type { StatusReadCounts } from './status-reads.js';
 import { JobChange } from './transitions.js';
 import { launchMayBeInFlight, leaseHeld, recentlyTouched } from './lease.js';
 import { capacityBackoffSeconds, capacityWaitAfter } from './capacity-wait.js';
+import { FreedCapacity } from './capacity-freed.js';
 
 export interface ReconcileConfig extends RestartAwareness {
   /** Jobs examined at once in a pass (default 8), and at most this many per provider (default 4). */
@@ -57,7 +58,7 @@ export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = {
 };
 
 /** `losses` is the pass's evidence for judging unknown attempts (./restart-losses.ts); set by reconcileOnce. */
-export type ReconcileDeps = DispatchDeps & { reconcile: ReconcileConfig; losses?: PassLosses; pendingStarts?: PendingStarts };
+export type ReconcileDeps = DispatchDeps & { reconcile: ReconcileConfig; losses?: PassLosses; pendingStarts?: PendingStarts; freed?: FreedCapacity };
 
 export interface ReconcileSummary {
   examined: number;
@@ -70,6 +71,8 @@ export interface ReconcileSummary {
   /** Calls made to providers for status reads (a batch is one call) and how many were throttled. */
   statusCalls: number;
   throttled: number;
+  /** Jobs waiting for capacity woken because this pass freed machines where they may run. */
+  woken: number;
   /** Set on the runs that swept the providers for orphaned resources. */
   sweep?: SweepSummary;
 }
@@ -79,10 +82,11 @@ export interface ReconcileSummary {
  * ./reconcile-shards.ts; the whole index when unset). The orphan sweep runs in shard 0 only.
  */
 export const reconcileOnce = async (deps: ReconcileDeps, shard?: PassShard): Promise<ReconcileSummary> => {
-  const summary: ReconcileSummary = { examined: 0, requeued: 0, changed: 0, conflicts: 0, errors: 0, quiet: 0, statusCalls: 0, throttled: 0 };
+  const summary: ReconcileSummary = { examined: 0, requeued: 0, changed: 0, conflicts: 0, errors: 0, quiet: 0, statusCalls: 0, throttled: 0, woken: 0 };
   const startedAt = processStartedAt(deps.reconcile, deps.clock.now());
   const losses = new PassLosses(startedAt, deps.reconcile.restartWarmupSeconds ?? DEFAULT_RESTART_WARMUP_SECONDS);
-  const passDeps: ReconcileDeps = { ...deps, losses, pendingStarts: new PendingStarts(deps, deps.reconcile.startDeadlineSeconds) };
+  const freed = new FreedCapacity();
+  const passDeps: ReconcileDeps = { ...deps, losses, freed, pendingStarts: new PendingStarts(deps, deps.reconcile.startDeadlineSeconds) };
   const limits = { concurrency: deps.reconcile.concurrency ?? 8, perKey: deps.reconcile.perProviderConcurrency ?? 4 };
   // Page after page of the index: jobs nothing changes stay oldest, so reading only the first
   // page would leave every job behind them unexamined (a restart with many live attempts).
@@ -98,6 +102,8 @@ export const reconcileOnce = async (deps: ReconcileDeps, shard?: PassShard): Pro
     if (!cursor) break;
   }
   await losses.flush(deps, deps.clock.now());
+  // Machines this pass freed wake jobs waiting for capacity there (./capacity-freed.ts).
+  summary.woken = await freed.wake(deps, deps.clock.now());
   if (deps.reconcile.sweepIntervalSeconds !== undefined && (shard?.index ?? 0) === 0) {
     const sweep = await sweepIfDue(deps, deps.reconcile.sweepIntervalSeconds);
     if (sweep) summary.sweep = sweep;
@@ -125,6 +131,7 @@ const reconcileListed = async (
   await runPool(jobs, (job) => liveAttempt(job)?.provider ?? '', limits, async (listed) => {
     const read = reads.get(listed.id);
     if (read && 'status' in read.answer) passDeps.losses?.sawAnswer(liveAttempt(listed)!.provider);
+    if (leaseHeld(deps.config, listed, deps.clock.now())) passDeps.freed?.sleeping(listed);
     if (quietOnListing(passDeps, listed, read)) {
       summary.quiet++;
       return;
@@ -162,6 +169,7 @@ export const reconcileJob = async (deps: ReconcileDeps, listed: Job, read?: Page
 const advanceJob = async (deps: ReconcileDeps, job: Job, read?: PageRead): Promise<Outcome> => {
   const now = deps.clock.now();
   if (job.attempts.some((a) => a.status === 'cancelling')) {
+    for (const a of job.attempts) if (a.status === 'cancelling') deps.freed?.ended(a.provider);
     await stopCancelledAttempts(deps, job);
     return 'changed';
   }
@@ -305,6 +313,7 @@ const finish = async (
   status?: ObservedStatus,
 ): Promise<Outcome> => {
   const release = await requestRelease(deps, attempt);
+  deps.freed?.ended(attempt.provider);
   const at = deps.clock.now().toISOString();
   const outputTail = await outputTailOf(deps, job, attempt, status);
   const change = new JobChange(job, at).attempt(
@@ -343,6 +352,7 @@ const failover = async (
   extra: Pick<Attempt, 'lostBy'> = {},
 ): Promise<Outcome> => {
   const release = attempt ? await requestRelease(deps, attempt) : undefined;
+  if (attempt) deps.freed?.ended(attempt.provider);
   const at = deps.clock.now().toISOString();
   const change = new JobChange(job, at);
   if (attempt) change.attempt(attempt.id, { status: 'failed', endedAt: at, ...extra }, reason);
