@@ -10,7 +10,7 @@ import { createS3Client, S3ObjectStore } from '../adapters/s3/s3-object-store.js
 import type { AgentApiDeps } from '../api/routes/agent-deps.js';
 import { DEFAULT_HEARTBEAT_GRACE_SECONDS, type AgentRuntimeDeps } from '../core/agent.js';
 import type { RuntimeBuckets } from '../core/object-store.js';
-import { DEFAULT_RECONCILE_CONFIG } from '../core/reconcile.js';
+import { DEFAULT_START_DEADLINE_SECONDS } from '../core/start-deadline.js';
 import { DynamoRateLimiter } from '../ratelimit/token-bucket.js';
 import { db, readSecretText, tableName } from './base.js';
 
@@ -57,7 +57,7 @@ export const agentRuntimeDeps = (): AgentRuntimeDeps | undefined => {
   if (!url || !process.env.AGENT_TOKEN_KEY_SECRET_ARN) return undefined;
   const logs = runtimeBuckets()?.logs;
   return {
-    launch: { apiUrl: () => url, tokenKey: agentTokenKey, startDeadlineSeconds: DEFAULT_RECONCILE_CONFIG.startDeadlineSeconds },
+    launch: { apiUrl: () => url, tokenKey: agentTokenKey, startDeadlineSeconds: DEFAULT_START_DEADLINE_SECONDS },
     store,
     heartbeatGraceSeconds: Number(process.env.HEARTBEAT_GRACE_SECONDS ?? DEFAULT_HEARTBEAT_GRACE_SECONDS),
     ...(logs ? { logs } : {}),

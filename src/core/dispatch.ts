@@ -12,7 +12,8 @@
 // placement work (offer calls to every provider) on every redelivered message.
 import type { Attempt, Job } from './job.js';
 import { isTerminal } from './job.js';
-import { offerKey, rankOffers, type PlacementContext } from './placement.js';
+import { offerKey, rankOffers } from './placement.js';
+import { placementContext } from './placement-context.js';
 import { writeEnding } from './settlement.js';
 import { scheduleOf } from './deadline.js';
 import { ConflictError, noAccounting, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
@@ -90,19 +91,6 @@ const triesOf = (job: Job, attempt: Attempt): number =>
 
 const attemptReasons = (job: Job): string =>
   job.attempts.map((a) => `${a.provider}: ${a.reason ?? a.status}`).join('; ');
-
-/** Provider history for placement. Stats are advisory: if they cannot be read, place on priors. */
-export const placementContext = async (deps: Pick<DispatchDeps, 'stats' | 'providers' | 'clock' | 'log'>): Promise<PlacementContext> => {
-  const now = deps.clock.now();
-  if (!deps.stats) return { now };
-  try {
-    const stats = await deps.stats.getMany(deps.providers.all().map((p) => p.name));
-    return { now, stats, reliability: deps.stats.config };
-  } catch (error) {
-    deps.log?.('provider stats unavailable; placing on priors', { error: String(error) });
-    return { now };
-  }
-};
 
 export const nextAttemptId = (job: Job): string => `${job.id}-a${job.attempts.length + 1}`;
 

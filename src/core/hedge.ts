@@ -7,14 +7,17 @@
 import type { Attempt, Job } from './job.js';
 import { liveAttempts } from './job.js';
 import { hasDeadline, scheduleOf } from './deadline.js';
-import { dollarsPerHour, launchRequestFor, newAttempt, placementContext, recordLaunch, recordOutcome } from './dispatch.js';
+import { dollarsPerHour, launchRequestFor, newAttempt, recordLaunch, recordOutcome } from './dispatch.js';
+import { placementContext } from './placement-context.js';
 import { rankOffers, offerKey } from './placement.js';
-import { ProviderError, type BillingTerms } from './provider.js';
+import { ProviderError } from './provider.js';
 import { observeAttempt, type ObservedStatus } from './agent-signals.js';
 import { applyRelease, DEFAULT_RELEASE_RETRY, requestRelease } from './release.js';
 import { JobChange } from './transitions.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import type { ReconcileDeps } from './reconcile.js';
+
+export { hedgeLossSeconds } from './hedge-loss.js';
 
 /** A job that may hedge: asked for it, has a deadline or wants the fastest start, and is not hedging now. */
 export const mayHedge = (job: Job, late: Attempt, maxAttempts: number): boolean =>
@@ -142,15 +145,4 @@ export const advanceHedged = async (deps: ReconcileDeps, job: Job): Promise<'cha
   for (const e of ended) if (e.kind) await recordOutcome(deps, e.attempt, e.kind, at);
   if (none) await deps.queue.send({ jobId: job.id });
   return 'changed';
-};
-
-/**
- * Seconds of the lost hedge's machine the provider bills: from launch where billing starts
- * at launch, else its running time (none when it never ran), up to its confirmed release.
- */
-export const hedgeLossSeconds = (attempt: Attempt, billing: BillingTerms, fallbackEnd: string): number => {
-  if (attempt.hedge !== 'lost') return 0;
-  const end = Date.parse(attempt.releasedAt ?? attempt.endedAt ?? fallbackEnd);
-  const from = billing.startsAt === 'launch' ? attempt.createdAt : attempt.startedAt;
-  return from ? Math.max(0, Math.ceil((end - Date.parse(from)) / 1000)) : 0;
 };

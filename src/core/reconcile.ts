@@ -26,6 +26,7 @@ import { JobChange } from './transitions.js';
 import { launchMayBeInFlight, leaseHeld, recentlyTouched } from './lease.js';
 import { capacityBackoffSeconds, capacityWaitAfter } from './capacity-wait.js';
 import { FreedCapacity } from './capacity-freed.js';
+import { DEFAULT_START_DEADLINE_SECONDS } from './start-deadline.js';
 
 export interface ReconcileConfig extends RestartAwareness {
   /** Jobs examined at once in a pass (default 8), and at most this many per provider (default 4). */
@@ -52,7 +53,7 @@ export interface ReconcileConfig extends RestartAwareness {
 
 export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = {
   requeueAfterSeconds: 60,
-  startDeadlineSeconds: 600,
+  startDeadlineSeconds: DEFAULT_START_DEADLINE_SECONDS,
   batchSize: 500,
   sweepIntervalSeconds: 300,
 };

@@ -127,6 +127,14 @@ describe('Lambda bundles', () => {
     expect(payments.some((p) => p.startsWith('@solana/'))).toBe(true);
   });
 
+  it("api: none of the dispatcher's code, nor the job agent's script it injects at launch (quotes and the admin job view need only their own small modules)", () => {
+    const sources = (name: string): string[] => (JSON.parse(readFileSync(join(assetDirOf(name), 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+    const dispatcherCode = (name: string) => sources(name).filter((s) => /src\/(core\/dispatch|core\/hedge\.ts|agent\/agent-script|agent\/script\/)/.test(s));
+    expect(dispatcherCode('api')).toEqual([]);
+    // The check can fail: the dispatch bundle is built the same way and carries them.
+    expect(dispatcherCode('dispatch').length).toBeGreaterThan(3);
+  });
+
   it('api: the S3, presigner and KMS clients load on first use (dynamic import), not in the cold start', () => {
     const code = readFileSync(join(assetDirOf('api'), 'index.mjs'), 'utf8');
     for (const pkg of ['@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner', '@aws-sdk/client-kms']) {

@@ -6,7 +6,7 @@ import type { JobSpec } from '../../core/job.js';
 import { monthOf, monthRange } from '../../money/amounts.js';
 import { accounts, normalBalance, type Posting } from '../../money/ledger.js';
 import { quoteJob } from '../../money/quotes.js';
-import { placementContext } from '../../core/dispatch.js';
+import { placementContext } from '../../core/placement-context.js';
 import { requireScope } from '../auth.js';
 import { centsToMicroUsd } from '../micro-usd-view.js';
 import type { ApiDeps, ApiEnv } from '../context.js';

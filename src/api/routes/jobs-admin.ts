@@ -3,7 +3,7 @@
 // scope sees both side by side, per attempt.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { usdToMicro } from '../../money/amounts.js';
-import { hedgeLossSeconds } from '../../core/hedge.js';
+import { hedgeLossSeconds } from '../../core/hedge-loss.js';
 import { DEFAULT_BILLING } from '../../core/provider.js';
 import { requireScope } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../context.js';
