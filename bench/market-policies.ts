@@ -11,6 +11,7 @@ import { conditionsAt, worldOffers, type World } from './market-worlds.js';
 import { deadlineOf, type Policy, type Tried } from './market-sim.js';
 import { capacityBackoffSeconds } from '../src/core/capacity-wait.js';
 import type { Schedule } from '../src/core/deadline.js';
+import { learnedStartDeadlineSeconds } from '../src/core/start-deadline.js';
 
 const offersOf = (world: World, seed: number, job: SimJob, names: string[]): Offer[] =>
   world.networks.flatMap((n, ni) => (names.includes(n.name) ? worldOffers(seed, job, n, ni) : [])).filter((o) => offerFits(o, job.spec));
@@ -53,6 +54,8 @@ export const switchyard = (world: World, seed: number): Policy => {
     // bench's refusals are capacity refusals ("no machine free"), the common kind.
     budgeted: (history) => history.filter((t) => t.kind !== 'refused').length,
     capacityWaitSeconds: capacityBackoffSeconds,
+    // The reconciler's start deadline, learned from the starts this policy has seen.
+    startDeadlineSeconds: (provider) => learnedStartDeadlineSeconds(stats.snapshot([provider]).get(provider), START_DEADLINE_SECONDS),
     choose(job, _tried, now, attemptId, doneSeconds, past) {
       const at = new Date(now * 1000);
       const schedule = scheduleAt(job, now, doneSeconds);

@@ -45,6 +45,12 @@ export interface Policy {
   budgeted?: (history: readonly Tried[]) => number;
   /** With no offer left after refusals, the job waits this long (by the number of waits so far) and tries again; it fails when unset. */
   capacityWaitSeconds?: (waits: number) => number;
+  /**
+   * How long a launch on `provider` may stay pending before it is given up (a start-missed);
+   * the fixed START_DEADLINE_SECONDS when unset. Switchyard's is learned per provider, as the
+   * reconciler's is (src/core/start-deadline.ts).
+   */
+  startDeadlineSeconds?: (provider: string) => number;
   /** `doneSeconds`: the job's work a restart keeps (its checkpointed progress), for deadline placement. */
   choose(job: SimJob, tried: string[], now: number, attemptId: string, doneSeconds: number, past: JobPast): Offer | undefined;
   observe(o: Observation): void;
@@ -62,15 +68,19 @@ export type Outcome =
 
 const normal = (a: number, b: number): number => Math.sqrt(-2 * Math.log(Math.max(a, 1e-12))) * Math.cos(2 * Math.PI * b);
 
-/** What happens to try `k` of job `j` on network `ni`, launched at `t`, needing `need` running seconds. */
-export const drawAttempt = (n: NetworkTruth, ni: number, seed: number, j: SimJob, k: number, t: number, need: number): Outcome => {
+/**
+ * What happens to try `k` of job `j` on network `ni`, launched at `t`, needing `need` running
+ * seconds, given up if not running after `startDeadline` seconds. The draws do not depend on
+ * the deadline: every policy faces the same starts, and only where it gives up differs.
+ */
+export const drawAttempt = (n: NetworkTruth, ni: number, seed: number, j: SimJob, k: number, t: number, need: number, startDeadline = START_DEADLINE_SECONDS): Outcome => {
   const { factor, outage } = conditionsAt(n, ni, seed, t);
   if (outage) return { kind: 'start-missed' };
   const x = u01(seed, j.index, ni, k, 1);
   if (x < Math.min(0.95, n.refuse * factor)) return { kind: 'refused' };
   if (x < Math.min(0.97, (n.refuse + n.hang) * factor)) return { kind: 'start-missed' };
   const startSeconds = n.startMedianSeconds * Math.exp(0.6 * normal(u01(seed, j.index, ni, k, 2), u01(seed, j.index, ni, k, 3)));
-  if (startSeconds > START_DEADLINE_SECONDS) return { kind: 'start-missed' };
+  if (startSeconds > startDeadline) return { kind: 'start-missed' };
   const rate = (n.lossPerHour * factor) / 3600;
   let lossAt = rate > 0 ? -Math.log(Math.max(u01(seed, j.index, ni, k, 5), 1e-12)) / rate : Infinity;
   const running = t + startSeconds;
@@ -79,9 +89,9 @@ export const drawAttempt = (n: NetworkTruth, ni: number, seed: number, j: SimJob
 };
 
 /** Seconds the network bills for an attempt that ran `ran` seconds: from launch or from running, rounded up to its unit. */
-const billed = (o: Outcome, billing: BillingTerms, ran: number): number => {
+const billed = (o: Outcome, billing: BillingTerms, ran: number, startDeadline = START_DEADLINE_SECONDS): number => {
   const fromLaunch = billing.startsAt === 'launch';
-  const raw = o.kind === 'refused' ? 0 : o.kind === 'start-missed' ? (fromLaunch ? START_DEADLINE_SECONDS : 0) : (fromLaunch ? o.startSeconds : 0) + ran;
+  const raw = o.kind === 'refused' ? 0 : o.kind === 'start-missed' ? (fromLaunch ? startDeadline : 0) : (fromLaunch ? o.startSeconds : 0) + ran;
   return raw > 0 && billing.unitSeconds > 1 ? Math.ceil(raw / billing.unitSeconds) * billing.unitSeconds : raw;
 };
 
@@ -176,13 +186,14 @@ export const runPolicy = (world: World, seed: number, policy: Policy, jobs: SimJ
     const restore = progress[job.index]! > 0 && every ? RESTORE_SECONDS : 0;
     const remaining = job.runSeconds - progress[job.index]!;
     const need = restore + remaining;
-    const d = drawAttempt(n, ni, seed, job, k, e.t, need);
+    const startDeadline = policy.startDeadlineSeconds?.(offer.provider) ?? START_DEADLINE_SECONDS;
+    const d = drawAttempt(n, ni, seed, job, k, e.t, need, startDeadline);
     past.push({ provider: offer.provider, offerId: offer.offerId, kind: d.kind, at: e.t });
     const rate = (offer.pricePerGpuHourUsd * offer.gpuCount) / 3600;
     const base = { attemptId, provider: offer.provider, gpuModel: offer.gpuModel };
     if (d.kind === 'refused' || d.kind === 'start-missed') {
-      const wait = d.kind === 'refused' ? REFUSAL_SECONDS : START_DEADLINE_SECONDS;
-      into.spendUsd += rate * billed(d, n.billing, 0);
+      const wait = d.kind === 'refused' ? REFUSAL_SECONDS : startDeadline;
+      into.spendUsd += rate * billed(d, n.billing, 0, startDeadline);
       events.push(e.t + wait, { job, pending: { ...base, kind: d.kind, at: e.t + wait } });
       continue;
     }
