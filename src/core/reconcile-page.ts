@@ -11,7 +11,7 @@ import { liveAttempt, liveAttempts } from './job.js';
 import { hasDeadline } from './deadline.js';
 import { START_DEADLINE_BOUNDS } from './start-deadline.js';
 import type { StatusAnswer } from './provider.js';
-import { releaseDue } from './release.js';
+import { releaseDue, releaseDueWhileWaiting } from './release.js';
 import { leaseHeld, recentlyTouched } from './lease.js';
 import { readStatuses, type StatusReadConfig, type StatusReadCounts } from './status-reads.js';
 import type { ReconcileDeps } from './reconcile.js';
@@ -78,6 +78,7 @@ export const quietOnListing = (deps: ReconcileDeps, job: Job, read: PageRead | u
   const now = deps.clock.now();
   if (job.attempts.some((a) => a.status === 'cancelling')) return false;
   if (job.status === 'queued' || job.status === 'placing') {
+    if (releaseDueWhileWaiting(job, now)) return false;
     return leaseHeld(deps.config, job, now) || recentlyTouched(deps.config, job, now, deps.reconcile.requeueAfterSeconds);
   }
   if (job.status !== 'starting' && job.status !== 'running') return false;

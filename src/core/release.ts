@@ -116,13 +116,21 @@ export const applyRelease = (
 export const releaseDue = (attempt: Attempt, now: Date): boolean =>
   awaitingRelease(attempt) && (attempt.nextReleaseAt === undefined || Date.parse(attempt.nextReleaseAt) <= now.getTime());
 
+/** Left alone by dispatchers for a while yet: queued, sleeping through a capacity backoff that ends more than 10 s from now. */
+const sleepingThroughBackoff = (job: Job, now: Date): boolean =>
+  job.status === 'queued' && job.capacityWait !== undefined && job.leaseUntil !== undefined && Date.parse(job.leaseUntil) - now.getTime() > 10_000;
+
+/** A job waiting for capacity with a stop request due: the reconciler asks it now, not once the wait is over (up to 24 h). */
+export const releaseDueWhileWaiting = (job: Job, now: Date): boolean => sleepingThroughBackoff(job, now) && job.attempts.some((a) => releaseDue(a, now));
+
 /**
  * One reconcile pass's release work for a job: ask again for every ended attempt whose
  * retry time has come, and record what the providers said in one conditional write.
  * Skipped while the job is queued or placing: the dispatcher owns those moments (a claim
  * or launch that lost its conditional write to this one would leave the job waiting for
- * a requeue), and the job soon moves on. Returns the job as stored afterwards (a
- * ConflictError surfaces to the caller).
+ * a requeue), and the job soon moves on; but not while it sleeps through a capacity
+ * backoff, which may last hours. Returns the job as stored afterwards (a ConflictError
+ * surfaces to the caller).
  */
 export const releaseEndedAttempts = async (
   deps: ReleaseDeps,
@@ -130,7 +138,7 @@ export const releaseEndedAttempts = async (
   config: ReleaseRetryConfig = DEFAULT_RELEASE_RETRY,
 ): Promise<{ job: Job; changed: boolean }> => {
   const now = deps.clock.now();
-  if (job.status === 'queued' || job.status === 'placing') return { job, changed: false };
+  if ((job.status === 'queued' && !sleepingThroughBackoff(job, now)) || job.status === 'placing') return { job, changed: false };
   const due = job.attempts.filter((a) => releaseDue(a, now));
   if (due.length === 0) return { job, changed: false };
   const outcomes = await Promise.all(due.map((a) => requestRelease(deps, a)));
