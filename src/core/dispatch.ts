@@ -215,18 +215,16 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
   } catch (error) {
     const reason = error instanceof ProviderError ? `launch refused (${error.kind}): ${error.message}` : `launch failed: ${String(error)}`;
     deps.log?.('launch failed', { jobId: job.id, provider: offer.provider, reason });
-    const refusal = refusalOf(error);
-    // A launch cut short (a timeout, a 5xx or 429 mid-way) or refused after the provider made
-    // something (an Akash deployment whose own close failed) may have left a resource: stop it
-    // now, in this write, rather than on a later pass a job waiting for capacity may not get soon.
-    const release = refusal.refusedFor ? await requestRelease(deps, { ...attempt, status: 'failed' }) : undefined;
-    const change = new JobChange(recorded.job, deps.clock.now().toISOString())
-      .attempt(attempt.id, { status: 'failed', endedAt: deps.clock.now().toISOString(), ...refusal }, reason)
+    const failed = new JobChange(recorded.job, deps.clock.now().toISOString())
+      .attempt(
+        attempt.id,
+        { status: 'failed', endedAt: deps.clock.now().toISOString(), ...refusalOf(error) },
+        reason,
+      )
       .status('placing', `trying the next offer after ${offer.provider} refused`)
       .lease(recorded.job.leaseUntil)
-      .capacityWait(job.capacityWait); // not placed after all: the wait (if any) goes on
-    if (release) applyRelease(change, attempt, release, deps.clock.now());
-    const failed = change.build();
+      .capacityWait(job.capacityWait) // not placed after all: the wait (if any) goes on
+      .build();
     try {
       await deps.store.write(failed);
     } catch (writeError) {

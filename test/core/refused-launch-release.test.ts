@@ -1,8 +1,7 @@
 // A refused launch may have left a resource (an Akash deployment created before its auction
 // found no bid, whose own close then failed; a launch cut short by a timeout). On DynamoDB
-// Local: the dispatcher stops it in the write that records the refusal, and a stop that did
-// not go through is asked again while the job sleeps through its capacity backoff, not only
-// once the job is placed (which may be hours later).
+// Local: the reconciler stops it, and asks again when a stop did not go through, while the
+// job sleeps through its capacity backoff, not only once the job is placed (which may be hours later).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
 import { ProviderError } from '../../src/core/provider.js';
@@ -40,47 +39,36 @@ const submit = async (s: RunningSystem) => {
 };
 
 describe('a refused launch that left a resource', () => {
-  it('is stopped by the dispatcher in the write that records the refusal', async () => {
-    const clock = new ManualClock();
-    const { p } = leakyMarket(clock);
-    const s = await startTestSystem({ loops: false, clock, providers: [p] });
-    system = s;
-    const id = await submit(s);
-    await s.queue.pollOnce();
-    const job = (await s.store.get(id))!;
-    expect(job.status, job.reason).toBe('queued');
-    expect(job.reason).toContain('waiting for capacity');
-    const [attempt] = job.attempts;
-    expect(attempt!.refusedFor).toBe('capacity');
-    expect(attempt!.releasedAt).toBeDefined();
-    expect(p.liveAttemptIds()).toEqual([]);
-  });
-
-  it('is asked again while its job waits for capacity, when the first stop failed', async () => {
+  it('is stopped while its job sleeps through its capacity backoff, and asked again when the stop failed', async () => {
     const clock = new ManualClock();
     const { p, control } = leakyMarket(clock);
-    const s = await startTestSystem({ loops: false, clock, providers: [p] });
+    const s = await startTestSystem({ loops: false, clock, providers: [p], reconcile: { releaseRetry: { baseSeconds: 2, maxSeconds: 60 } } });
     system = s;
     control.stopsFail = true;
     const id = await submit(s);
-    // Three refusals: backoffs of 5, 10 and 20 s; every stop fails (retried 10 s later).
+    // Three refusals, each leaving a machine: backoffs of 5, 10 and 20 s.
     for (const wait of [0, 6_000, 11_000]) {
       clock.advance(wait);
       await s.reconcile();
       await s.queue.pollOnce();
     }
     let job = (await s.store.get(id))!;
-    expect(job.attempts).toHaveLength(3);
-    expect(job.attempts.every((a) => a.releasedAt === undefined && a.nextReleaseAt !== undefined)).toBe(true);
+    expect(job.status, job.reason).toBe('queued');
+    expect(job.reason).toContain('waiting for capacity (next try in 20s)');
+    expect(job.attempts.map((a) => a.refusedFor)).toEqual(['capacity', 'capacity', 'capacity']);
     expect(p.liveAttemptIds()).toHaveLength(3);
-    // 8 s later the first two stops are due and the job still sleeps 12 s more: the pass asks them now.
+    // The job sleeps 20 s: this pass asks the stops now (they fail), not once the job is placed.
+    await s.reconcile();
+    job = (await s.store.get(id))!;
+    expect(job.attempts.every((a) => a.releasedAt === undefined && a.releaseTries === 1)).toBe(true);
+    // 3 s later the retries are due and the job still sleeps: asked again, they go through.
     control.stopsFail = false;
-    clock.advance(8_000);
+    clock.advance(3_000);
     await s.reconcile();
     job = (await s.store.get(id))!;
     expect(job.status).toBe('queued');
     expect(Date.parse(job.leaseUntil!)).toBeGreaterThan(clock.now().getTime());
-    expect(job.attempts.map((a) => a.releasedAt !== undefined)).toEqual([true, true, false]);
-    expect(p.liveAttemptIds()).toEqual([job.attempts[2]!.id]);
+    expect(job.attempts.map((a) => a.releasedAt !== undefined)).toEqual([true, true, true]);
+    expect(p.liveAttemptIds()).toEqual([]);
   });
 });
