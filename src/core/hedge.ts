@@ -17,8 +17,6 @@ import { JobChange } from './transitions.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import type { ReconcileDeps } from './reconcile.js';
 
-export { hedgeLossSeconds } from './hedge-loss.js';
-
 /** A job that may hedge: asked for it, has a deadline or wants the fastest start, and is not hedging now. */
 export const mayHedge = (job: Job, late: Attempt, maxAttempts: number): boolean =>
   job.spec.hedge === true &&

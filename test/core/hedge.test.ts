@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../../src/local/system.js';
 import { liveAttempts, type Job } from '../../src/core/job.js';
 import { meterJob } from '../../src/money/metering.js';
-import { hedgeLossSeconds, mayHedge } from '../../src/core/hedge.js';
+import { mayHedge } from '../../src/core/hedge.js';
+import { hedgeLossSeconds } from '../../src/core/hedge-loss.js';
 import { api, startTestSystem } from '../support/system.js';
 import { ManualClock, sim, simJob, type CountingSim } from '../support/sim.js';
 
