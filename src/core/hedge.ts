@@ -14,6 +14,7 @@ import { ProviderError } from './provider.js';
 import { observeAttempt, type ObservedStatus } from './agent-signals.js';
 import { applyRelease, DEFAULT_RELEASE_RETRY, requestRelease } from './release.js';
 import { JobChange } from './transitions.js';
+import { budgetedAttempts } from './capacity-wait.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import type { ReconcileDeps } from './reconcile.js';
 
@@ -24,7 +25,7 @@ export const mayHedge = (job: Job, late: Attempt, maxAttempts: number): boolean 
   liveAttempts(job).length === 1 &&
   // One hedge per late attempt: a refused or failed hedge is not tried again for it.
   !job.attempts.some((a) => a.hedge !== undefined && Date.parse(a.createdAt) >= Date.parse(late.createdAt)) &&
-  job.attempts.filter((a) => a.refusedFor !== 'capacity').length < maxAttempts;
+  budgetedAttempts(job) < maxAttempts;
 
 /**
  * Launch the second attempt on the best offer of another provider. Returns true when a

@@ -8,6 +8,7 @@ import { liveAttempts, type Job } from '../../src/core/job.js';
 import { meterJob } from '../../src/money/metering.js';
 import { mayHedge } from '../../src/core/hedge.js';
 import { hedgeLossSeconds } from '../../src/core/hedge-loss.js';
+import { budgetedAttempts } from '../../src/core/capacity-wait.js';
 import { api, startTestSystem } from '../support/system.js';
 import { ManualClock, sim, simJob, type CountingSim } from '../support/sim.js';
 
@@ -126,5 +127,17 @@ describe('hedged starts', () => {
     expect(mayHedge(of({ hedge: true }), late as never, 6)).toBe(false);
     expect(mayHedge(of({ hedge: true, maxWallClockSeconds: 9000 }, [late, { ...late, id: 'j-a2', hedge: 'second' }]), late as never, 6)).toBe(false);
     expect(mayHedge(of({ hedge: true, maxWallClockSeconds: 9000 }), late as never, 1)).toBe(false);
+  });
+});
+
+describe('the failover budget with hedges', () => {
+  it("does not spend a try on a hedge's loser (stopped by us), nor on a capacity refusal", () => {
+    const attempts = [
+      { id: 'j-a1', provider: 'p', status: 'failed', hedge: 'lost' },
+      { id: 'j-a2', provider: 'q', status: 'running', hedge: 'second' },
+      { id: 'j-a3', provider: 'r', status: 'failed', refusedFor: 'capacity' },
+      { id: 'j-a4', provider: 's', status: 'failed', lostBy: 'provider' },
+    ];
+    expect(budgetedAttempts({ attempts } as unknown as Job)).toBe(2);
   });
 });
