@@ -11,7 +11,7 @@ import { conditionsAt, worldOffers, type World } from './market-worlds.js';
 import { deadlineOf, type Policy, type Tried } from './market-sim.js';
 import { capacityBackoffSeconds } from '../src/core/capacity-wait.js';
 import type { Schedule } from '../src/core/deadline.js';
-import { learnedStartDeadlineSeconds } from '../src/core/start-deadline.js';
+import { hedgeAfterSeconds, learnedStartDeadlineSeconds } from '../src/core/start-deadline.js';
 
 const offersOf = (world: World, seed: number, job: SimJob, names: string[]): Offer[] =>
   world.networks.flatMap((n, ni) => (names.includes(n.name) ? worldOffers(seed, job, n, ni) : [])).filter((o) => offerFits(o, job.spec));
@@ -33,7 +33,8 @@ const scheduleAt = (job: SimJob, now: number, doneSeconds: number): Schedule | u
 
 const cheapest = (offers: Offer[]): Offer | undefined => [...offers].sort((a, b) => a.pricePerGpuHourUsd - b.pricePerGpuHourUsd)[0];
 
-export const switchyard = (world: World, seed: number): Policy => {
+/** `hedge`: deadline jobs ask for hedged starts (`"hedge": true`, src/core/hedge.ts), as the variant `switchyard+hedge`. */
+export const switchyard = (world: World, seed: number, { hedge = false } = {}): Policy => {
   const stats = new InMemoryProviderStats();
   const providers: Provider[] = world.networks.map((n) => ({
     name: n.name,
@@ -46,16 +47,19 @@ export const switchyard = (world: World, seed: number): Policy => {
     cancel: async () => undefined,
   }));
   const names = world.networks.map((n) => n.name);
+  const startDeadline = (provider: string) => learnedStartDeadlineSeconds(stats.snapshot([provider]).get(provider), START_DEADLINE_SECONDS);
   return {
-    name: 'switchyard',
+    name: hedge ? 'switchyard+hedge' : 'switchyard',
     maxAttempts: DEFAULT_DISPATCH_CONFIG.maxAttempts,
     retrySameNetwork: false,
     // The dispatcher's budget and capacity wait (src/core/capacity-wait.ts). ASSUMPTION: the
     // bench's refusals are capacity refusals ("no machine free"), the common kind.
-    budgeted: (history) => history.filter((t) => t.kind !== 'refused').length,
+    budgeted: (history) => history.filter((t) => t.kind !== 'refused' && !t.lostHedge).length,
     capacityWaitSeconds: capacityBackoffSeconds,
     // The reconciler's start deadline, learned from the starts this policy has seen.
-    startDeadlineSeconds: (provider) => learnedStartDeadlineSeconds(stats.snapshot([provider]).get(provider), START_DEADLINE_SECONDS),
+    startDeadlineSeconds: startDeadline,
+    // The reconciler's hedge time: past the p75 of the provider's recent starts (src/core/start-deadline.ts).
+    ...(hedge ? { hedgeAfterSeconds: (job: SimJob, provider: string) => (job.spec.deadline ? hedgeAfterSeconds(stats.snapshot([provider]).get(provider), startDeadline(provider)) : undefined) } : {}),
     choose(job, _tried, now, attemptId, doneSeconds, past) {
       const at = new Date(now * 1000);
       const schedule = scheduleAt(job, now, doneSeconds);

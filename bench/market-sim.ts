@@ -8,6 +8,7 @@ import { RESTORE_SECONDS, START_DEADLINE_SECONDS } from '../src/core/placement.j
 import type { AttemptOutcomeKind } from '../src/core/reliability.js';
 import { u01, type SimJob } from './market-world.js';
 import { conditionsAt, worldOffers, type NetworkTruth, type World } from './market-worlds.js';
+import { raceHedge } from './market-hedge.js';
 
 export const REFUSAL_SECONDS = 10;
 
@@ -27,6 +28,8 @@ export interface Tried {
   offerId: string;
   kind: Outcome['kind'];
   at: number;
+  /** A hedge's loser, stopped because the other launch ran first (./market-hedge.ts). */
+  lostHedge?: boolean;
 }
 
 /** What a policy may know of a job's past: its attempts, and when it last came back from waiting for capacity. */
@@ -51,6 +54,8 @@ export interface Policy {
    * reconciler's is (src/core/start-deadline.ts).
    */
   startDeadlineSeconds?: (provider: string) => number;
+  /** After how long a pending launch on `provider` is late enough to hedge (./market-hedge.ts); undefined: no hedge. */
+  hedgeAfterSeconds?: (job: SimJob, provider: string) => number | undefined;
   /** `doneSeconds`: the job's work a restart keeps (its checkpointed progress), for deadline placement. */
   choose(job: SimJob, tried: string[], now: number, attemptId: string, doneSeconds: number, past: JobPast): Offer | undefined;
   observe(o: Observation): void;
@@ -106,9 +111,13 @@ export interface Tally {
   attempts: number;
   deadlineFeasible: number;
   deadlineMet: number;
+  /** Hedged launches, how many ran first, and what the losers billed (in spendUsd too). */
+  hedges: number;
+  hedgeWins: number;
+  hedgeLossUsd: number;
 }
 
-export const newTally = (): Tally => ({ jobs: 0, completed: 0, spendUsd: 0, usefulUsd: 0, gpuHoursDone: 0, starts: [], attempts: 0, deadlineFeasible: 0, deadlineMet: 0 });
+export const newTally = (): Tally => ({ jobs: 0, completed: 0, spendUsd: 0, usefulUsd: 0, gpuHoursDone: 0, starts: [], attempts: 0, deadlineFeasible: 0, deadlineMet: 0, hedges: 0, hedgeWins: 0, hedgeLossUsd: 0 });
 
 /** The deadline a job declares (market-worlds.ts: withDeadlines), in bench seconds; undefined without one. */
 export const deadlineOf = (j: SimJob): number | undefined => (j.spec.deadline === undefined ? undefined : Date.parse(j.spec.deadline) / 1000);
@@ -179,25 +188,29 @@ export const runPolicy = (world: World, seed: number, policy: Policy, jobs: SimJ
       continue;
     }
     const ni = index.get(offer.provider)!;
-    const n = world.networks[ni]!;
     const k = past.filter((x) => x.provider === offer.provider).length;
     into.attempts++;
     const every = checkpointEvery(job);
     const restore = progress[job.index]! > 0 && every ? RESTORE_SECONDS : 0;
     const remaining = job.runSeconds - progress[job.index]!;
     const need = restore + remaining;
-    const startDeadline = policy.startDeadlineSeconds?.(offer.provider) ?? START_DEADLINE_SECONDS;
-    const d = drawAttempt(n, ni, seed, job, k, e.t, need, startDeadline);
-    past.push({ provider: offer.provider, offerId: offer.offerId, kind: d.kind, at: e.t });
-    const rate = (offer.pricePerGpuHourUsd * offer.gpuCount) / 3600;
-    const base = { attemptId, provider: offer.provider, gpuModel: offer.gpuModel };
+    const firstDeadline = policy.startDeadlineSeconds?.(offer.provider) ?? START_DEADLINE_SECONDS;
+    const first = { offer, n: world.networks[ni]!, at: e.t, attemptId, startDeadline: firstDeadline, d: drawAttempt(world.networks[ni]!, ni, seed, job, k, e.t, need, firstDeadline) };
+    past.push({ provider: offer.provider, offerId: offer.offerId, kind: first.d.kind, at: e.t });
+    const nextAttemptId = () => `j${job.index}-a${past.length + 1}`;
+    const race = { world, seed, policy, job, index, past, tried, doneSeconds: progress[job.index]!, waitedUntil: wait.until, need, nextAttemptId };
+    // The launch the job goes on with: the first, or a hedge that ran before it (./market-hedge.ts).
+    const launched = raceHedge(race, first, into);
+    const { offer: chosen, n, d, at, startDeadline } = launched;
+    const rate = (chosen.pricePerGpuHourUsd * chosen.gpuCount) / 3600;
+    const base = { attemptId: launched.attemptId, provider: chosen.provider, gpuModel: chosen.gpuModel };
     if (d.kind === 'refused' || d.kind === 'start-missed') {
       const wait = d.kind === 'refused' ? REFUSAL_SECONDS : startDeadline;
       into.spendUsd += rate * billed(d, n.billing, 0, startDeadline);
-      events.push(e.t + wait, { job, pending: { ...base, kind: d.kind, at: e.t + wait } });
+      events.push(at + wait, { job, pending: { ...base, kind: d.kind, at: at + wait } });
       continue;
     }
-    const started = e.t + d.startSeconds;
+    const started = at + d.startSeconds;
     if (Number.isNaN(firstStart[job.index]!)) firstStart[job.index] = started - job.submitAt;
     const ran = d.kind === 'lost' ? d.ranSeconds : need;
     into.spendUsd += rate * billed(d, n.billing, ran);
@@ -206,7 +219,7 @@ export const runPolicy = (world: World, seed: number, policy: Policy, jobs: SimJ
       into.usefulUsd += rate * remaining;
       progress[job.index] = job.runSeconds;
       into.completed++;
-      into.gpuHoursDone += (offer.gpuCount * job.runSeconds) / 3600;
+      into.gpuHoursDone += (chosen.gpuCount * job.runSeconds) / 3600;
       if (feasible[job.index] && end <= deadlineOf(job)!) into.deadlineMet++;
     } else if (every) {
       const gained = Math.min(remaining - 1, Math.floor(Math.max(0, ran - restore) / every) * every);
