@@ -148,7 +148,8 @@ export class SwitchyardStack extends Stack {
       },
     });
     tables.grantItemReadWrite(dispatch.fn);
-    runTime.grantSecrets(dispatch.role, 'open');
+    // Opens registry logins; seals an unfinished launch's state (an Akash auction's manifest).
+    runTime.grantSecrets(dispatch.role, 'open-and-seal-launch-states');
     runTime.agentTokenKey.grantRead(dispatch.fn);
     jobs.queue.grantSendMessages(dispatch.fn);
     secrets.providers.grantRead(dispatch.fn);
@@ -182,7 +183,8 @@ export class SwitchyardStack extends Stack {
     tables.grantItemReadWrite(reconcile.fn);
     runTime.grantObjects(reconcile.role, runTime.logs, 'read');
     runTime.grantList(reconcile.role, runTime.logs);
-    runTime.grantSecrets(reconcile.role, 'open');
+    // Opens launch states to finish auctions; seals a hedge's own.
+    runTime.grantSecrets(reconcile.role, 'open-and-seal-launch-states');
     runTime.agentTokenKey.grantRead(reconcile.fn);
     jobs.queue.grantSendMessages(reconcile.fn);
     secrets.providers.grantRead(reconcile.fn);

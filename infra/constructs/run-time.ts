@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { LAUNCH_STATE_NAME_PREFIX } from '../../src/core/launch-state.js';
 
 export interface RunTimeProps {
   stage: string;
@@ -113,10 +114,24 @@ export class RunTime extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
   }
 
-  /** Seal (GenerateDataKey) and open (Decrypt) tenant secrets, or open only. */
-  grantSecrets(role: iam.IRole, access: 'seal-and-open' | 'open'): void {
-    const actions = access === 'open' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'];
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.secretsKey.keyArn] }));
+  /**
+   * Seal (GenerateDataKey) and open (Decrypt) tenant secrets; or open them and seal only
+   * unfinished launches' state (src/core/launch-state.ts: the encryption context's secret is
+   * launch-state/<attempt>), so the job path can never seal a value as a tenant secret.
+   */
+  grantSecrets(role: iam.IRole, access: 'seal-and-open' | 'open-and-seal-launch-states'): void {
+    if (access === 'seal-and-open') {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.secretsKey.keyArn] }));
+      return;
+    }
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.secretsKey.keyArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey'],
+        resources: [this.secretsKey.keyArn],
+        conditions: { StringLike: { 'kms:EncryptionContext:secret': `${LAUNCH_STATE_NAME_PREFIX}*` } },
+      }),
+    );
   }
 
   /**

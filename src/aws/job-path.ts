@@ -12,7 +12,7 @@ import { fullCloudAdapters } from '../providers/cloud-adapters.js';
 import { db, log, queue, store, tableName } from './base.js';
 import { providersWithCredentials } from './providers.js';
 
-import { secrets, redactOutput } from './runtime.js';
+import { cipher, secrets, redactOutput } from './runtime.js';
 import { registryLoginFrom } from '../secrets/secrets-service.js';
 import { agentRuntimeDeps } from './agent.js';
 
@@ -45,6 +45,8 @@ export const reconcileDeps = (): Promise<ReconcileDeps> => {
           stats,
           accounting,
           ...(secrets ? { registryLogin: registryLoginFrom(secrets) } : {}),
+          // Unfinished launches (an Akash auction) are sealed under the same key; the reconciler finishes them.
+          ...(cipher ? { launchStates: cipher } : {}),
           config: DEFAULT_DISPATCH_CONFIG,
           reconcile: DEFAULT_RECONCILE_CONFIG,
           log,

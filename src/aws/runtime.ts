@@ -21,10 +21,11 @@ import { db, tableName } from './base.js';
 
 const keyArn = process.env.SECRETS_KEY_ARN;
 
+/** Seals under the stack's KMS key: tenant secrets, and unfinished launches' state (src/core/launch-state.ts). */
+export const cipher: SecretCipher | undefined = keyArn ? new SecretCipher(new KmsKeyWrapper(keyArn), 'kms') : undefined;
+
 /** Undefined when the stack gave this function no key: secret refs are then refused at submit. */
-export const secrets: SecretsService | undefined = keyArn
-  ? new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new KmsKeyWrapper(keyArn), 'kms'), systemClock, MAX_SECRETS_PER_TENANT)
-  : undefined;
+export const secrets: SecretsService | undefined = cipher ? new SecretsService(new DynamoSecretStore(db, tableName), cipher, systemClock, MAX_SECRETS_PER_TENANT) : undefined;
 
 const redact = secrets ? logRedactor(secrets) : undefined;
 

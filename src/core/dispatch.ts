@@ -17,7 +17,7 @@ import { placementContext } from './placement-context.js';
 import { writeEnding } from './settlement.js';
 import { scheduleOf } from './deadline.js';
 import { ConflictError, noAccounting, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
-import { ProviderError, type AttemptRef, type LaunchRequest, type Offer, type ProviderRegistry, type RegistryLogin } from './provider.js';
+import { ProviderError, type AttemptRef, type LaunchRequest, type LaunchResult, type Offer, type ProviderRegistry, type RegistryLogin } from './provider.js';
 import { withAgent } from '../agent/launch.js';
 import type { AgentRuntimeDeps } from './agent.js';
 import type { AttemptOutcomeKind } from './reliability.js';
@@ -25,6 +25,7 @@ import type { ProviderStatsStore } from './reliability-store.js';
 import { applyRelease, requestRelease } from './release.js';
 import { budgetedAttempts, isCapacityRefusal, mayHaveCapacityLater, retryableRefusal, shouldWaitForCapacity, waitForCapacity } from './capacity-wait.js';
 import { JobChange } from './transitions.js';
+import { sealLaunchState, type LaunchStateSealer, type SealedLaunchState } from './launch-state.js';
 import { leaseHeld, type LeaseConfig } from './lease.js';
 import { DEFAULT_LAUNCH_RETRY, isTransient, launchWithRetry, type LaunchRetryConfig } from './launch-retry.js';
 
@@ -52,6 +53,8 @@ export interface DispatchDeps {
   registryLogin?: (tenantId: string, secretName: string) => Promise<RegistryLogin>;
   /** The job agent: injected into every launch, and its reports judged by the reconciler; none when unset. */
   agent?: AgentRuntimeDeps;
+  /** Seals unfinished launches' state (./launch-state.ts); without it adapters finish every launch inside the call. */
+  launchStates?: LaunchStateSealer;
 }
 
 export type DispatchOutcome = 'launched' | 'failed' | 'ignored' | 'stopped' | 'waiting';
@@ -207,10 +210,10 @@ const launchOn = async (deps: DispatchDeps, job: Job, offer: Offer, imageCredent
     throw error;
   }
   try {
-    const { providerRef } = await launchWithRetry(() => provider.launch(request), deps.config.launchRetry ?? DEFAULT_LAUNCH_RETRY, (error, waitMs) =>
+    const launched = await launchWithRetry(() => provider.launch(request), deps.config.launchRetry ?? DEFAULT_LAUNCH_RETRY, (error, waitMs) =>
       deps.log?.('launch failed transiently; retrying', { jobId: job.id, provider: offer.provider, waitMs, error: error.message }),
     );
-    await recordLaunch(deps, job.id, attempt.id, providerRef, recorded.job);
+    await recordLaunch(deps, job.id, attempt.id, launched, recorded.job);
     return { kind: 'launched' };
   } catch (error) {
     const reason = error instanceof ProviderError ? `launch refused (${error.kind}): ${error.message}` : `launch failed: ${String(error)}`;
@@ -260,6 +263,7 @@ export const launchRequestFor = async (deps: DispatchDeps, job: Job, attemptId: 
       ...(job.spec.resources.memoryGb !== undefined ? { memoryGb: job.spec.resources.memoryGb } : {}),
     },
     ...(imageCredentials ? { imageCredentials } : {}),
+    ...(deps.launchStates ? { mayFinishLater: true } : {}),
   };
   if (!deps.agent) return request;
   const wrapped = await withAgent(request, job.tenantId, job.spec, deps.agent.launch, deps.clock.now().getTime());
@@ -307,18 +311,21 @@ export const recordOutcome = async (
 };
 
 /**
- * Store the provider's handle; if the job was cancelled meanwhile, stop what we just launched.
- * The first try writes on the job as this dispatcher recorded it (no read); only a conflict
- * (a cancel, a reconcile pass) reads it again.
+ * Store the provider's handle (and an unfinished launch's state, sealed); if the job was
+ * cancelled meanwhile, stop what we just launched. The first try writes on the job as this
+ * dispatcher recorded it (no read); only a conflict (a cancel, a reconcile pass) reads it again.
  */
-export const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId: string, providerRef: string, recorded?: Job): Promise<void> => {
+export const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId: string, launched: LaunchResult, recorded: Job): Promise<void> => {
+  const { providerRef } = launched;
+  const launchState = await sealedStateOf(deps, recorded.tenantId, attemptId, launched);
   for (let i = 0; i < 5; i++) {
-    const job = i === 0 && recorded ? recorded : await deps.store.get(jobId);
+    const job = i === 0 ? recorded : await deps.store.get(jobId);
     const attempt = job?.attempts.find((a) => a.id === attemptId);
     if (!job || !attempt) return;
     if (attempt.providerRef === providerRef) return;
     const change = new JobChange(job, deps.clock.now().toISOString());
-    change.attempt(attemptId, attempt.status === 'launching' ? { providerRef, status: 'starting' } : { providerRef }, 'launched');
+    const patch = { providerRef, ...(launchState ? { launchState } : {}) };
+    change.attempt(attemptId, attempt.status === 'launching' ? { ...patch, status: 'starting' } : patch, launchState ? 'launched; waiting for the provider to finish it' : 'launched');
     try {
       await deps.store.write(change.build());
       // Cancelled while we were launching: stop what we just started.
@@ -327,6 +334,17 @@ export const recordLaunch = async (deps: DispatchDeps, jobId: string, attemptId:
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
     }
+  }
+};
+
+/** A launch that could not be sealed is recorded without its state: the start deadline ends it, and it is stopped. */
+const sealedStateOf = async (deps: DispatchDeps, tenantId: string, attemptId: string, launched: LaunchResult): Promise<SealedLaunchState | undefined> => {
+  if (launched.launchState === undefined || !deps.launchStates) return undefined;
+  try {
+    return await sealLaunchState(deps.launchStates, tenantId, attemptId, launched.launchState);
+  } catch (error) {
+    deps.log?.('launch state not sealed', { attemptId, error: String(error) });
+    return undefined;
   }
 };
 

@@ -11,6 +11,7 @@ import { dollarsPerHour, launchRequestFor, newAttempt, recordLaunch, recordOutco
 import { placementContext } from './placement-context.js';
 import { rankOffers, offerKey } from './placement.js';
 import { ProviderError } from './provider.js';
+import { attemptRefOf } from './launch-state.js';
 import { observeAttempt, type ObservedStatus } from './agent-signals.js';
 import { applyRelease, DEFAULT_RELEASE_RETRY, requestRelease } from './release.js';
 import { JobChange } from './transitions.js';
@@ -55,8 +56,7 @@ export const launchHedge = async (deps: ReconcileDeps, job: Job, late: Attempt, 
     .build();
   await deps.store.write(recorded); // a conflict surfaces: the next pass looks again
   try {
-    const { providerRef } = await provider.launch(request);
-    await recordLaunch(deps, job.id, attempt.id, providerRef, recorded.job);
+    await recordLaunch(deps, job.id, attempt.id, await provider.launch(request), recorded.job);
   } catch (error) {
     const reason = error instanceof ProviderError ? `hedge launch refused (${error.kind}): ${error.message}` : `hedge launch failed: ${String(error)}`;
     const failed = new JobChange(recorded.job, deps.clock.now().toISOString()).attempt(attempt.id, { status: 'failed', endedAt: deps.clock.now().toISOString() }, reason);
@@ -72,7 +72,7 @@ const look = async (deps: ReconcileDeps, job: Job, attempt: Attempt): Promise<Se
   const provider = deps.providers.get(attempt.provider);
   if (!provider) return { attempt, gone: `provider ${attempt.provider} is no longer configured` };
   try {
-    const status = await observeAttempt(deps, job, attempt, await provider.status({ attemptId: attempt.id, providerRef: attempt.providerRef }));
+    const status = await observeAttempt(deps, job, attempt, await provider.status(await attemptRefOf(deps.launchStates, job, attempt, deps.log)));
     return { attempt, status };
   } catch (error) {
     if (error instanceof ProviderError && error.kind === 'unknown-job') {

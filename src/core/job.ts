@@ -1,5 +1,6 @@
 // The job model: what a customer asks for, and the record Switchyard keeps of it.
 // Pure types and rules; no I/O.
+import type { SealedLaunchState } from './launch-state.js';
 
 export const JOB_STATUSES = [
   'queued',
@@ -121,6 +122,8 @@ export interface Attempt {
   resumedFrom?: { savedAt: string; sizeBytes: number; attemptId: string };
   /** A hedged start (./hedge.ts): the second attempt launched while the first was late; 'lost' once stopped because the other ran first. */
   hedge?: 'second' | 'lost';
+  /** An unfinished launch's state (Akash: an open auction's manifest), sealed; dropped once the attempt leaves `starting` (./launch-state.ts). */
+  launchState?: SealedLaunchState;
 }
 
 /** The job's latest committed checkpoint (one .tar.gz in the checkpoints bucket). */

@@ -46,6 +46,12 @@ export interface LaunchRequest {
    * an adapter whose provider cannot take a literal login refuses the launch (permanent).
    */
   imageCredentials?: RegistryLogin;
+  /**
+   * The core can keep an unfinished launch's state (LaunchResult.launchState) and hand it back
+   * on later status reads; an adapter whose launch waits on the provider (Akash's auction) may
+   * then return before it is done instead of waiting inside the call.
+   */
+  mayFinishLater?: boolean;
 }
 
 export interface RegistryLogin {
@@ -57,6 +63,13 @@ export interface RegistryLogin {
 
 export interface LaunchResult {
   providerRef: string;
+  /**
+   * Set when the launch is not finished (only if the request said mayFinishLater): what the
+   * adapter needs to finish it on a later status read (Akash: the manifest the lease needs).
+   * It may hold the job's env and registry login: the core stores it sealed (./launch-state.ts)
+   * and hands it back in AttemptRef.launchState while the attempt is starting.
+   */
+  launchState?: string;
 }
 
 export type ProviderState = 'pending' | 'running' | 'succeeded' | 'failed' | 'lost';
@@ -85,6 +98,8 @@ export type ReleaseState = 'released' | 'pending';
 export interface AttemptRef {
   attemptId: string;
   providerRef?: string;
+  /** The unfinished launch's state the adapter returned (LaunchResult.launchState), on the reconciler's reads only. */
+  launchState?: string;
 }
 
 /** One attempt's answer in a batched status read: its status, or the error status() would have thrown for it. */

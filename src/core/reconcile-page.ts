@@ -11,6 +11,7 @@ import { liveAttempt, liveAttempts } from './job.js';
 import { hasDeadline } from './deadline.js';
 import { START_DEADLINE_BOUNDS } from './start-deadline.js';
 import type { StatusAnswer } from './provider.js';
+import { attemptRefOf } from './launch-state.js';
 import { releaseDue, releaseDueWhileWaiting } from './release.js';
 import { leaseHeld, recentlyTouched } from './lease.js';
 import { readStatuses, type StatusReadConfig, type StatusReadCounts } from './status-reads.js';
@@ -43,8 +44,9 @@ export const readPage = async (
     const attempt = polledAttempt(job);
     return attempt && !job.attempts.some((a) => a.status === 'cancelling') ? [{ job, attempt }] : [];
   });
+  const jobOf = new Map(polled.map(({ job, attempt }) => [attempt.id, job]));
   const [answers, records] = await Promise.all([
-    readStatuses(deps.providers, polled.map((p) => p.attempt), config, counts),
+    readStatuses(deps.providers, polled.map((p) => p.attempt), config, counts, (attempt) => attemptRefOf(deps.launchStates, jobOf.get(attempt.id)!, attempt, deps.log)),
     readAgentRecords(deps, polled),
   ]);
   const reads = new Map<string, PageRead>();

@@ -12,7 +12,8 @@ import { judgePending, PendingStarts } from './pending-start.js';
 import { recordOutcome, stopCancelledAttempts, type DispatchDeps } from './dispatch.js';
 import { ConflictError, type PassShard } from './ports.js';
 import { readyToSettle, writeEnding } from './settlement.js';
-import { ProviderError, type Provider, type StatusAnswer } from './provider.js';
+import { ProviderError, type AttemptRef, type Provider, type StatusAnswer } from './provider.js';
+import { attemptRefOf } from './launch-state.js';
 import { exitReason, observeAttempt, outputTailOf, type ObservedStatus } from './agent-signals.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import { applyRelease, DEFAULT_RELEASE_RETRY, releaseEndedAttempts, requestRelease, type ReleaseRetryConfig } from './release.js';
@@ -209,7 +210,7 @@ const settle = async (deps: ReconcileDeps, job: Job): Promise<Outcome> => {
   return 'changed';
 };
 
-const readStatus = async (provider: Provider, ref: { attemptId: string; providerRef?: string }): Promise<StatusAnswer> => {
+const readStatus = async (provider: Provider, ref: AttemptRef): Promise<StatusAnswer> => {
   try {
     return { status: await provider.status(ref) };
   } catch (error) {
@@ -219,14 +220,13 @@ const readStatus = async (provider: Provider, ref: { attemptId: string; provider
 
 const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt, read?: PageRead): Promise<Outcome> => {
   const now = deps.clock.now();
-  const ref = { attemptId: attempt.id, providerRef: attempt.providerRef };
   if (attempt.startedAt && secondsSince(attempt.startedAt, now) > job.spec.maxDurationSeconds) {
     return finish(deps, job, attempt, 'timed_out', `ran longer than maxDurationSeconds (${job.spec.maxDurationSeconds}s)`);
   }
   const provider = deps.providers.get(attempt.provider);
   // Our configuration changed, not the provider's behaviour: nothing to count against it.
   if (!provider) return failover(deps, job, attempt, `provider ${attempt.provider} is no longer configured`);
-  const answer = read?.answer ?? (await readStatus(provider, ref));
+  const answer = read?.answer ?? (await readStatus(provider, await attemptRefOf(deps.launchStates, job, attempt, deps.log)));
   if ('error' in answer) {
     const { error } = answer;
     if (error.kind === 'unknown-job') {

@@ -58,6 +58,8 @@ const withThrottleRetries = async <T>(config: StatusReadConfig, counts: StatusRe
   }
 };
 
+const plainRef = (attempt: Attempt): AttemptRef => ({ attemptId: attempt.id, ...(attempt.providerRef !== undefined ? { providerRef: attempt.providerRef } : {}) });
+
 interface Task {
   provider: Provider;
   refs: AttemptRef[];
@@ -82,13 +84,14 @@ export const readStatuses = async (
   attempts: readonly Attempt[],
   config: StatusReadConfig,
   counts: StatusReadCounts = { calls: 0, throttled: 0 },
+  refOf: (attempt: Attempt) => AttemptRef | Promise<AttemptRef> = plainRef,
 ): Promise<Map<string, StatusAnswer>> => {
   const byProvider = new Map<Provider, AttemptRef[]>();
   for (const attempt of attempts) {
     const provider = providers.get(attempt.provider);
     if (!provider) continue;
     const refs = byProvider.get(provider) ?? [];
-    refs.push({ attemptId: attempt.id, ...(attempt.providerRef !== undefined ? { providerRef: attempt.providerRef } : {}) });
+    refs.push(await refOf(attempt));
     byProvider.set(provider, refs);
   }
   const tasks = [...byProvider].flatMap(([provider, refs]) => tasksFor(provider, refs));

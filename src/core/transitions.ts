@@ -98,6 +98,8 @@ export class JobChange {
     if (!attempt) throw new Error(`job ${this.next.id} has no attempt ${id}`);
     const from = attempt.status;
     Object.assign(attempt, patch);
+    // An unfinished launch's sealed state lives only while the attempt starts.
+    if (patch.status !== undefined && patch.status !== 'launching' && patch.status !== 'starting') delete attempt.launchState;
     if (reason !== undefined && patch.status !== undefined) attempt.reason = reason;
     if (patch.status !== undefined && patch.status !== from) {
       this.push({ type: 'attempt', from, to: patch.status, attemptId: id, provider: attempt.provider, reason });

@@ -200,7 +200,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const billingFakes = options.localBilling && !options.money ? await startLocalBillingFakes() : undefined;
   const money = composeMoney(db, tableName, clock, options.money ?? billingFakes?.money);
   const localKey = loadOrCreateLocalKey(options.secretsKeyDir ?? options.dataDir);
-  const secrets = new SecretsService(new DynamoSecretStore(db, tableName), new SecretCipher(new LocalKeyWrapper(localKey.key), 'local'), clock, MAX_SECRETS_PER_TENANT);
+  const cipher = new SecretCipher(new LocalKeyWrapper(localKey.key), 'local');
+  const secrets = new SecretsService(new DynamoSecretStore(db, tableName), cipher, clock, MAX_SECRETS_PER_TENANT);
   const redact = logRedactor(secrets, () => clock.now().getTime());
   agent.redactLogChunk = redact;
   // A tenant's own bucket: in local mode the second bucket of the embedded S3 server, reached
@@ -256,6 +257,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     stats,
     accounting: money.accounting,
     registryLogin: registryLoginFrom(secrets),
+    // Unfinished launches (an Akash auction) are kept sealed under the secrets' key and finished by the reconciler.
+    launchStates: cipher,
     // This process is local mode's one dispatcher: what an earlier one held died with it (core/lease.ts).
     config: { ...DEFAULT_DISPATCH_CONFIG, soleDispatcherSince: clock.now().toISOString(), ...options.dispatch },
     reconcile: reconcileConfig,

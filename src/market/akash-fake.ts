@@ -87,6 +87,16 @@ const fail = (status: number, error: string, message: string): FakeResponse => (
 const CODES: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 404: 'NotFound', 409: 'Conflict', 429: 'TooManyRequests' };
 const UACT = 'uact';
 
+/**
+ * The manifest create returns, as the Console derives it from the SDL: the group's services
+ * with their image, env and registry login (so it holds the job's secrets, as the real one does).
+ */
+const manifestOf = (sdl: string, order: { placement: string; service: string; credentials?: unknown }, image: string): string => {
+  const block = /^\s{4}env:\s*\n((?:\s{6}- ".*"\s*\n?)+)/m.exec(sdl)?.[1] ?? '';
+  const env = [...block.matchAll(/^\s{6}- (".*")\s*$/gm)].map((m) => JSON.parse(m[1]!) as string);
+  return JSON.stringify([{ name: order.placement, services: [{ name: order.service, image, env, ...(order.credentials ? { credentials: order.credentials } : {}) }] }]);
+};
+
 export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFake> => {
   const scenario = createScenario(options.seed, options.scenario ?? {}, AKASH_DEFAULT_SUPPLY);
   const apiKey = options.apiKey ?? 'akash-test-key';
@@ -181,7 +191,7 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
         const order = { ...read, denom: UACT }; // the Console rewrites SDL prices to uact
         const dseq = String(nextDseq++);
         all.set(dseq, { dseq, sdl: data.sdl, ...(deposit === undefined ? {} : { deposit }), order, state: 'active', createdAt: scenario.now(), plan: scenario.takeLaunchPlan() });
-        return { status: 201, body: { data: { dseq, manifest: JSON.stringify([{ name: order.placement, services: [{ name: order.service }] }]), signTx: { code: 0, transactionHash: 'FAKE', rawLog: '' } } } };
+        return { status: 201, body: { data: { dseq, manifest: manifestOf(data.sdl, order, image), signTx: { code: 0, transactionHash: 'FAKE', rawLog: '' } } } };
       },
     },
     {

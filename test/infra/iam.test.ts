@@ -142,16 +142,26 @@ describe('IAM', () => {
     expect(grants('payments')).toEqual([...LOGS('payments'), ...XRAY, ...TABLE, ...INDEXES, ...READ_SECRET('admin-key'), ...READ_SECRET('stripe')].sort());
   });
 
-  it('dispatch: table, consume and send on the queue, provider secret, open (never seal) tenant secrets, agent token key; no buckets', () => {
+  it('dispatch: table, consume and send on the queue, provider secret, open tenant secrets and seal launch states, agent token key; no buckets', () => {
     expect(grants('dispatch')).toEqual(
-      [...LOGS('dispatch'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...CONSUME, ...READ_SECRET('providers'), ...SECRETS_KEY('Decrypt'), ...READ_SECRET('agent-token-key')].sort(),
+      [...LOGS('dispatch'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...CONSUME, ...READ_SECRET('providers'), ...SECRETS_KEY('Decrypt', 'GenerateDataKey'), ...READ_SECRET('agent-token-key')].sort(),
     );
   });
 
-  it('reconcile: table, send to the queue (never consume), provider secret, read the logs bucket, open tenant secrets, agent token key', () => {
+  it('reconcile: table, send to the queue (never consume), provider secret, read the logs bucket, open tenant secrets and seal launch states, agent token key', () => {
     expect(grants('reconcile')).toEqual(
-      [...LOGS('reconcile'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('providers'), ...OBJECTS('Logs', 'GetObject', 'ListBucket'), ...SECRETS_KEY('Decrypt'), ...READ_SECRET('agent-token-key')].sort(),
+      [...LOGS('reconcile'), ...XRAY, ...TABLE, ...INDEXES, ...SEND, ...READ_SECRET('providers'), ...OBJECTS('Logs', 'GetObject', 'ListBucket'), ...SECRETS_KEY('Decrypt', 'GenerateDataKey'), ...READ_SECRET('agent-token-key')].sort(),
     );
+  });
+
+  it('the job path seals only launch states (never a value as a tenant secret): its GenerateDataKey is conditioned on the context; the api seals freely', () => {
+    const sealing = (fn: string) => statementsOf(roleOf(fn)).filter((st) => actions(st).includes('kms:GenerateDataKey'));
+    for (const fn of ['dispatch', 'reconcile']) {
+      const [st, ...more] = sealing(fn);
+      expect(more).toEqual([]);
+      expect(st!.Condition).toEqual({ StringLike: { 'kms:EncryptionContext:secret': 'launch-state/*' } });
+    }
+    expect(sealing('api').every((st) => st.Condition === undefined)).toBe(true);
   });
 
   it('webhooks: table items and indexes only (deliveries go to tenants over HTTPS)', () => {

@@ -27,13 +27,16 @@
 // reference's Errors table (akash.network/docs/api-documentation/console-api/api-reference/)
 // gives 400/401/404/429/500 with {error, message}. Closing a closed deployment: not
 // documented; the adapter reads the deployment back rather than guess.
-// Bids arrive over time: launch waits for one (bidWaitMs, bounded), because the lease needs
-// the manifest returned by create and the launch contract keeps nothing between calls. The
-// wait is 30 s by default (the Console quickstart: "wait 30 seconds for bids"), so a launch
-// ends well inside the dispatch function's timeout; no bid by then is a capacity refusal:
-// the deployment is closed at once and the job waits for capacity (src/core/capacity-wait.ts).
-// ASSUMPTION: 30 s is enough for most auctions; an auction advanced by the reconciler across
-// calls would need the manifest (which holds the job's env) kept sealed between them.
+// Bids arrive over time, and the lease needs the manifest returned by create (auction.ts).
+// When the core keeps an unfinished launch's state (request.mayFinishLater, sealed by
+// src/core/launch-state.ts), launch creates the deployment, takes a bid already in, and
+// otherwise returns the manifest as its launchState: the reconciler's status reads look at the
+// bids and create the lease, and no function waits on the auction. No acceptable bid within
+// the auction window (bidWaitMs, 60 s by default) is a capacity refusal (status: lost,
+// noCapacity): the core closes the deployment and the job waits for capacity
+// (src/core/capacity-wait.ts). Without mayFinishLater launch waits itself, 30 s by default
+// (the Console quickstart: "wait 30 seconds for bids"), well inside a dispatch function.
+// ASSUMPTION (spec silent): an open order keeps taking bids for the auction window.
 import {
   ProviderError,
   type AttemptRef,
@@ -52,7 +55,8 @@ import { attemptOfDeployment, getDeployment, ownedDeployments } from './deployme
 import { akashGpuOf, gibOf } from './gpu-models.js';
 import { LeaseLogs } from './lease-logs.js';
 import { decodeOfferId, encodeOfferId } from './offer-id.js';
-import { defaultPricing, depositUsd, maxAmountPerBlock, usdPerGpuHour, type AkashPricing } from './pricing.js';
+import { defaultPricing, depositUsd, maxAmountPerBlock, type AkashPricing } from './pricing.js';
+import { awaitBid, bestBid, createLease, decodeAuction, encodeAuction } from './auction.js';
 import { SERVICE, buildSdl, exitCodeInLogs, sdlRegistryHost } from './sdl.js';
 import { registryHostOf, redactingLogin } from '../shared/registry-login.js';
 import { phaseOf, type AkashLease } from './status.js';
@@ -89,14 +93,11 @@ interface GpuPriceModel {
   price?: { min?: number; max?: number; avg?: number; med?: number } | null;
 }
 
-interface Bid {
-  bid: { id: { dseq: string; gseq: number; oseq: number; provider: string }; state: string; price: { denom: string; amount: string } };
-}
-
 export const NO_EXIT_CODE = 'exit code not reported by Akash';
-/** How long a launch waits for an acceptable bid unless configured (bidWaitMs). */
+/** How long a launch waits for an acceptable bid inside the call unless configured (bidWaitMs). */
 export const DEFAULT_BID_WAIT_MS = 30_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long an auction the reconciler finishes stays open for an acceptable bid unless configured. */
+export const DEFAULT_AUCTION_MS = 60_000;
 
 export class AkashProvider implements Provider {
   readonly name: string;
@@ -201,18 +202,25 @@ export class AkashProvider implements Provider {
     const deposit = depositUsd(spec.max, spec.count, request.maxDurationSeconds, this.config.minDepositUsd ?? 5);
     const created = await this.client.call<{ data: { dseq: string; manifest: string } }>('POST', '/v1/deployments', { data: { sdl, deposit } });
     const { dseq, manifest } = created.data;
+    const look = { dseq, gpus: spec.count, ceiling: spec.max, pricing: this.pricing };
     try {
-      const bid = await this.awaitBid(dseq, spec.count, spec.max);
-      if (!bid) {
-        throw new ProviderError('capacity', `akash: no bid at or under $${spec.max}/GPU-hour for ${spec.count}× ${spec.model} within ${this.bidWaitMs()} ms`);
+      const bid = request.mayFinishLater
+        ? await bestBid(this.client, dseq, spec.count, spec.max, this.pricing).catch(() => undefined) // the reconciler looks again
+        : await awaitBid(this.client, look, this.bidWaitMs(false), this.config.bidPollMs ?? 3_000);
+      if (bid) {
+        await createLease(this.client, manifest, bid);
+        return { providerRef: dseq };
       }
-      await this.client.call('POST', '/v1/leases', { manifest, leases: [{ dseq, gseq: bid.gseq, oseq: bid.oseq, provider: bid.provider }] });
+      if (!request.mayFinishLater) {
+        throw new ProviderError('capacity', `akash: no bid at or under $${spec.max}/GPU-hour for ${spec.count}× ${spec.model} within ${this.bidWaitMs(false)} ms`);
+      }
     } catch (err) {
       // No lease, no job: the deployment's escrow must not stay open. Closed at once.
       await this.close(dseq).catch(() => undefined);
       throw err;
     }
-    return { providerRef: dseq };
+    const state = { v: 1 as const, manifest, gpus: spec.count, max: spec.max, model: spec.model, closesAt: Date.now() + this.bidWaitMs(true) };
+    return { providerRef: dseq, launchState: encodeAuction(state) };
   }
 
   async status(ref: AttemptRef): Promise<ProviderStatus> {
@@ -223,6 +231,9 @@ export class AkashProvider implements Provider {
     if (owner === undefined) return { state: 'pending', message: `deployment ${dseq} is not indexed yet; ownership unconfirmed` };
     if (owner !== ref.attemptId) {
       return { state: 'lost', providerFault: true, message: `deployment ${dseq} belongs to ${owner ?? 'no Switchyard attempt'}, not ${ref.attemptId}` };
+    }
+    if (deployment.deployment.state === 'active' && deployment.leases.length === 0 && ref.launchState !== undefined) {
+      return this.advanceAuction(dseq, ref.launchState);
     }
     const { status, lease } = phaseOf(deployment);
     if (status.state !== 'running' || !lease) return status;
@@ -238,24 +249,34 @@ export class AkashProvider implements Provider {
     return (await ownedDeployments(this.client)).map((o) => ({ attemptId: o.attemptId, providerRef: o.deployment.deployment.id.dseq }));
   }
 
-  private bidWaitMs(): number {
-    return this.config.bidWaitMs ?? DEFAULT_BID_WAIT_MS;
+  private bidWaitMs(finishedLater: boolean): number {
+    return this.config.bidWaitMs ?? (finishedLater ? DEFAULT_AUCTION_MS : DEFAULT_BID_WAIT_MS);
   }
 
-  /** Polls bids until one is open and at or under the ceiling; picks the cheapest. */
-  private async awaitBid(dseq: string, gpus: number, ceiling: number) {
-    const deadline = Date.now() + this.bidWaitMs();
-    for (;;) {
-      const res = await this.client.call<{ data?: Bid[] }>('GET', '/v1/bids', undefined, { query: { dseq } });
-      const acceptable = (res.data ?? [])
-        .filter((b) => b.bid.state === 'open')
-        .map((b) => ({ ...b.bid.id, usd: usdPerGpuHour(b.bid.price, gpus, this.pricing) }))
-        .filter((b): b is typeof b & { usd: number } => b.usd !== undefined && b.usd <= ceiling)
-        .sort((a, b) => a.usd - b.usd);
-      if (acceptable[0]) return acceptable[0];
-      if (Date.now() >= deadline) return undefined;
-      await sleep(this.config.bidPollMs ?? 3_000);
+  /** The reconciler's read of an open auction: lease the best acceptable bid, or end it once the window closed. */
+  private async advanceAuction(dseq: string, raw: string): Promise<ProviderStatus> {
+    const state = decodeAuction(raw);
+    if (!state) return { state: 'pending', message: 'waiting for a lease (auction state unreadable)' };
+    const bid = await bestBid(this.client, dseq, state.gpus, state.max, this.pricing);
+    if (bid) {
+      try {
+        await createLease(this.client, state.manifest, bid);
+      } catch (err) {
+        // 409: a racing read made the lease. 400: the bid closed between the look and the lease;
+        // the next read looks again (the start deadline bounds it).
+        if (err instanceof HttpError && err.status === 409) return { state: 'pending', message: 'leased; container starting' };
+        if (err instanceof HttpError && err.status === 400) return { state: 'pending', message: `auction open: the bid of ${bid.provider} was no longer open` };
+        throw err;
+      }
+      return { state: 'pending', message: `leased to ${bid.provider} at $${bid.usd.toFixed(4)}/GPU-hour; container starting` };
     }
+    if (Date.now() < state.closesAt) return { state: 'pending', message: `auction open: no bid at or under $${state.max}/GPU-hour yet` };
+    return {
+      state: 'lost',
+      noCapacity: true,
+      resource: 'held', // the deployment is open until the core's stop closes it
+      message: `akash: no bid at or under $${state.max}/GPU-hour for ${state.gpus}× ${state.model} within ${Math.round(this.bidWaitMs(true) / 1000)} s`,
+    };
   }
 
   /** The wrapper's marker line in the lease logs is the job's end and its exit code. */
