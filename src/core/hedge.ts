@@ -7,7 +7,8 @@
 import type { Attempt, Job } from './job.js';
 import { liveAttempts } from './job.js';
 import { hasDeadline, scheduleOf } from './deadline.js';
-import { dollarsPerHour, launchRequestFor, newAttempt, recordLaunch, recordOutcome } from './dispatch.js';
+import { dollarsPerHour, launchRequestFor, newAttempt } from './dispatch.js';
+import { recordLaunch, recordOutcome } from './attempt-records.js';
 import { placementContext } from './placement-context.js';
 import { rankOffers, offerKey } from './placement.js';
 import { ProviderError } from './provider.js';

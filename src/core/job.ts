@@ -96,6 +96,8 @@ export interface Attempt {
   createdAt: string;
   /** Handle the provider gave us at launch (deployment id, instance id, …). */
   providerRef?: string;
+  /** The machine the offer named (Offer.hostId, e.g. Vast.ai's machine_id): its outcome counts for that host too (internal). */
+  hostId?: string;
   startedAt?: string;
   endedAt?: string;
   reason?: string;

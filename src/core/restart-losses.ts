@@ -6,7 +6,8 @@
 // window after this process started, or the attempt was launched after the start. The
 // verdict is given once the pass is over, so the order jobs are examined in does not matter.
 import type { Attempt } from './job.js';
-import { recordOutcome, type DispatchDeps } from './dispatch.js';
+import type { DispatchDeps } from './dispatch.js';
+import { recordOutcome } from './attempt-records.js';
 
 export interface RestartAwareness {
   /** When this process (the reconciler's host) started; the first pass's time when unset. */
