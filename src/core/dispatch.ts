@@ -149,6 +149,7 @@ const placeAndLaunch = async (deps: DispatchDeps, claimed: Job): Promise<Dispatc
       // A recovering provider takes one probe at a time; the rest of the traffic goes elsewhere.
       if (ranked.halfOpen.includes(offer.provider) && deps.stats && !(await claimProbe(deps, offer.provider, nextAttemptId(job)))) {
         notes.push(`${offer.provider}: recovering from failures; another attempt is probing it`);
+        capacityLater = true; // it takes traffic again once the probe runs: wait for it, do not fail
         continue;
       }
       const result = await launchOn(deps, job, offer, registry.login, ranked.why);

@@ -65,6 +65,42 @@ describe('reliability-aware placement, end to end', () => {
     expect(flakyNow.probe?.attemptId).toBe(flaky.launches.at(-1));
   }, 60_000); // many transactions on DynamoDB Local; generous so a loaded machine does not flake
 
+  it('a job pinned to a network whose one probe is taken waits for it, and is placed once the probe runs', async () => {
+    const clock = new ManualClock();
+    const flaky = sim({ name: 'sim-flaky', failureRate: 1, runTimeMs: 10_000, catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 0.5 }] }, clock);
+    const s = await startTestSystem({ loops: false, clock, providers: [flaky] });
+    system = s;
+    const pinned = { placement: { strategy: 'cheapest', networks: ['sim-flaky'], fallback: 'none' } };
+    const first: string[] = [];
+    for (let i = 0; i < C.breakerThreshold; i++) first.push(await submit(s, pinned));
+    await s.queue.pollOnce();
+    await s.reconcile();
+    clock.advance(6_000); // every machine lost: the breaker opens
+    await s.reconcile();
+    expect(breakerState((await s.deps.stats!.getMany(['sim-flaky'])).get('sim-flaky'), clock.now())).toBe('open');
+
+    clock.advance(C.breakerCooldownSeconds * 1000);
+    const later = [await submit(s, pinned), await submit(s, pinned)];
+    await s.queue.pollOnce();
+    const jobs = await Promise.all([...first, ...later].map(async (id) => (await s.store.get(id))!));
+    const probing = jobs.filter((j) => j.status === 'starting');
+    expect(probing).toHaveLength(1); // one probe at a time
+    const waiting = jobs.filter((j) => j.status !== 'starting');
+    for (const j of waiting) expect(j.status, j.reason).toBe('queued'); // none failed
+    expect(waiting.some((j) => /waiting for capacity .*another attempt is probing it/.test(j.reason ?? ''))).toBe(true);
+    // The probe runs: the breaker closes, and the waiting jobs are placed on their next try.
+    await s.reconcile();
+    expect((await s.store.get(probing[0]!.id))!.status).toBe('running');
+    for (let i = 0; i < 4; i++) {
+      clock.advance(30_000);
+      await s.reconcile();
+      await s.queue.pollOnce();
+    }
+    const after = await Promise.all(waiting.map(async (j) => (await s.store.get(j.id))!));
+    expect(after.filter((j) => j.status === 'failed').map((j) => j.reason)).toEqual([]);
+    expect(after.every((j) => j.attempts.length > waiting.find((w) => w.id === j.id)!.attempts.length)).toBe(true);
+  }, 60_000);
+
   it('places only in the regions a job names, and says why when none fits', async () => {
     const clock = new ManualClock();
     const us = sim({ name: 'sim-us', catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 2, regions: ['US'] }] }, clock);
