@@ -272,7 +272,7 @@ export const startAkashFake = async (options: AkashFakeOptions): Promise<AkashFa
         if (typeof body.manifest !== 'string' || !want?.dseq || !want.provider) return fail(400, 'BadRequest', 'manifest and leases are required');
         const d = all.get(String(want.dseq));
         if (!d || d.state !== 'active') return fail(404, 'NotFound', `Deployment ${want.dseq} not found`);
-        if (d.lease) return fail(409, 'Conflict', 'Lease already exists');
+        if (d.lease) return fail(400, 'BadRequest', 'Lease already exists'); // the Errors table has no 409
         const bid = bidsOf(d).find((b) => providerAddr(b.host) === want.provider && b.state === 'open');
         if (!bid || !inventory.rent(bid.host.id, d.dseq)) return fail(400, 'BadRequest', 'Bid not found or not open');
         for (const b of d.bids ?? []) b.state = b === bid ? 'active' : 'closed';

@@ -17,8 +17,8 @@ afterEach(async () => {
 /** A network of two machines: m1 a little cheaper, and it loses every machine after 10 minutes of running. */
 class TwoHosts extends CountingSim {
   private readonly launched = new Map<string, { host: string; at: number }>();
-  constructor(private readonly clock: ManualClock) {
-    super({ name: 'hosts', catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 2 }], startDelayMs: 0, runTimeMs: 3_600_000, failureRate: 0, seed: 1 }, clock);
+  constructor(private readonly manual: ManualClock) {
+    super({ name: 'hosts', catalog: [{ gpuModel: 'H100', vramGb: 80, pricePerGpuHourUsd: 2 }], startDelayMs: 0, runTimeMs: 3_600_000, failureRate: 0, seed: 1 }, manual);
   }
   override async offers(query: OfferQuery): Promise<Offer[]> {
     const [base] = await super.offers(query);
@@ -28,13 +28,13 @@ class TwoHosts extends CountingSim {
     ];
   }
   override async launch(request: Parameters<CountingSim['launch']>[0]) {
-    this.launched.set(request.attemptId, { host: request.offer.hostId!, at: this.clock.now().getTime() });
+    this.launched.set(request.attemptId, { host: request.offer.hostId!, at: this.manual.now().getTime() });
     return super.launch(request);
   }
   override async status(ref: AttemptRef): Promise<ProviderStatus> {
     const status = await super.status(ref);
     const run = this.launched.get(ref.attemptId);
-    if (run?.host === 'm1' && status.state === 'running' && this.clock.now().getTime() - run.at >= 600_000) {
+    if (run?.host === 'm1' && status.state === 'running' && this.manual.now().getTime() - run.at >= 600_000) {
       return { state: 'lost', providerFault: true, message: 'm1 went away' };
     }
     return status;

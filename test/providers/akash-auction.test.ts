@@ -67,17 +67,35 @@ describe('akash auction finished by status reads', () => {
     expect(fake.deployments()).toEqual([expect.objectContaining({ state: 'closed', leased: false })]);
   });
 
-  it('two reads racing to lease the same auction both answer pending (the loser sees 409), one lease; an unreadable state only reads', async () => {
+  it('two reads racing to lease the same auction both answer pending (the loser\'s lease is refused), one lease; an unreadable state only reads', async () => {
     const akash = await setUp(100);
     const launched = await akash.launch(later(await h100(akash), 'att-d'));
     const ref = { attemptId: 'att-d', providerRef: launched.providerRef, launchState: launched.launchState! };
     await new Promise((r) => setTimeout(r, 150));
     const both = await Promise.all([akash.status(ref), akash.status(ref)]);
     expect(both.map((s) => s.state)).toEqual(['pending', 'pending']);
-    expect(both.map((s) => s.message).sort()).toEqual([expect.stringContaining('leased'), expect.stringContaining('leased')]);
+    expect(both.map((s) => s.message).sort()).toEqual([expect.stringContaining('lease to akash1'), expect.stringContaining('leased to akash1')]);
     expect(fake.deployments()).toEqual([expect.objectContaining({ state: 'active', leased: true })]);
     const other = await akash.launch(later(await h100(akash), 'att-e'));
     const garbled = await akash.status({ attemptId: 'att-e', providerRef: other.providerRef, launchState: 'not json' });
     expect(garbled).toMatchObject({ state: 'pending', message: expect.stringContaining('unreadable') });
+  });
+
+  it('a bid that closed between the look and the lease (400) is not the job\'s fault: capacity in the call, looked at again when finished later', async () => {
+    const akash = await setUp(0);
+    const offer = await h100(akash);
+    fake.scenario.injectHttp({ status: 400, method: 'POST', path: /^\/v1\/leases$/ });
+    const inCall = createAkashProvider({ baseUrl: fake.url, apiKey: 'k-akash', bidWaitMs: 200, bidPollMs: 10 });
+    const refused = await inCall.launch(launchRequest('att-f', offer, { maxDurationSeconds: 600 })).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ kind: 'capacity', message: expect.stringContaining('no longer open') });
+    expect(fake.deployments()).toEqual([expect.objectContaining({ state: 'closed', leased: false })]);
+
+    fake.scenario.injectHttp({ status: 400, method: 'POST', path: /^\/v1\/leases$/ });
+    const launched = await akash.launch(later(offer, 'att-g'));
+    expect(launched.launchState).toBeDefined();
+    expect(fake.deployments()[1]).toMatchObject({ state: 'active', leased: false });
+    const next = await akash.status({ attemptId: 'att-g', providerRef: launched.providerRef, launchState: launched.launchState! });
+    expect(next.message).toContain('leased to');
+    expect(fake.deployments()[1]!.leased).toBe(true);
   });
 });

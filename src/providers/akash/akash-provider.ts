@@ -208,10 +208,18 @@ export class AkashProvider implements Provider {
         ? await bestBid(this.client, dseq, spec.count, spec.max, this.pricing).catch(() => undefined) // the reconciler looks again
         : await awaitBid(this.client, look, this.bidWaitMs(false), this.config.bidPollMs ?? 3_000);
       if (bid) {
-        await createLease(this.client, manifest, bid);
-        return { providerRef: dseq };
-      }
-      if (!request.mayFinishLater) {
+        const leased = await createLease(this.client, manifest, bid).then(
+          () => true,
+          (err: unknown) => {
+            // 400: the bid closed or its provider took another lease meanwhile (ASSUMPTION: the
+            // Console's answer for a bid no longer open). Not the job's fault: another bid may come.
+            if (!(err instanceof HttpError && err.status === 400)) throw err;
+            if (request.mayFinishLater) return false;
+            throw new ProviderError('capacity', `akash: the bid of ${bid.provider} was no longer open (${err.message})`);
+          },
+        );
+        if (leased) return { providerRef: dseq };
+      } else if (!request.mayFinishLater) {
         throw new ProviderError('capacity', `akash: no bid at or under $${spec.max}/GPU-hour for ${spec.count}× ${spec.model} within ${this.bidWaitMs(false)} ms`);
       }
     } catch (err) {
@@ -262,10 +270,10 @@ export class AkashProvider implements Provider {
       try {
         await createLease(this.client, state.manifest, bid);
       } catch (err) {
-        // 409: a racing read made the lease. 400: the bid closed between the look and the lease;
-        // the next read looks again (the start deadline bounds it).
-        if (err instanceof HttpError && err.status === 409) return { state: 'pending', message: 'leased; container starting' };
-        if (err instanceof HttpError && err.status === 400) return { state: 'pending', message: `auction open: the bid of ${bid.provider} was no longer open` };
+        // 400: the bid closed between the look and the lease, or a racing read made the lease
+        // (ASSUMPTION: the Errors table's answer to both). The next read looks again; the start
+        // deadline bounds it.
+        if (err instanceof HttpError && err.status === 400) return { state: 'pending', message: `lease to ${bid.provider} not made (${err.message}); looking again` };
         throw err;
       }
       return { state: 'pending', message: `leased to ${bid.provider} at $${bid.usd.toFixed(4)}/GPU-hour; container starting` };
