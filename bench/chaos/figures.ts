@@ -70,6 +70,7 @@ export const computeFigures = (input: FigureInputs) => {
 
   // Recovery: how long after the restart each attempt live at the crash ended.
   const recovery: number[] = [];
+  const lostRecovery: number[] = [];
   let crashLostWithFallback = 0;
   let crashLostWithFallbackFinishedElsewhere = 0;
   const crashLost = new Set<string>();
@@ -86,6 +87,8 @@ export const computeFigures = (input: FigureInputs) => {
     const attempt = job.attempts.find((a) => a.id === live.attemptId)!;
     crashLost.add(job.id);
     recovery.push((Date.parse(attempt.endedAt!) - crash.readyAt) / 1000);
+    // The crash's own losses (machines gone with the fakes or the local runs): how soon the restarted system failed them over.
+    if (attempt.status !== 'succeeded') lostRecovery.push((Date.parse(attempt.endedAt!) - crash.readyAt) / 1000);
     if (attempt.status !== 'succeeded' && live.fallback !== 'none') {
       crashLostWithFallback += 1;
       const last = job.attempts.at(-1)!;
@@ -129,6 +132,8 @@ export const computeFigures = (input: FigureInputs) => {
     hostile: input.hostileCounts,
     kills: input.crashes.length,
     recoverySeconds: { attempts: recovery.length, p50: pct(recovery, 0.5), max: recovery.length ? Math.round(Math.max(...recovery) * 10) / 10 : null },
+    /** Only attempts live at a kill that did not succeed: the time the restarted system took to end them and fail over. */
+    lostAtCrashEndedSeconds: { attempts: lostRecovery.length, p50: pct(lostRecovery, 0.5), max: lostRecovery.length ? Math.round(Math.max(...lostRecovery) * 10) / 10 : null },
     firstLaunchSeconds: { jobs: firstLaunch.length, p50: pct(firstLaunch, 0.5), p95: pct(firstLaunch, 0.95), max: firstLaunch.length ? Math.round(Math.max(...firstLaunch) * 10) / 10 : null },
     crashLostWithFallback: { lost: crashLostWithFallback, finishedElsewhere: crashLostWithFallbackFinishedElsewhere },
     marketWithoutCrash: { jobs: calmMarket.length, succeeded: calmMarket.filter((j) => j.status === 'succeeded').length, successRate: calmMarket.length ? Math.round((calmMarket.filter((j) => j.status === 'succeeded').length / calmMarket.length) * 1000) / 1000 : null },

@@ -45,6 +45,7 @@ describe('chaos figures', () => {
     expect(f.crashLostWithFallback).toEqual({ lost: 1, finishedElsewhere: 1 });
     // j1-a1 ended 8 s after the last restart; j2-a1 3 s after the first (the only kill before its end).
     expect(f.recoverySeconds).toEqual({ attempts: 2, p50: 8, max: 8 });
+    expect(f.lostAtCrashEndedSeconds).toEqual({ attempts: 1, p50: 8, max: 8 }); // j2-a1 succeeded: not a crash loss
     expect(f.firstLaunchSeconds).toEqual({ jobs: 2, p50: 5, p95: 5, max: 5 });
   });
 });
