@@ -10,7 +10,7 @@ import type { SimJob } from './market-world.js';
 import { conditionsAt, worldOffers, type World } from './market-worlds.js';
 import { deadlineOf, type Policy, type Tried } from './market-sim.js';
 import { capacityBackoffSeconds } from '../src/core/capacity-wait.js';
-import type { Schedule } from '../src/core/deadline.js';
+import { cheapOfferKeepsSchedule, type Schedule } from '../src/core/deadline.js';
 import { hedgeAfterSeconds, learnedStartDeadlineSeconds } from '../src/core/start-deadline.js';
 
 const offersOf = (world: World, seed: number, job: SimJob, names: string[]): Offer[] =>
@@ -54,12 +54,30 @@ export const switchyard = (world: World, seed: number, { hedge = false } = {}): 
     retrySameNetwork: false,
     // The dispatcher's budget and capacity wait (src/core/capacity-wait.ts). ASSUMPTION: the
     // bench's refusals are capacity refusals ("no machine free"), the common kind.
-    budgeted: (history) => history.filter((t) => t.kind !== 'refused' && !t.lostHedge).length,
+    budgeted: (history) => history.filter((t) => t.kind !== 'refused' && !t.lostHedge && !t.moved).length,
     capacityWaitSeconds: capacityBackoffSeconds,
     // The reconciler's start deadline, learned from the starts this policy has seen.
     startDeadlineSeconds: startDeadline,
     // The reconciler's hedge time: past the p75 of the provider's recent starts (src/core/start-deadline.ts).
     ...(hedge ? { hedgeAfterSeconds: (job: SimJob, provider: string) => (job.spec.deadline ? hedgeAfterSeconds(stats.snapshot([provider]).get(provider), startDeadline(provider)) : undefined) } : {}),
+    // The reconciler's late-start move for deadline jobs (src/core/pending-start.ts, ./market-move.ts).
+    moveLateAt: (job, doneSeconds) => {
+      if (!job.spec.deadline) return undefined;
+      const keeps = (t: number) => cheapOfferKeepsSchedule(scheduleAt(job, t, doneSeconds)!, 0, RESTORE_SECONDS);
+      return (provider, launchedAt, pendingUntil) => {
+        const from = launchedAt + hedgeAfterSeconds(stats.snapshot([provider]).get(provider), startDeadline(provider));
+        if (from >= pendingUntil || keeps(pendingUntil)) return undefined;
+        if (!keeps(from)) return from;
+        // The slack runs out between the two: the first pass after that moves it.
+        let [lo, hi] = [from, pendingUntil];
+        while (hi - lo > 1) {
+          const mid = (lo + hi) / 2;
+          if (keeps(mid)) lo = mid;
+          else hi = mid;
+        }
+        return hi;
+      };
+    },
     choose(job, _tried, now, attemptId, doneSeconds, past) {
       const at = new Date(now * 1000);
       const schedule = scheduleAt(job, now, doneSeconds);

@@ -9,6 +9,7 @@ import type { AttemptOutcomeKind } from '../src/core/reliability.js';
 import { u01, type SimJob } from './market-world.js';
 import { conditionsAt, worldOffers, type NetworkTruth, type World } from './market-worlds.js';
 import { raceHedge } from './market-hedge.js';
+import { applyMove, moveTime } from './market-move.js';
 
 export const REFUSAL_SECONDS = 10;
 
@@ -30,6 +31,8 @@ export interface Tried {
   at: number;
   /** A hedge's loser, stopped because the other launch ran first (./market-hedge.ts). */
   lostHedge?: boolean;
+  /** A late start given up to move the deadline job to a reliable offer (./market-move.ts). */
+  moved?: boolean;
 }
 
 /** What a policy may know of a job's past: its attempts, and when it last came back from waiting for capacity. */
@@ -56,6 +59,11 @@ export interface Policy {
   startDeadlineSeconds?: (provider: string) => number;
   /** After how long a pending launch on `provider` is late enough to hedge (./market-hedge.ts); undefined: no hedge. */
   hedgeAfterSeconds?: (job: SimJob, provider: string) => number | undefined;
+  /**
+   * When a deadline job's launch on `provider`, pending from `launchedAt` until `pendingUntil`,
+   * is moved to a reliable offer (./market-move.ts); undefined: it is not.
+   */
+  moveLateAt?: (job: SimJob, doneSeconds: number) => ((provider: string, launchedAt: number, pendingUntil: number) => number | undefined) | undefined;
   /** `doneSeconds`: the job's work a restart keeps (its checkpointed progress), for deadline placement. */
   choose(job: SimJob, tried: string[], now: number, attemptId: string, doneSeconds: number, past: JobPast): Offer | undefined;
   observe(o: Observation): void;
@@ -115,9 +123,10 @@ export interface Tally {
   hedges: number;
   hedgeWins: number;
   hedgeLossUsd: number;
+  moves: number;
 }
 
-export const newTally = (): Tally => ({ jobs: 0, completed: 0, spendUsd: 0, usefulUsd: 0, gpuHoursDone: 0, starts: [], attempts: 0, deadlineFeasible: 0, deadlineMet: 0, hedges: 0, hedgeWins: 0, hedgeLossUsd: 0 });
+export const newTally = (): Tally => ({ jobs: 0, completed: 0, spendUsd: 0, usefulUsd: 0, gpuHoursDone: 0, starts: [], attempts: 0, deadlineFeasible: 0, deadlineMet: 0, hedges: 0, hedgeWins: 0, hedgeLossUsd: 0, moves: 0 });
 
 /** The deadline a job declares (market-worlds.ts: withDeadlines), in bench seconds; undefined without one. */
 export const deadlineOf = (j: SimJob): number | undefined => (j.spec.deadline === undefined ? undefined : Date.parse(j.spec.deadline) / 1000);
@@ -201,6 +210,13 @@ export const runPolicy = (world: World, seed: number, policy: Policy, jobs: SimJ
     const race = { world, seed, policy, job, index, past, tried, doneSeconds: progress[job.index]!, waitedUntil: wait.until, need, nextAttemptId };
     // The launch the job goes on with: the first, or a hedge that ran before it (./market-hedge.ts).
     const launched = raceHedge(race, first, into);
+    // Or the late-start move: the first given up, the job placed again at once (./market-move.ts).
+    const moveAt = launched === first ? moveTime(first, policy.moveLateAt?.(job, progress[job.index]!), past) : undefined;
+    if (moveAt !== undefined) {
+      applyMove(first, past[past.length - 1]!, moveAt, into);
+      events.push(moveAt, { job });
+      continue;
+    }
     const { offer: chosen, n, d, at, startDeadline } = launched;
     const rate = (chosen.pricePerGpuHourUsd * chosen.gpuCount) / 3600;
     const base = { attemptId: launched.attemptId, provider: chosen.provider, gpuModel: chosen.gpuModel };

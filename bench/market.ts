@@ -71,6 +71,8 @@ const summarize = (t: Tally) => {
     p95StartSeconds: round(pct(starts, 0.95), 1),
     deadlineMetRate: round(t.deadlineFeasible > 0 ? t.deadlineMet / t.deadlineFeasible : 1, 5),
     attemptsPerJob: round(t.attempts / t.jobs, 3),
+    // Late starts of deadline jobs moved to a reliable offer (./market-move.ts).
+    ...(t.moves > 0 ? { lateStartMoves: t.moves } : {}),
     // Hedged starts (switchyard+hedge only): how many, the share that ran first, and the losers' billed cost, Switchyard's own.
     ...(t.hedges > 0 ? { hedges: t.hedges, hedgeWinShare: round(t.hedgeWins / t.hedges, 3), hedgeLossShare: round(t.hedgeLossUsd / t.spendUsd, 4) } : {}),
   };
@@ -119,6 +121,8 @@ if (JSON_OUT) {
         `  ${p.padEnd(15)} ${(s.completionRate * 100).toFixed(2).padStart(9)}%  ${s.costPerGpuHourUsd.toFixed(3).padStart(8)}  ${(s.billedWasteShare * 100).toFixed(1).padStart(5)}%  ${s.p50StartSeconds.toFixed(0).padStart(8)}s  ${s.p95StartSeconds.toFixed(0).padStart(8)}s  ${(s.deadlineMetRate * 100).toFixed(2).padStart(11)}%  ${s.attemptsPerJob.toFixed(2).padStart(12)}`,
       );
     }
+    const moved = w.policies.switchyard?.lateStartMoves;
+    if (moved) console.log(`  switchyard: ${moved} late starts of deadline jobs moved to a reliable offer`);
     const h = w.policies['switchyard+hedge'];
     if (h?.hedges) {
       console.log(`  switchyard+hedge: deadline jobs hedge late starts: ${h.hedges} hedges, ${(h.hedgeWinShare! * 100).toFixed(0)}% ran first, losers billed ${(h.hedgeLossShare! * 100).toFixed(2)}% of spend (Switchyard's cost)`);

@@ -23,7 +23,8 @@ export const isCapacityRefusal = (attempt: Attempt): boolean => attempt.refusedF
  * that, hedged jobs spent their budget twice as fast: on `npm run bench:market` long-jobs, deadline
  * jobs that hedged met 99.67 % of deadlines against 99.92 % without hedging.
  */
-export const budgetedAttempts = (job: Job): number => job.attempts.filter((a) => !isCapacityRefusal(a) && a.hedge !== 'lost').length;
+/** Tries spent: not capacity refusals, nor a hedge's loser, nor a late start Switchyard moved off (our choice, not a failure). */
+export const budgetedAttempts = (job: Job): number => job.attempts.filter((a) => !isCapacityRefusal(a) && a.hedge !== 'lost' && a.movedOff === undefined).length;
 
 /** A capacity refusal from an earlier try: its offer may be tried again now. */
 export const retryableRefusal = (attempt: Attempt, claimedAt: string): boolean =>

@@ -124,6 +124,8 @@ export interface Attempt {
   resumedFrom?: { savedAt: string; sizeBytes: number; attemptId: string };
   /** A hedged start (./hedge.ts): the second attempt launched while the first was late; 'lost' once stopped because the other ran first. */
   hedge?: 'second' | 'lost';
+  /** Given up by Switchyard while late to start, to move a deadline job to a reliable offer (./pending-start.ts): spends no try. */
+  movedOff?: 'late-start';
   /** An unfinished launch's state (Akash: an open auction's manifest), sealed; dropped once the attempt leaves `starting` (./launch-state.ts). */
   launchState?: SealedLaunchState;
 }

@@ -56,7 +56,7 @@ const MOVED = 'moving to a reliable offer';
 /** What to do with an attempt still pending at the provider. */
 export type PendingVerdict =
   | { kind: 'wait' }
-  | { kind: 'give-up'; reason: string; outcome?: 'start-missed' }
+  | { kind: 'give-up'; reason: string; outcome?: 'start-missed'; moved?: true }
   | { kind: 'hedge'; lateSeconds: number };
 
 /**
@@ -81,9 +81,9 @@ export const judgePending = async (
   if (mayHedge(job, attempt, maxAttempts)) return { kind: 'hedge', lateSeconds: waited };
   const schedule = scheduleOf(job, now.getTime());
   // Once per job: the offer placement picks next is the reliable one, so it is waited for.
-  const movedBefore = job.attempts.some((a) => a.reason?.endsWith(MOVED));
+  const movedBefore = job.attempts.some((a) => a.movedOff !== undefined || a.reason?.endsWith(MOVED));
   if (schedule && kind !== 'cloud' && !movedBefore && !cheapOfferKeepsSchedule(schedule, 0, RESTORE_SECONDS)) {
-    return { kind: 'give-up', reason: `${scheduleText(schedule)}; ${attempt.provider} is late to start (${Math.round(waited)}s), ${MOVED}` };
+    return { kind: 'give-up', reason: `${scheduleText(schedule)}; ${attempt.provider} is late to start (${Math.round(waited)}s), ${MOVED}`, moved: true };
   }
   return { kind: 'wait' };
 };

@@ -252,7 +252,7 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt, r
     case 'pending': {
       // The start deadline is learned per provider; a late start may hedge or move (./pending-start.ts).
       const verdict = await judgePending(deps.pendingStarts, deps.reconcile.startDeadlineSeconds, job, attempt, provider.kind, now, deps.config.maxAttempts);
-      if (verdict.kind === 'give-up') return failover(deps, job, attempt, verdict.reason, verdict.outcome);
+      if (verdict.kind === 'give-up') return failover(deps, job, attempt, verdict.reason, verdict.outcome, verdict.moved ? { movedOff: 'late-start' } : {});
       if (verdict.kind === 'hedge') return (await launchHedge(deps, job, attempt, verdict.lateSeconds)) ? 'changed' : 'unchanged';
       return 'unchanged';
     }
@@ -351,7 +351,7 @@ const failover = async (
   attempt: Attempt | undefined,
   reason: string,
   kind?: AttemptOutcomeKind,
-  extra: Pick<Attempt, 'lostBy'> = {},
+  extra: Pick<Attempt, 'lostBy' | 'movedOff'> = {},
 ): Promise<Outcome> => {
   const release = attempt ? await requestRelease(deps, attempt) : undefined;
   if (attempt) deps.freed?.ended(attempt.provider);

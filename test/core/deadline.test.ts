@@ -5,6 +5,7 @@ import type { RunningSystem } from '../../src/local/system.js';
 import type { Job, JobSpec } from '../../src/core/job.js';
 import { cheapOfferLikelyKeepsSchedule, deadlineMs, doneSeconds, lateLossChance, scheduleOf, scheduleText, type Schedule } from '../../src/core/deadline.js';
 import { rankGathered, type ProviderOffers } from '../../src/core/placement.js';
+import { budgetedAttempts } from '../../src/core/capacity-wait.js';
 import type { Offer } from '../../src/core/provider.js';
 import { api, startTestSystem } from '../support/system.js';
 import { ManualClock, sim, simJob } from '../support/sim.js';
@@ -141,6 +142,9 @@ describe('deadlines at submit and while starting', () => {
     const job = (await s.store.get(id))!;
     expect(job.attempts.map((a) => [a.provider, a.status])).toEqual([['sim-cheap', 'failed'], ['sim-cloud', 'starting']]);
     expect(job.attempts[0]!.reason).toBe('behind schedule: 0% done at 4% of the deadline; sim-cheap is late to start (310s), moving to a reliable offer');
+    // Our choice, not the provider's failure: it spends no try of the failover budget.
+    expect(job.attempts[0]!.movedOff).toBe('late-start');
+    expect(budgetedAttempts(job)).toBe(1);
     const events = JSON.stringify((await api(s, 'GET', `/v1/jobs/${id}/events`)).body);
     expect(events).toContain('failing over: behind schedule: 0% done at 4% of the deadline');
     expect(events).toContain('placed on sim-cloud');

@@ -56,7 +56,7 @@ export const jobView = (job: Job) => ({
   spec: specView(job.spec),
   // The customer's own price only: the provider's cost (and so the margin) stays internal.
   attempts: job.attempts.map(
-    ({ offerId: _offerId, providerRef: _ref, hostId: _host, releaseTries: _tries, nextReleaseAt: _next, releaseNote: _note, launchState: _state, pricePerGpuHourUsd: _cost, customerPricePerGpuHourMicroUsd: price, ...attempt }) =>
+    ({ offerId: _offerId, providerRef: _ref, hostId: _host, movedOff: _moved, releaseTries: _tries, nextReleaseAt: _next, releaseNote: _note, launchState: _state, pricePerGpuHourUsd: _cost, customerPricePerGpuHourMicroUsd: price, ...attempt }) =>
       inOrder({ ...attempt, ...(price !== undefined ? { pricePerGpuHourMicroUsd: price } : {}) }, ATTEMPT_ORDER),
   ),
   // The latest checkpoint (never its storage key): the next attempt resumes from it.
