@@ -35,7 +35,7 @@ export interface RaceContext {
 const startOf = (l: Launched): number => (l.d.kind === 'lost' || l.d.kind === 'delivered' ? l.at + l.d.startSeconds : Infinity);
 
 /** Seconds of waiting a network bills: all of them, in its units, where billing starts at launch. */
-const billedWait = (billing: BillingTerms, seconds: number): number =>
+export const billedWait = (billing: BillingTerms, seconds: number): number =>
   billing.startsAt !== 'launch' || seconds <= 0 ? 0 : billing.unitSeconds > 1 ? Math.ceil(seconds / billing.unitSeconds) * billing.unitSeconds : seconds;
 
 /** The launch the job goes on with after a hedge (the first one when there was no race). */

@@ -3,8 +3,7 @@
 // longer covers a restart (cheapOfferKeepsSchedule fails), is given up — once per job, not
 // counted against the provider nor as a try — and the job is placed again, where placement now wants a
 // reliable offer. The given-up launch's billed wait is spent.
-import type { BillingTerms } from '../src/core/provider.js';
-import type { Launched } from './market-hedge.js';
+import { billedWait, type Launched } from './market-hedge.js';
 import type { Tally, Tried } from './market-sim.js';
 
 /** When the move happens (seconds since the epoch of the sim), or undefined: the first launch goes on. */
@@ -19,9 +18,6 @@ export const moveTime = (
   const at = moveAt(first.offer.provider, first.at, pendingUntil);
   return at !== undefined && at < pendingUntil ? at : undefined;
 };
-
-const billedWait = (billing: BillingTerms, seconds: number): number =>
-  billing.startsAt !== 'launch' || seconds <= 0 ? 0 : billing.unitSeconds > 1 ? Math.ceil(seconds / billing.unitSeconds) * billing.unitSeconds : seconds;
 
 /** Stops the first launch at `at`: its billed wait is spent, its entry marked moved (it spends no try, as in the dispatcher's budgetedAttempts). */
 export const applyMove = (first: Launched, entry: Tried, at: number, into: Tally): void => {
