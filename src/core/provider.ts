@@ -83,6 +83,11 @@ export interface ProviderStatus {
   providerFault?: boolean;
   /** The attempt ended without ever getting a machine, for lack of capacity: the job waits for capacity as after a refused launch. */
   noCapacity?: boolean;
+  /**
+   * Pending because the provider has no machine for it yet (its market's queue), not a hung
+   * start: a start deadline missed so is a wait for capacity, not the provider's failure.
+   */
+  queuedForCapacity?: boolean;
   timedOut?: boolean;
   /**
    * What the provider says of the machine itself, apart from the workload: still held,

@@ -252,7 +252,13 @@ const advanceAttempt = async (deps: ReconcileDeps, job: Job, attempt: Attempt, r
     case 'pending': {
       // The start deadline is learned per provider; a late start may hedge or move (./pending-start.ts).
       const verdict = await judgePending(deps.pendingStarts, deps.reconcile.startDeadlineSeconds, job, attempt, provider.kind, now, deps.config.maxAttempts);
-      if (verdict.kind === 'give-up') return failover(deps, job, attempt, verdict.reason, verdict.outcome, verdict.moved ? { movedOff: 'late-start' } : {});
+      if (verdict.kind === 'give-up') {
+        // Still in the provider's queue for a machine: no capacity yet (no try spent), not a failed start.
+        if (verdict.outcome === 'start-missed' && status.queuedForCapacity) {
+          return waitAfterNoCapacity(deps, job, attempt, `${verdict.reason}: still queued at ${attempt.provider} for a machine`);
+        }
+        return failover(deps, job, attempt, verdict.reason, verdict.outcome, verdict.moved ? { movedOff: 'late-start' } : {});
+      }
       if (verdict.kind === 'hedge') return (await launchHedge(deps, job, attempt, verdict.lateSeconds)) ? 'changed' : 'unchanged';
       return 'unchanged';
     }

@@ -114,7 +114,7 @@ export const mapNosanaStatus = (
       if (dep.status === 'INSUFFICIENT_FUNDS' || dep.status === 'ERROR') {
         return { state: 'failed', providerFault: true, message: `${depMsg} while the job was queued` };
       }
-      return { state: 'pending', message: 'queued in the market, waiting for a node' };
+      return { state: 'pending', queuedForCapacity: true, message: 'queued in the market, waiting for a node' };
     case 'RUNNING':
       return { state: 'running', message: job.node ? `running on node ${job.node}` : undefined };
     case 'COMPLETED': {
