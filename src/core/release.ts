@@ -19,9 +19,16 @@ export interface ReleaseRetryConfig {
   baseSeconds: number;
   /** The longest wait between two stop requests. */
   maxSeconds: number;
+  /**
+   * The longest wait before resending a stop request that itself failed (5xx, timeout): the
+   * resource may still be billing, so it is not left for up to maxSeconds (chaos --jobs 10000
+   * saw stops land over an hour late). A stop accepted but not yet confirmed backs off to
+   * maxSeconds; a provider's Retry-After is honoured either way. Unset: maxSeconds.
+   */
+  failedStopMaxSeconds?: number;
 }
 
-export const DEFAULT_RELEASE_RETRY: ReleaseRetryConfig = { baseSeconds: 10, maxSeconds: 900 };
+export const DEFAULT_RELEASE_RETRY: ReleaseRetryConfig = { baseSeconds: 10, maxSeconds: 900, failedStopMaxSeconds: 60 };
 
 export interface ReleaseDeps {
   store: JobStore;
@@ -94,7 +101,8 @@ export const requestRelease = async (deps: Pick<ReleaseDeps, 'providers' | 'log'
 
 /** When to send stop request number `tries + 1`, after `tries` that did not confirm. */
 export const nextReleaseAt = (now: Date, tries: number, outcome: ReleaseOutcome, config: ReleaseRetryConfig = DEFAULT_RELEASE_RETRY): string => {
-  const backoff = Math.min(config.maxSeconds, config.baseSeconds * 2 ** Math.min(Math.max(tries - 1, 0), 20));
+  const cap = outcome.failed ? Math.min(config.maxSeconds, config.failedStopMaxSeconds ?? config.maxSeconds) : config.maxSeconds;
+  const backoff = Math.min(cap, config.baseSeconds * 2 ** Math.min(Math.max(tries - 1, 0), 20));
   const seconds = outcome.retryAfterSeconds !== undefined ? Math.min(config.maxSeconds, Math.max(0, outcome.retryAfterSeconds)) : backoff;
   return new Date(now.getTime() + seconds * 1000).toISOString();
 };

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSystem, SystemOptions } from '../../src/local/system.js';
 import { MeteredSim, type MeteredSimConfig } from '../../src/providers/sim/metered-sim.js';
-import { releaseAtProvider } from '../../src/core/release.js';
+import { DEFAULT_RELEASE_RETRY, nextReleaseAt, releaseAtProvider } from '../../src/core/release.js';
 import { api, startTestSystem } from '../support/system.js';
 import { ManualClock, simJob } from '../support/sim.js';
 
@@ -102,6 +102,15 @@ describe('releasing ended attempts', () => {
     attempt = (await s.store.get(id))!.attempts[0]!;
     expect(attempt.releasedAt).toBe(clock.now().toISOString());
     expect(sim.records()[0]!.goneAt).toBeDefined();
+  });
+
+  it('by default a failed stop is sent again within a minute, however often it failed; an accepted one is checked with backoff to 15 min', () => {
+    const now = new Date('2026-12-04T00:00:00Z');
+    const after = (tries: number, outcome: Parameters<typeof nextReleaseAt>[2]) => (Date.parse(nextReleaseAt(now, tries, outcome, DEFAULT_RELEASE_RETRY)) - now.getTime()) / 1000;
+    const failed = { state: 'pending' as const, failed: true };
+    expect([1, 2, 3, 4, 8, 30].map((t) => after(t, failed))).toEqual([10, 20, 40, 60, 60, 60]);
+    expect([1, 4, 8, 30].map((t) => after(t, { state: 'pending' as const }))).toEqual([10, 80, 900, 900]);
+    expect(after(8, { ...failed, retryAfterSeconds: 120 })).toBe(120); // the provider's Retry-After wins
   });
 
   it('releases a cancelled attempt and a failed-over one', async () => {
