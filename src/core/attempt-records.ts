@@ -8,7 +8,8 @@ import type { LaunchResult } from './provider.js';
 import type { AttemptOutcomeKind } from './reliability.js';
 import { sealLaunchState, type SealedLaunchState } from './launch-state.js';
 import { JobChange } from './transitions.js';
-import { cancelAtProvider, type DispatchDeps } from './dispatch.js';
+import type { DispatchDeps } from './dispatch.js';
+import { cancelAtProvider } from './release.js';
 
 /**
  * Store the provider's handle (and an unfinished launch's state, sealed); if the job was

@@ -16,7 +16,7 @@ import { placementContext } from './placement-context.js';
 import { writeEnding } from './settlement.js';
 import { scheduleOf } from './deadline.js';
 import { ConflictError, noAccounting, type Clock, type JobAccounting, type JobQueue, type JobStore } from './ports.js';
-import { ProviderError, type AttemptRef, type LaunchRequest, type Offer, type ProviderRegistry, type RegistryLogin } from './provider.js';
+import { ProviderError, type LaunchRequest, type Offer, type ProviderRegistry, type RegistryLogin } from './provider.js';
 import { withAgent } from '../agent/launch.js';
 import type { AgentRuntimeDeps } from './agent.js';
 import type { ProviderStatsStore } from './reliability-store.js';
@@ -304,17 +304,3 @@ export const stopCancelledAttempts = async (deps: Pick<DispatchDeps, 'store' | '
   }
 };
 
-/** Stop a resource at its provider; one that is already gone counts as stopped. */
-export const cancelAtProvider = async (
-  deps: Pick<DispatchDeps, 'providers'>,
-  providerName: string,
-  ref: AttemptRef,
-): Promise<void> => {
-  const provider = deps.providers.get(providerName);
-  if (!provider) return;
-  try {
-    await provider.cancel(ref);
-  } catch (error) {
-    if (!(error instanceof ProviderError && error.kind === 'unknown-job')) throw error;
-  }
-};

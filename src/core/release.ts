@@ -156,3 +156,18 @@ export const releaseEndedAttempts = async (
   await deps.store.write(write);
   return { job: write.job, changed: true };
 };
+
+/** Stop a resource at its provider; one that is already gone counts as stopped. */
+export const cancelAtProvider = async (
+  deps: { providers: ProviderRegistry },
+  providerName: string,
+  ref: AttemptRef,
+): Promise<void> => {
+  const provider = deps.providers.get(providerName);
+  if (!provider) return;
+  try {
+    await provider.cancel(ref);
+  } catch (error) {
+    if (!(error instanceof ProviderError && error.kind === 'unknown-job')) throw error;
+  }
+};

@@ -6,7 +6,7 @@
 import { isTerminal, LIVE_ATTEMPT_STATUSES } from './job.js';
 import type { Clock, JobStore } from './ports.js';
 import type { AttemptRef, ProviderRegistry } from './provider.js';
-import { cancelAtProvider } from './dispatch.js';
+import { cancelAtProvider } from './release.js';
 
 export interface SweepDeps {
   store: JobStore;

@@ -56,7 +56,7 @@ import { akashGpuOf, gibOf } from './gpu-models.js';
 import { LeaseLogs } from './lease-logs.js';
 import { decodeOfferId, encodeOfferId } from './offer-id.js';
 import { defaultPricing, depositUsd, maxAmountPerBlock, type AkashPricing } from './pricing.js';
-import { awaitBid, bestBid, createLease, decodeAuction, encodeAuction } from './auction.js';
+import { awaitBid, bestBid, decodeAuction, encodeAuction, leaseUnlessGone } from './auction.js';
 import { SERVICE, buildSdl, exitCodeInLogs, sdlRegistryHost } from './sdl.js';
 import { registryHostOf, redactingLogin } from '../shared/registry-login.js';
 import { phaseOf, type AkashLease } from './status.js';
@@ -205,20 +205,12 @@ export class AkashProvider implements Provider {
     const look = { dseq, gpus: spec.count, ceiling: spec.max, pricing: this.pricing };
     try {
       const bid = request.mayFinishLater
-        ? await bestBid(this.client, dseq, spec.count, spec.max, this.pricing).catch(() => undefined) // the reconciler looks again
+        ? await bestBid(this.client, look).catch(() => undefined) // the reconciler looks again
         : await awaitBid(this.client, look, this.bidWaitMs(false), this.config.bidPollMs ?? 3_000);
       if (bid) {
-        const leased = await createLease(this.client, manifest, bid).then(
-          () => true,
-          (err: unknown) => {
-            // 400: the bid closed or its provider took another lease meanwhile (ASSUMPTION: the
-            // Console's answer for a bid no longer open). Not the job's fault: another bid may come.
-            if (!(err instanceof HttpError && err.status === 400)) throw err;
-            if (request.mayFinishLater) return false;
-            throw new ProviderError('capacity', `akash: the bid of ${bid.provider} was no longer open (${err.message})`);
-          },
-        );
-        if (leased) return { providerRef: dseq };
+        const lease = await leaseUnlessGone(this.client, manifest, bid);
+        if (lease.leased) return { providerRef: dseq };
+        if (!request.mayFinishLater) throw new ProviderError('capacity', `akash: the bid of ${bid.provider} was no longer open (${lease.why})`);
       } else if (!request.mayFinishLater) {
         throw new ProviderError('capacity', `akash: no bid at or under $${spec.max}/GPU-hour for ${spec.count}× ${spec.model} within ${this.bidWaitMs(false)} ms`);
       }
@@ -265,17 +257,11 @@ export class AkashProvider implements Provider {
   private async advanceAuction(dseq: string, raw: string): Promise<ProviderStatus> {
     const state = decodeAuction(raw);
     if (!state) return { state: 'pending', message: 'waiting for a lease (auction state unreadable)' };
-    const bid = await bestBid(this.client, dseq, state.gpus, state.max, this.pricing);
+    const bid = await bestBid(this.client, { dseq, gpus: state.gpus, ceiling: state.max, pricing: this.pricing });
     if (bid) {
-      try {
-        await createLease(this.client, state.manifest, bid);
-      } catch (err) {
-        // 400: the bid closed between the look and the lease, or a racing read made the lease
-        // (ASSUMPTION: the Errors table's answer to both). The next read looks again; the start
-        // deadline bounds it.
-        if (err instanceof HttpError && err.status === 400) return { state: 'pending', message: `lease to ${bid.provider} not made (${err.message}); looking again` };
-        throw err;
-      }
+      // A refused lease: the next read looks again; the start deadline bounds it.
+      const lease = await leaseUnlessGone(this.client, state.manifest, bid);
+      if (!lease.leased) return { state: 'pending', message: `lease to ${bid.provider} not made (${lease.why}); looking again` };
       return { state: 'pending', message: `leased to ${bid.provider} at $${bid.usd.toFixed(4)}/GPU-hour; container starting` };
     }
     if (Date.now() < state.closesAt) return { state: 'pending', message: `auction open: no bid at or under $${state.max}/GPU-hour yet` };

@@ -5,7 +5,7 @@
 // waits for a bid itself. Operations (Console OpenAPI, console@4c0dde7):
 //   GET  /v1/bids?dseq=   bids; the key is `bid.id` (FACTS §1)
 //   POST /v1/leases       {manifest, leases:[{dseq, gseq, oseq, provider}]}
-import type { HttpClient } from '../shared/http-client.js';
+import { HttpError, type HttpClient } from '../shared/http-client.js';
 import { usdPerGpuHour, type AkashPricing } from './pricing.js';
 
 interface Bid {
@@ -44,8 +44,16 @@ export const decodeAuction = (raw: string): AuctionState | undefined => {
   }
 };
 
+/** What a look at the bids needs: the deployment, its GPU count, the job's ceiling (USD/GPU-hour) and the denoms' prices. */
+export interface BidLook {
+  dseq: string;
+  gpus: number;
+  ceiling: number;
+  pricing: AkashPricing;
+}
+
 /** One look at the deployment's bids: the cheapest open one at or under the ceiling. */
-export const bestBid = async (client: HttpClient, dseq: string, gpus: number, ceiling: number, pricing: AkashPricing): Promise<AcceptableBid | undefined> => {
+export const bestBid = async (client: HttpClient, { dseq, gpus, ceiling, pricing }: BidLook): Promise<AcceptableBid | undefined> => {
   const res = await client.call<{ data?: Bid[] }>('GET', '/v1/bids', undefined, { query: { dseq } });
   return (res.data ?? [])
     .filter((b) => b.bid.state === 'open')
@@ -57,19 +65,26 @@ export const bestBid = async (client: HttpClient, dseq: string, gpus: number, ce
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Looks until an acceptable bid is in or `waitMs` has passed. */
-export const awaitBid = async (
-  client: HttpClient,
-  look: { dseq: string; gpus: number; ceiling: number; pricing: AkashPricing },
-  waitMs: number,
-  pollMs: number,
-): Promise<AcceptableBid | undefined> => {
+export const awaitBid = async (client: HttpClient, look: BidLook, waitMs: number, pollMs: number): Promise<AcceptableBid | undefined> => {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const bid = await bestBid(client, look.dseq, look.gpus, look.ceiling, look.pricing);
+    const bid = await bestBid(client, look);
     if (bid || Date.now() >= deadline) return bid;
     await sleep(pollMs);
   }
 };
 
-export const createLease = (client: HttpClient, manifest: string, bid: AcceptableBid): Promise<unknown> =>
-  client.call('POST', '/v1/leases', { manifest, leases: [{ dseq: bid.dseq, gseq: bid.gseq, oseq: bid.oseq, provider: bid.provider }] });
+/**
+ * Leases the bid; false when the Console refuses it with 400 — the bid closed, its provider
+ * took another lease, or a racing read made this one (ASSUMPTION: the Errors table's answer
+ * to each). Not the job's fault: another bid, or the next look, may do.
+ */
+export const leaseUnlessGone = async (client: HttpClient, manifest: string, bid: AcceptableBid): Promise<{ leased: true } | { leased: false; why: string }> => {
+  try {
+    await client.call('POST', '/v1/leases', { manifest, leases: [{ dseq: bid.dseq, gseq: bid.gseq, oseq: bid.oseq, provider: bid.provider }] });
+    return { leased: true };
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 400) return { leased: false, why: err.message };
+    throw err;
+  }
+};
