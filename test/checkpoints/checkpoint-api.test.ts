@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAll } from '../../src/core/object-store.js';
 import { JobChange } from '../../src/core/transitions.js';
+import { ConflictError } from '../../src/core/ports.js';
 import type { RunningSystem } from '../../src/local/system.js';
 import { agentFor, putTo, submitAndPlace } from '../support/agent-client.js';
 import { sim, simJob } from '../support/sim.js';
@@ -26,15 +27,22 @@ const save = async (agent: ReturnType<typeof agentFor>, bytes: string) => {
 
 /** Ends the live attempt and adds a new one, as a failover does (without a provider in the way). */
 const failOver = async (jobId: string): Promise<string> => {
-  const job = (await system.store.get(jobId))!;
-  const live = job.attempts[job.attempts.length - 1]!;
-  const now = new Date().toISOString();
-  const next = `${jobId}-a${job.attempts.length + 1}`;
-  const change = new JobChange(job, now)
-    .attempt(live.id, { status: 'failed', endedAt: now }, 'lost (test)')
-    .addAttempt({ id: next, provider: 'sim-ck', offerId: 'o', gpuModel: 'H100', pricePerGpuHourUsd: 2, status: 'starting', createdAt: now }, 'test');
-  await system.store.write(change.build());
-  return next;
+  // Read, change, write; read again when the running system wrote the job in between (as the reconciler does).
+  for (;;) {
+    const job = (await system.store.get(jobId))!;
+    const live = job.attempts[job.attempts.length - 1]!;
+    const now = new Date().toISOString();
+    const next = `${jobId}-a${job.attempts.length + 1}`;
+    const change = new JobChange(job, now)
+      .attempt(live.id, { status: 'failed', endedAt: now }, 'lost (test)')
+      .addAttempt({ id: next, provider: 'sim-ck', offerId: 'o', gpuModel: 'H100', pricePerGpuHourUsd: 2, status: 'starting', createdAt: now }, 'test');
+    try {
+      await system.store.write(change.build());
+      return next;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
 };
 
 describe('checkpoints', () => {
