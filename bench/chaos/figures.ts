@@ -24,6 +24,7 @@ export interface FigureInputs {
   planned: PlannedJob[];
   idOfKey: Map<string, string>;
   views: Map<string, JobView | undefined>;
+  lostAnswers: Array<{ id: string; status: number; body: string; submits: string[] }>;
   idempotencyConflicts: number;
   markerLines: string[];
   crashes: CrashSnapshot[];
@@ -110,6 +111,7 @@ export const computeFigures = (input: FigureInputs) => {
     jobs: { planned: input.planned.length, accepted: input.idOfKey.size > 0 ? new Set(input.idOfKey.values()).size : 0, byStatus },
     lost: lost.length,
     lostIds: lost.slice(0, 10),
+    lostAnswers: input.lostAnswers.slice(0, 10),
     stuck: stuck.length,
     stuckIds: stuck.slice(0, 10).map((j) => `${j.id} ${j.status}`),
     idempotencyConflicts: input.idempotencyConflicts,

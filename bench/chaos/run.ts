@@ -55,6 +55,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosFigures> => 
   const planned = planJobs(options.jobs, options.seed, marker);
   const idOfKey = new Map<string, string>();
   let idempotencyConflicts = 0;
+  const submitLog = new Map<string, string[]>();
   const faultTotals: Record<string, number> = {};
   const crashes: CrashSnapshot[] = [];
   const addFaults = (report: ChaosReport | undefined) => {
@@ -69,6 +70,9 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosFigures> => 
       return;
     }
     const id = (answer.body as { id: string }).id;
+    const seen = submitLog.get(id) ?? [];
+    seen.push(`${job.key} ${answer.status}${answer.headers.get('idempotent-replayed') ? ' replayed' : ''} generation ${system.generation}`);
+    submitLog.set(id, seen);
     const before = idOfKey.get(job.key);
     if (before && before !== id) idempotencyConflicts += 1;
     idOfKey.set(job.key, id);
@@ -129,9 +133,12 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosFigures> => 
   }
   const ids = [...new Set(idOfKey.values())];
   const views = new Map<string, JobView | undefined>();
+  // How a job that is not found answered, and how its key was answered: a lost job explains itself.
+  const lostAnswers: Array<{ id: string; status: number; body: string; submits: string[] }> = [];
   await pool(ids, 8, async (id) => {
     const a = await client.until('GET', `/v1/jobs/${id}`, { headers: auth });
     views.set(id, a.status === 200 ? (a.body as JobView) : undefined);
+    if (a.status !== 200) lostAnswers.push({ id, status: a.status, body: JSON.stringify(a.body).slice(0, 300), submits: submitLog.get(id) ?? [] });
   });
   const finalReport = await system.report();
   addFaults(finalReport);
@@ -147,6 +154,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosFigures> => 
     planned,
     idOfKey,
     views,
+    lostAnswers,
     idempotencyConflicts,
     markerLines,
     crashes,

@@ -20,6 +20,7 @@ import { DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type ReconcileDeps } fr
 import { createDispatchHandler } from '../handlers/dispatch-handler.js';
 import { createReconcileHandler } from '../handlers/reconcile-handler.js';
 import { LocalProvider } from '../providers/local/local-provider.js';
+import { installDurableWrites } from './durable-writes.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import type { Faults } from './faults.js';
 import { startFakeMarket, type FakeMarket } from './fake-market.js';
@@ -176,6 +177,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const rawClient = createDynamoClient({ endpoint, region: 'local' });
   const db = documentClientOf(rawClient);
   await createTable(rawClient, tableName);
+  // On disk, a write returns once it is committed, so a kill -9 loses nothing we answered (./durable-writes.ts).
+  const durable = dynamo && options.dataDir ? installDurableWrites(rawClient, { endpoint, tableName }) : undefined;
   const faults = options.faults;
   faults?.installDynamoThrottle(rawClient); // after createTable: the table exists before any fault
 
@@ -380,6 +383,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       await market?.stop();
       await billingFakes?.stop();
       rawClient.destroy();
+      durable?.stop();
       await dynamo?.stop();
       await s3?.stop();
       await sts?.stop();

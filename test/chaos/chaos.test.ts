@@ -12,6 +12,7 @@ describe('chaos (30 jobs, 1 kill -9)', () => {
     const f = await runChaos({ jobs: 30, kills: 1, seed: 20261203, waitSeconds: 360, concurrency: 2 });
     expect(f.jobs.accepted).toBe(30);
     expect(f.idempotencyConflicts).toBe(0);
+    expect(f.lostAnswers, "jobs accepted but not found").toEqual([]);
     expect(f.lost).toBe(0);
     expect(f.stuckIds).toEqual([]);
     expect(f.chargedTwice).toBe(0);

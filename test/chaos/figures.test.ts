@@ -14,6 +14,7 @@ const inputs = (views: JobView[], crashes: FigureInputs['crashes']): FigureInput
   planned: views.map((v) => ({ key: `k-${v.id}`, kind: 'market-fallback' as const, body: '{}' })),
   idOfKey: new Map(views.map((v) => [`k-${v.id}`, v.id])),
   views: new Map(views.map((v) => [v.id, v])),
+  lostAnswers: [],
   idempotencyConflicts: 0,
   markerLines: [],
   crashes,

@@ -28,7 +28,8 @@ export interface CallCounts {
   unitsByOperation: Record<string, { read: number; write: number }>;
 }
 
-const operationOf = (target: string | undefined): string => target?.split('.').pop() ?? 'unknown';
+/** The operation from the request's X-Amz-Target header ("DynamoDB_20120810.PutItem" → "PutItem"). */
+export const operationOf = (target: string | undefined): string => target?.split('.').pop() ?? 'unknown';
 
 export class DynamoCallCounter {
   private counts: CallCounts = DynamoCallCounter.empty();
