@@ -39,7 +39,9 @@ beforeAll(async () => {
     createAwsBatchProvider({ name, region: fake.region, endpoint: fake.url, credentials: fake.credentials, jobQueue: 'switchyard-gpu', catalog: a10g(price) });
   system = await startTestSystem({
     // The cheaper queue first; the other is where the job goes once the first loses its machine.
-    providers: [adapter('aws-batch', east, 1.0), adapter('aws-batch-west', west, 1.2)],
+    // Dearer than the exploration budget's reach (1.5×, src/core/exploration.ts): at 1.2× the 2%
+    // of placements that explore sent a job to west first (seen once in a full run).
+    providers: [adapter('aws-batch', east, 1.0), adapter('aws-batch-west', west, 1.8)],
     agentHeartbeatSeconds: 5,
     agentLogIntervalSeconds: 1,
     reconcileIntervalMs: 250,
