@@ -6,12 +6,14 @@
 // after the write's answer completes only after the write's commit: each write waits for such a
 // read before it returns. With the barrier: 0 of 4,995 lost in the same run. The barrier goes through
 // its own client, so call counters and injected faults on the store's client never see it.
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WRITE_OPERATIONS, operationOf } from '../adapters/dynamodb/call-counter.js';
+import { createDynamoClient } from '../adapters/dynamodb/client.js';
+import { TABLE_KEYS } from '../adapters/dynamodb/table-design.js';
 
 const WRITES: ReadonlySet<string> = new Set(WRITE_OPERATIONS);
 /** No item has this key: the read only waits its turn. */
-const BARRIER_KEY = { pk: { S: 'DURABLE-WRITE-BARRIER' }, sk: { S: '-' } };
+const BARRIER_KEY = { [TABLE_KEYS.partitionKey]: { S: 'DURABLE-WRITE-BARRIER' }, [TABLE_KEYS.sortKey]: { S: '-' } };
 
 export interface DurableWrites {
   /** Barrier reads sent (one per write that reached DynamoDB Local). */
@@ -20,7 +22,7 @@ export interface DurableWrites {
 }
 
 export const installDurableWrites = (client: DynamoDBClient, opts: { endpoint: string; tableName: string; barrierClient?: DynamoDBClient }): DurableWrites => {
-  const barrier = opts.barrierClient ?? new DynamoDBClient({ endpoint: opts.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const barrier = opts.barrierClient ?? createDynamoClient({ endpoint: opts.endpoint, region: 'local' });
   let barriers = 0;
   client.middlewareStack.add(
     (next) => async (args) => {
