@@ -9,6 +9,15 @@ const REGION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 /** An absolute folder in the container: no "..", no NUL, no newline. */
 const RUNTIME_PATH = /^(?!.*(?:^|\/)\.\.(?:\/|$))\/[^\0\n\r]*$/;
 
+// DynamoDB stores no number nearer zero than 1e-130 (a 1e-166 vCPUs once came back as a 500):
+// a fractional amount is 0 or at least a thousandth, which no machine or offer is finer than.
+const amount = (max: number) =>
+  z
+    .number()
+    .min(0)
+    .max(max)
+    .refine((v) => v === 0 || v >= 0.001, { message: 'must be 0 or at least 0.001' });
+
 export const LIMITS = {
   bodyBytes: 64 * 1024,
   /** An oversized body up to this size is read and discarded, so its 413 keeps the connection. */
@@ -73,7 +82,7 @@ export const GpuSchema = z
       .max(LIMITS.gpuModels)
       .openapi({ description: 'GPU models the job may run on, any one of them (GET /v1/providers lists the names; case, spaces and dashes do not matter).', example: ['H100', 'A100-80GB'] }),
     count: z.number().int().min(1).max(LIMITS.gpuCount).openapi({ description: 'GPUs on the one machine the job runs on.', example: 1 }),
-    minVramGb: z.number().min(0).max(1024).optional().openapi({ description: 'Only offers with at least this much VRAM per GPU.', example: 80 }),
+    minVramGb: amount(1024).optional().openapi({ description: 'Only offers with at least this much VRAM per GPU.', example: 80 }),
   })
   .strict()
   .openapi({ description: 'The GPUs the job needs.' });
@@ -94,8 +103,8 @@ export const JobSpecSchema = z
     resources: z
       .object({
         gpu: GpuSchema,
-        cpu: z.number().min(0).max(512).optional().openapi({ description: 'Least vCPUs the machine must have.', example: 8 }),
-        memoryGb: z.number().min(0).max(4096).optional().openapi({ description: 'Least memory the machine must have, in GB.', example: 64 }),
+        cpu: amount(512).optional().openapi({ description: 'Least vCPUs the machine must have.', example: 8 }),
+        memoryGb: amount(4096).optional().openapi({ description: 'Least memory the machine must have, in GB.', example: 64 }),
       })
       .strict()
       .openapi({ description: 'What the machine must have.' }),
@@ -107,7 +116,7 @@ export const JobSpecSchema = z
       .openapi({ description: 'The job is stopped (timed_out) after running this long; it also sizes the hold on your budget or balance.', example: 3600 }),
     maxPricePerGpuHourUsd: z
       .number()
-      .gt(0)
+      .min(0.000001, { message: 'must be at least 0.000001 (one micro-dollar)' })
       .max(LIMITS.maxPricePerGpuHourUsd)
       .openapi({ description: 'The most you will pay per GPU-hour, in US dollars (an input, so dollars as people type them; responses say micro-dollars). Offers above it are not used.', example: 2.5 }),
     maxQueueSeconds: z

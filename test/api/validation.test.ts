@@ -59,6 +59,20 @@ describe('validation and limits', () => {
     await nothingWritten();
   });
 
+  it('refuses amounts too near zero to store (the fuzzer sent cpu 1.5e-166 and got a 500)', async () => {
+    const base = localJob(['true']) as any;
+    for (const body of [
+      { ...base, resources: { ...base.resources, cpu: 1.5447807189448943e-166 } },
+      { ...base, resources: { ...base.resources, memoryGb: 1e-200 } },
+      { ...base, resources: { ...base.resources, gpu: { ...base.resources.gpu, minVramGb: 1e-140 } } },
+      { ...base, maxPricePerGpuHourUsd: 1e-150 },
+    ]) {
+      const res = await api(system, 'POST', '/v1/jobs', { body });
+      expectProblem(res, 400);
+    }
+    await nothingWritten();
+  });
+
   it('rejects an unknown network by name', async () => {
     const res = await api(system, 'POST', '/v1/jobs', { body: localJob(['true'], { placement: { networks: ['nope-net'], fallback: 'none', strategy: 'cheapest' } }) });
     expectProblem(res, 400);
